@@ -30,11 +30,21 @@ pub fn parse<T: DeserializeOwned>(
     first_line: usize,
 ) -> Result<T, Diagnostic> {
     // An empty document is an empty mapping, not an error.
-    let source = if source.trim().is_empty() { "{}" } else { source };
-    serde_saphyr::from_str::<T>(source).map_err(|err| to_diagnostic(file, whole_file, &err, first_line))
+    let source = if source.trim().is_empty() {
+        "{}"
+    } else {
+        source
+    };
+    serde_saphyr::from_str::<T>(source)
+        .map_err(|err| to_diagnostic(file, whole_file, &err, first_line))
 }
 
-fn to_diagnostic(file: &Path, whole_file: &str, err: &serde_saphyr::Error, first_line: usize) -> Diagnostic {
+fn to_diagnostic(
+    file: &Path,
+    whole_file: &str,
+    err: &serde_saphyr::Error,
+    first_line: usize,
+) -> Diagnostic {
     use serde_saphyr::Error as E;
     let inner = err.without_snippet();
     let (line, column) = inner
@@ -43,7 +53,9 @@ fn to_diagnostic(file: &Path, whole_file: &str, err: &serde_saphyr::Error, first
         .unwrap_or((0, 0));
     let line = if line == 0 { 0 } else { line + first_line - 1 };
     let (message, hint) = match inner {
-        E::SerdeUnknownField { field, expected, .. } => (
+        E::SerdeUnknownField {
+            field, expected, ..
+        } => (
             format!("unknown key `{field}`"),
             Some(
                 did_you_mean(field, expected.iter().copied()).unwrap_or_else(|| {
@@ -55,7 +67,9 @@ fn to_diagnostic(file: &Path, whole_file: &str, err: &serde_saphyr::Error, first
             format!("missing required key `{field}`"),
             Some(format!("add a line `{field}: ...`")),
         ),
-        E::SerdeUnknownVariant { variant, expected, .. } => (
+        E::SerdeUnknownVariant {
+            variant, expected, ..
+        } => (
             format!("unknown value `{variant}`"),
             Some(
                 did_you_mean(variant, expected.iter().copied())
@@ -64,7 +78,10 @@ fn to_diagnostic(file: &Path, whole_file: &str, err: &serde_saphyr::Error, first
         ),
         other => (
             first_line_of(&other.to_string()),
-            Some("check the YAML syntax here: indentation, a missing `:` or an unclosed quote".into()),
+            Some(
+                "check the YAML syntax here: indentation, a missing `:` or an unclosed quote"
+                    .into(),
+            ),
         ),
     };
     let mut d = Diagnostic::at(file, whole_file, line, column, message);
@@ -108,4 +125,10 @@ mod tests {
         let err = parse::<Fm>(Path::new("a.md"), "title: [a\n", "title: [a\n", 1).unwrap_err();
         assert!(err.line >= 1, "{err:?}");
     }
+}
+
+/// Parses only the keys `T` names, ignoring the rest (for a quick look at a
+/// file another stage validates fully).
+pub fn parse_lenient<T: DeserializeOwned>(file: &Path, source: &str) -> Result<T, Diagnostic> {
+    parse(file, source, source, 1)
 }
