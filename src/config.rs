@@ -112,7 +112,7 @@ impl Config {
         let mut config: Config = yaml::parse(Path::new(CONFIG_FILE), &source, &source, 1)?;
         let (line, col) = yaml::position(&config.base_url);
         let url = config.base_url.value.trim().to_string();
-        if !(url.starts_with("http://") || url.starts_with("https://")) && !url.starts_with('/') {
+        if !(url.starts_with("http://") || url.starts_with("https://") || url.starts_with('/')) {
             return Err(Diagnostic::at(
                 CONFIG_FILE,
                 &source,

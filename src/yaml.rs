@@ -97,6 +97,12 @@ fn first_line_of(s: &str) -> String {
         .to_string()
 }
 
+/// Parses only the keys `T` names, ignoring the rest (for a quick look at a
+/// file another stage validates fully).
+pub fn parse_lenient<T: DeserializeOwned>(file: &Path, source: &str) -> Result<T, Diagnostic> {
+    parse(file, source, source, 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,10 +131,4 @@ mod tests {
         let err = parse::<Fm>(Path::new("a.md"), "title: [a\n", "title: [a\n", 1).unwrap_err();
         assert!(err.line >= 1, "{err:?}");
     }
-}
-
-/// Parses only the keys `T` names, ignoring the rest (for a quick look at a
-/// file another stage validates fully).
-pub fn parse_lenient<T: DeserializeOwned>(file: &Path, source: &str) -> Result<T, Diagnostic> {
-    parse(file, source, source, 1)
 }
