@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# Waymark speed benchmark: one command from a clean clone.
+#
+#   bench/run.sh                 # Waymark only
+#   bench/run.sh --with-hugo     # also Hugo on the same corpus (installs it with apt-get if missing)
+#   bench/run.sh --runs 3 --keep /tmp/wm-bench
+#
+# Builds `waymark` in release mode, generates the corpora with
+# bench/gen_corpus.py into a temporary folder, builds each one --runs times
+# (default 5) after one untimed warm-up run, and prints the median wall time,
+# CPU time (user + sys) and peak memory (max RSS, from /usr/bin/time -v).
+# Every timed build starts from an empty output folder, for Waymark and Hugo
+# alike. Hugo runs (when installed) interleave with Waymark's so both see the
+# same machine load, and the table shows the ratio.
+#
+# Cases: 1,000 and 10,000 pages in sections of 25 (40 and 400 sections), with
+# and without the section sidebar, and 10,000 pages as 40 sections of 250
+# (the layout of the reference Hugo/Zola figures). Then the repository's own
+# site, when site.yaml and content/ are present, and the serve loop's
+# incremental latency when examples/serve_latency.rs exists.
+set -euo pipefail
+
+RUNS=5
+WITH_HUGO=0
+KEEP=""
+ONLY=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --with-hugo) WITH_HUGO=1 ;;
+    --runs) RUNS="$2"; shift ;;
+    --keep) KEEP="$2"; shift ;;
+    --only) ONLY="$2"; shift ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+say() { printf '%s\n' "$*" >&2; }
+
+apt_install() {
+  # Installs Debian packages when we are allowed to (root with apt-get).
+  if command -v apt-get >/dev/null && [[ $(id -u) -eq 0 ]]; then
+    say "installing $* with apt-get..."
+    { apt-get install -y "$@" || { apt-get update && apt-get install -y "$@"; }; } >/dev/null 2>&1 || return 1
+  else
+    return 1
+  fi
+}
+
+if [[ ! -x /usr/bin/time ]]; then
+  apt_install time || { say "error: /usr/bin/time is missing; install GNU time (apt-get install time)"; exit 1; }
+fi
+if [[ $WITH_HUGO -eq 1 ]] && ! command -v hugo >/dev/null; then
+  apt_install hugo || say "note: could not install hugo; running without it"
+fi
+HUGO=""
+if command -v hugo >/dev/null; then HUGO="$(command -v hugo)"; fi
+
+say "building waymark (cargo build --release)..."
+cargo build --release --quiet
+TARGET_DIR="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+WAYMARK="$TARGET_DIR/release/waymark"
+
+if [[ -n "$KEEP" ]]; then
+  WORK="$KEEP"; mkdir -p "$WORK"
+else
+  WORK="$(mktemp -d "${TMPDIR:-/tmp}/waymark-bench.XXXXXX")"
+  trap 'rm -rf "$WORK"' EXIT
+fi
+
+# --- measuring ---------------------------------------------------------------
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# measure OUT_DIR CMD...: runs CMD (which writes OUT_DIR) RUNS times after a
+# warm-up; sets M_WALL, M_CPU (seconds) and M_RSS (MB), all medians.
+measure() {
+  local out="$1"; shift
+  local log="$WORK/time.log" walls=() cpus=() rsss=()
+  rm -rf "$out"
+  "$@" >/dev/null 2>"$WORK/err.log" || { say "error: $* failed:"; cat "$WORK/err.log" >&2; exit 1; }
+  for ((r = 0; r < RUNS; r++)); do
+    rm -rf "$out"
+    sync
+    local t0=$EPOCHREALTIME
+    /usr/bin/time -v -o "$log" "$@" >/dev/null 2>"$WORK/err.log" || { say "error: $* failed:"; cat "$WORK/err.log" >&2; exit 1; }
+    local t1=$EPOCHREALTIME
+    walls+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')")
+    cpus+=("$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.3f", u + s }' "$log")")
+    rsss+=("$(awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$log")")
+  done
+  M_WALL=$(printf '%s\n' "${walls[@]}" | median)
+  M_CPU=$(printf '%s\n' "${cpus[@]}" | median)
+  M_RSS=$(printf '%s\n' "${rsss[@]}" | median)
+  M_ALL_WALL="${walls[*]}"
+}
+
+ms() { awk -v s="$1" 'BEGIN { printf "%.0f ms", s * 1000 }'; }
+
+# --- corpora -------------------------------------------------------------------
+
+# name:pages:per_section:sidebar(1/0)
+CASES=(
+  "1k-sidebar:1000:25:1"
+  "1k-plain:1000:25:0"
+  "10k-sidebar:10000:25:1"
+  "10k-plain:10000:25:0"
+  "10k-40x250-sidebar:10000:250:1"
+)
+
+say "machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+say "corpora in $WORK; $RUNS timed runs per build (median), after one warm-up"
+say ""
+
+declare -A WALL CPU RSS HWALL HCPU HRSS
+printf '%-22s %7s %10s %10s %9s' "case" "pages" "wall" "cpu" "peak RSS"
+[[ -n "$HUGO" ]] && printf ' | %10s %10s %9s %7s' "hugo wall" "hugo cpu" "hugo RSS" "ratio"
+printf '\n'
+for c in "${CASES[@]}"; do
+  IFS=: read -r name pages per sidebar <<<"$c"
+  [[ -n "$ONLY" && "$name" != *"$ONLY"* ]] && continue
+  site="$WORK/$name"
+  flags=(--pages "$pages" --per-section "$per")
+  [[ $sidebar -eq 0 ]] && flags+=(--no-sidebar)
+  hugo_site=""
+  if [[ -n "$HUGO" && $sidebar -eq 1 ]]; then hugo_site="$WORK/$name-hugo"; flags+=(--hugo "$hugo_site"); fi
+  python3 bench/gen_corpus.py "$site" "${flags[@]}" 2>/dev/null
+  measure "$site/public" "$WAYMARK" build --quiet --root "$site"
+  WALL[$name]=$M_WALL; CPU[$name]=$M_CPU; RSS[$name]=$M_RSS
+  built=$(find "$site/public" -name '*.html' | wc -l)
+  printf '%-22s %7s %10s %10s %6s MB' "$name" "$pages" "$(ms "$M_WALL")" "$(ms "$M_CPU")" "$M_RSS"
+  if [[ -n "$hugo_site" ]]; then
+    measure "$hugo_site/public" "$HUGO" --quiet --source "$hugo_site" --destination "$hugo_site/public"
+    HWALL[$name]=$M_WALL
+    printf ' | %10s %10s %6s MB %6.1fx' "$(ms "$M_WALL")" "$(ms "$M_CPU")" "$M_RSS" \
+      "$(awk -v h="$M_WALL" -v w="${WALL[$name]}" 'BEGIN { print h / w }')"
+  fi
+  printf '   (%s HTML files)\n' "$built"
+done
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", b / a }'; }
+if [[ -n "${WALL[1k-sidebar]:-}" && -n "${WALL[10k-sidebar]:-}" ]]; then
+  say ""
+  say "scaling, 10x the pages in sections of the same size (target: at most 11x):"
+  say "  with sidebar:    $(ratio "${WALL[1k-sidebar]}" "${WALL[10k-sidebar]}") wall, $(ratio "${CPU[1k-sidebar]}" "${CPU[10k-sidebar]}") cpu"
+  [[ -n "${WALL[1k-plain]:-}" && -n "${WALL[10k-plain]:-}" ]] &&
+    say "  without sidebar: $(ratio "${WALL[1k-plain]}" "${WALL[10k-plain]}") wall, $(ratio "${CPU[1k-plain]}" "${CPU[10k-plain]}") cpu"
+  [[ -n "${WALL[10k-plain]:-}" ]] &&
+    say "  sidebar cost at 10k pages: $(ms "$(awk -v a="${WALL[10k-plain]}" -v b="${WALL[10k-sidebar]}" 'BEGIN { print b - a }')") wall"
+fi
+
+# --- the repository's own site -------------------------------------------------
+
+say ""
+if [[ -f "$ROOT/site.yaml" && -d "$ROOT/content" ]]; then
+  measure "$WORK/own-site" "$WAYMARK" build --quiet --root "$ROOT" --output "$WORK/own-site"
+  say "own site (site.yaml + content/ of this repository): $(ms "$M_WALL") wall, $(ms "$M_CPU") cpu, $M_RSS MB (target: under 100 ms)"
+else
+  say "own site: skipped (no site.yaml and content/ in $ROOT)"
+fi
+
+# --- serve loop ----------------------------------------------------------------
+
+if [[ -f "$ROOT/examples/serve_latency.rs" ]]; then
+  say "serve loop incremental latency (cargo run --release --example serve_latency):"
+  if ! WAYMARK_BENCH_SITE="$WORK/1k-sidebar" cargo run --release --quiet --example serve_latency; then
+    say "  serve_latency failed; see its output above"
+  fi
+else
+  say "serve latency: skipped (examples/serve_latency.rs is not in this checkout)"
+fi
