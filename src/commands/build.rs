@@ -31,5 +31,9 @@ pub fn run(root: Option<&std::path::Path>, args: &BuildArgs, out: Output) -> Res
         start.elapsed().as_millis(),
         target.display()
     ));
+    // The process ends here: let the OS reclaim the library, the template
+    // values and the templates at once instead of freeing them object by
+    // object (a tenth of a 10,000-page build's CPU time).
+    std::mem::forget(site);
     Ok(())
 }

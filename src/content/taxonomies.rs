@@ -45,7 +45,8 @@ pub fn build(config: &Config, lib: &Library) -> Result<Vec<Taxonomy>, Vec<Diagno
                     slug,
                     pages: Vec::new(),
                 });
-                if !entry.pages.contains(&i) {
+                // Pages are visited in order, so a repeat can only be the last one.
+                if entry.pages.last() != Some(&i) {
                     entry.pages.push(i);
                 }
             }

@@ -25,60 +25,58 @@ const ATTRS: [&str; 6] = [
 /// Rewrites every attribute value starting with one `/` in `html`.
 /// `current_dir` is the site-root folder of the file (`/a/b/`); `base_path`
 /// is the path part of `base_url` (`/sub/`), used for [`LinkStyle::Absolute`].
+///
+/// This runs over every byte of every page written, so it is written to be
+/// cheap: it jumps from `=` to `=` with `str::find` (memchr), checks the
+/// cheap conditions (a quote, then one `/`) before comparing attribute
+/// names, and writes each rewritten link straight into the output.
 pub fn rewrite(html: &str, current_dir: &str, style: LinkStyle, base_path: &str) -> String {
     let mut out = String::with_capacity(html.len() + html.len() / 16);
     let bytes = html.as_bytes();
     let mut last = 0;
     let mut i = 0;
-    while let Some(pos) = memchr_eq(bytes, i) {
-        // `pos` points at '='; find which attribute precedes it.
-        let is_attr = ATTRS.iter().any(|a| {
-            let start = pos + 1 - a.len();
-            pos + 1 >= a.len()
-                && html
-                    .get(start..=pos)
-                    .is_some_and(|s| s.eq_ignore_ascii_case(a))
-                && start > 0
-                && matches!(bytes[start - 1], b' ' | b'\n' | b'\t' | b'\r')
-        });
+    while let Some(found) = html[i..].find('=') {
+        let pos = i + found;
         i = pos + 1;
-        if !is_attr || pos + 2 >= bytes.len() {
+        // `pos` points at '='; a site path looks like `="/x` or `='/x`.
+        if pos + 2 >= bytes.len() {
             continue;
         }
         let quote = bytes[pos + 1];
-        if quote != b'"' && quote != b'\'' {
+        if (quote != b'"' && quote != b'\'') || bytes[pos + 2] != b'/' {
+            continue;
+        }
+        if !is_link_attr(html, pos) {
             continue;
         }
         let value_start = pos + 2;
-        let Some(len) = bytes[value_start..].iter().position(|&b| b == quote) else {
+        let Some(len) = html[value_start..].find(quote as char) else {
             continue;
         };
         let value = &html[value_start..value_start + len];
-        if !value.starts_with('/') || value.starts_with("//") {
+        if value.starts_with("//") {
             continue;
         }
         out.push_str(&html[last..value_start]);
-        if html[..pos].ends_with("srcset") {
-            let parts: Vec<String> = value
-                .split(',')
-                .map(|part| {
-                    let part = part.trim();
-                    let (url, size) = part.split_once(' ').unwrap_or((part, ""));
-                    let u = if url.starts_with('/') {
-                        link(url, current_dir, style, base_path)
-                    } else {
-                        url.to_string()
-                    };
-                    if size.is_empty() {
-                        u
-                    } else {
-                        format!("{u} {size}")
-                    }
-                })
-                .collect();
-            out.push_str(&parts.join(", "));
+        if pos >= 6 && bytes[pos - 6..pos].eq_ignore_ascii_case(b"srcset") {
+            for (k, part) in value.split(',').enumerate() {
+                if k > 0 {
+                    out.push_str(", ");
+                }
+                let part = part.trim();
+                let (url, size) = part.split_once(' ').unwrap_or((part, ""));
+                if url.starts_with('/') {
+                    link_into(&mut out, url, current_dir, style, base_path);
+                } else {
+                    out.push_str(url);
+                }
+                if !size.is_empty() {
+                    out.push(' ');
+                    out.push_str(size);
+                }
+            }
         } else {
-            out.push_str(&link(value, current_dir, style, base_path));
+            link_into(&mut out, value, current_dir, style, base_path);
         }
         last = value_start + len;
         i = last;
@@ -87,42 +85,71 @@ pub fn rewrite(html: &str, current_dir: &str, style: LinkStyle, base_path: &str)
     out
 }
 
-fn memchr_eq(bytes: &[u8], from: usize) -> Option<usize> {
-    bytes[from..]
-        .iter()
-        .position(|&b| b == b'=')
-        .map(|p| p + from)
+/// True when the `=` at `pos` ends one of [`ATTRS`] preceded by whitespace.
+fn is_link_attr(html: &str, pos: usize) -> bool {
+    let bytes = html.as_bytes();
+    ATTRS.iter().any(|a| {
+        pos + 1 >= a.len() && {
+            let start = pos + 1 - a.len();
+            start > 0
+                && bytes[start..=pos].eq_ignore_ascii_case(a.as_bytes())
+                && matches!(bytes[start - 1], b' ' | b'\n' | b'\t' | b'\r')
+        }
+    })
 }
 
 /// One site-root path, rewritten for a file in `current_dir`.
 pub fn link(target: &str, current_dir: &str, style: LinkStyle, base_path: &str) -> String {
+    let mut out = String::with_capacity(target.len() + 8);
+    link_into(&mut out, target, current_dir, style, base_path);
+    out
+}
+
+/// [`link`], appending to `out` without allocating.
+fn link_into(out: &mut String, target: &str, current_dir: &str, style: LinkStyle, base_path: &str) {
     let split = target.find(['#', '?']).unwrap_or(target.len());
     let (path, suffix) = target.split_at(split);
     if style == LinkStyle::Absolute {
-        return format!("{}{}{suffix}", base_path, path.trim_start_matches('/'));
+        out.push_str(base_path);
+        out.push_str(path.trim_start_matches('/'));
+        out.push_str(suffix);
+        return;
     }
-    let from: Vec<&str> = current_dir.split('/').filter(|s| !s.is_empty()).collect();
-    let to: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    fn segments(s: &str) -> impl Iterator<Item = &str> {
+        s.split('/').filter(|s| !s.is_empty())
+    }
+    let from_len = segments(current_dir).count();
+    let to_len = segments(path).count();
     let is_dir = path.ends_with('/');
     // A file's own folder cannot be shared past its last segment.
-    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    let common = if !is_dir && common == to.len() {
+    let common = segments(current_dir)
+        .zip(segments(path))
+        .take_while(|(a, b)| a == b)
+        .count();
+    let common = if !is_dir && common == to_len {
         common.saturating_sub(1)
     } else {
         common
     };
-    let mut out = "../".repeat(from.len() - common);
-    out.push_str(&to[common..].join("/"));
-    if is_dir && common < to.len() {
+    let start = out.len();
+    for _ in common..from_len {
+        out.push_str("../");
+    }
+    for (k, seg) in segments(path).skip(common).enumerate() {
+        if k > 0 {
+            out.push('/');
+        }
+        out.push_str(seg);
+    }
+    if is_dir && common < to_len {
         out.push('/');
     }
     if style == LinkStyle::Portable && is_dir {
         out.push_str("index.html");
-    } else if out.is_empty() {
+    } else if out.len() == start {
         out.push_str("./");
     }
     out.push_str(suffix);
-    out
 }
 
 /// The folder a site path's file lives in: `/a/b/` -> `/a/b/`, `/x.html` -> `/`.
@@ -178,5 +205,17 @@ mod tests {
             out.contains(r#"<p>href="/no"</p>"#),
             "text is not an attribute: {out}"
         );
+    }
+
+    #[test]
+    fn srcset_case_and_unquoted() {
+        let html = r#"<img SRCSET="/a.png 1x, https://x.org/b.png 2x,/c.png" HREF='/a/b/#k' href=/raw data-url="/d/">"#;
+        let out = rewrite(html, "/a/", LinkStyle::Relative, "/");
+        assert_eq!(
+            out,
+            r#"<img SRCSET="../a.png 1x, https://x.org/b.png 2x, ../c.png" HREF='b/#k' href=/raw data-url="../d/">"#
+        );
+        let out = rewrite(html, "/a/", LinkStyle::Absolute, "/sub/");
+        assert!(out.contains(r#"HREF='/sub/a/b/#k'"#), "{out}");
     }
 }

@@ -4,6 +4,7 @@
 //! is shared by all the pages that show it: a sidebar costs the bytes it
 //! writes, not a copy of the section per page.
 
+use rayon::prelude::*;
 use tera::{Map, Value};
 
 use crate::config::Config;
@@ -75,26 +76,31 @@ fn toc(entries: &[TocEntry]) -> Value {
 impl SiteValues {
     /// Builds all values from the loaded, rendered library.
     pub fn build(config: &Config, lib: &Library, assessments: &[AssessmentSummary]) -> SiteValues {
+        // Each value depends only on the library and the summaries, so the
+        // lists are built in parallel; `collect` keeps the order.
         let site = site_value(config, lib);
+        let term_links = term_links(lib);
         let summaries: Vec<Value> = lib
             .pages
-            .iter()
-            .map(|p| page_summary(config, lib, p).done())
+            .par_iter()
+            .map(|p| page_summary(config, lib, p, &term_links).done())
             .collect();
         let sections: Vec<Value> = (0..lib.sections.len())
+            .into_par_iter()
             .map(|i| section_value(config, lib, &lib.sections[i], i, &summaries))
             .collect();
         let pages = lib
             .pages
-            .iter()
-            .map(|p| page_value(config, lib, p))
+            .par_iter()
+            .zip(&summaries)
+            .map(|(p, summary)| page_value(lib, p, summary))
             .collect();
         let terms: Vec<Vec<Value>> = lib
             .taxonomies
             .iter()
             .map(|t| {
                 t.terms
-                    .iter()
+                    .par_iter()
                     .map(|term| term_value(term, &summaries))
                     .collect()
             })
@@ -157,24 +163,42 @@ fn site_value(config: &Config, lib: &Library) -> Value {
         .done()
 }
 
-fn taxonomy_terms(lib: &Library, page: &Page) -> Value {
+/// `{name, slug, path}` of every term, per taxonomy: built once and shared
+/// by the `taxonomies` of every page that carries the term.
+fn term_links(lib: &Library) -> Vec<Vec<Value>> {
+    lib.taxonomies
+        .iter()
+        .map(|t| {
+            t.terms
+                .iter()
+                .map(|term| {
+                    Obj::new()
+                        .set("name", term.name.as_str())
+                        .set("slug", term.slug.as_str())
+                        .set("path", term.path.as_str())
+                        .done()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn taxonomy_terms(lib: &Library, page: &Page, term_links: &[Vec<Value>]) -> Value {
     let mut map = Map::new();
-    for t in &lib.taxonomies {
+    for (t, links) in lib.taxonomies.iter().zip(term_links) {
         let terms: Vec<Value> = page
             .taxonomies
             .get(&t.name)
             .into_iter()
             .flatten()
             .filter_map(|name| {
+                // Terms are sorted by slug.
                 let slug = crate::content::slugify(name);
-                t.terms.iter().find(|term| term.slug == slug)
-            })
-            .map(|term| {
-                Obj::new()
-                    .set("name", term.name.as_str())
-                    .set("slug", term.slug.as_str())
-                    .set("path", term.path.as_str())
-                    .done()
+                let j = t
+                    .terms
+                    .binary_search_by(|term| term.slug.as_str().cmp(&slug))
+                    .ok()?;
+                Some(links[j].clone())
             })
             .collect();
         map.insert(t.name.clone().into(), Value::from(terms));
@@ -182,7 +206,7 @@ fn taxonomy_terms(lib: &Library, page: &Page) -> Value {
     Value::from(map)
 }
 
-fn page_summary(config: &Config, lib: &Library, p: &Page) -> Obj {
+fn page_summary(config: &Config, lib: &Library, p: &Page, term_links: &[Vec<Value>]) -> Obj {
     let summary = match &p.front.summary {
         Some(_) => p.rendered.summary.as_str(),
         None => p.rendered.summary.as_str(),
@@ -208,7 +232,7 @@ fn page_summary(config: &Config, lib: &Library, p: &Page) -> Obj {
         .set("summary", Value::safe_string(summary))
         .set("reading_time", p.rendered.reading_time)
         .set("word_count", p.rendered.word_count)
-        .set("taxonomies", taxonomy_terms(lib, p))
+        .set("taxonomies", taxonomy_terms(lib, p, term_links))
         .set(
             "extra",
             json(&serde_json::to_value(&p.front.extra).unwrap_or_default()),
@@ -231,13 +255,15 @@ fn ancestors(lib: &Library, section: usize, include_self: bool) -> Value {
     )
 }
 
-fn page_value(config: &Config, lib: &Library, p: &Page) -> Value {
+/// A page's full value: its summary (already built, so its fields are not
+/// computed twice) plus content, toc, neighbours and breadcrumbs.
+fn page_value(lib: &Library, p: &Page, summary: &Value) -> Value {
     let neighbour = |i: Option<usize>| {
         i.map_or_else(Value::none, |i| {
             link(lib.pages[i].title(), &lib.pages[i].path)
         })
     };
-    page_summary(config, lib, p)
+    Obj(summary.as_map().cloned().unwrap_or_default())
         .set("content", Value::safe_string(&p.rendered.html))
         .set("toc", toc(&p.rendered.toc))
         .set("previous", neighbour(p.previous))
