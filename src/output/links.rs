@@ -107,16 +107,19 @@ pub fn link(target: &str, current_dir: &str, style: LinkStyle, base_path: &str) 
 
 /// [`link`], appending to `out` without allocating.
 fn link_into(out: &mut String, target: &str, current_dir: &str, style: LinkStyle, base_path: &str) {
-    let split = target.find(['#', '?']).unwrap_or(target.len());
+    // Byte loops rather than `str::find`/`split`: the generic searchers cost
+    // a hundred instructions a call on strings this short, and a page with a
+    // section sidebar has dozens of links.
+    let split = target
+        .bytes()
+        .position(|b| b == b'#' || b == b'?')
+        .unwrap_or(target.len());
     let (path, suffix) = target.split_at(split);
     if style == LinkStyle::Absolute {
         out.push_str(base_path);
         out.push_str(path.trim_start_matches('/'));
         out.push_str(suffix);
         return;
-    }
-    fn segments(s: &str) -> impl Iterator<Item = &str> {
-        s.split('/').filter(|s| !s.is_empty())
     }
     let from_len = segments(current_dir).count();
     let to_len = segments(path).count();
@@ -150,6 +153,35 @@ fn link_into(out: &mut String, target: &str, current_dir: &str, style: LinkStyle
         out.push_str("./");
     }
     out.push_str(suffix);
+}
+
+/// The non-empty `/`-separated segments of a path.
+fn segments(s: &str) -> Segments<'_> {
+    Segments { s, pos: 0 }
+}
+
+struct Segments<'a> {
+    s: &'a str,
+    pos: usize,
+}
+
+impl<'a> Iterator for Segments<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let b = self.s.as_bytes();
+        while self.pos < b.len() && b[self.pos] == b'/' {
+            self.pos += 1;
+        }
+        if self.pos == b.len() {
+            return None;
+        }
+        let start = self.pos;
+        while self.pos < b.len() && b[self.pos] != b'/' {
+            self.pos += 1;
+        }
+        Some(&self.s[start..self.pos])
+    }
 }
 
 /// The folder a site path's file lives in: `/a/b/` -> `/a/b/`, `/x.html` -> `/`.
