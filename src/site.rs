@@ -119,7 +119,7 @@ impl Site {
         let Some(templates) = templates else {
             return Err(finish(errors));
         };
-        let values = SiteValues::build(&config, &lib, &summaries);
+        let values = SiteValues::build(&config, &lib, &summaries, templates.mention("get_page"));
         let renderer = Renderer::new(templates, &lib, values, asset_map).map_err(|d| {
             errors.push(d);
             finish(std::mem::take(&mut errors))

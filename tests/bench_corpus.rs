@@ -174,3 +174,38 @@ fn corpus_builds_with_sidebars_and_the_same_bytes_every_time() {
         std::fs::read_to_string(out3.join("area-01/topic-002/page-00007/index.html")).unwrap();
     assert!(!page.contains("sidebar") && page.contains("<article>"));
 }
+
+#[test]
+fn get_page_gives_the_full_page_value() {
+    // Page values are built when their page renders, or up front when a
+    // template calls `get_page`: both must give the same `page`.
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    generate(&site, &[]);
+    std::fs::create_dir_all(site.join("templates")).unwrap();
+    std::fs::write(
+        site.join("templates/index.html"),
+        r#"{% set p = get_page(path="area-01/topic-002/page-00007.md") %}<p id="got">{{ p.title }}|{{ p.toc | length }}|{{ p.ancestors | length }}|{{ p.previous.path }}</p>{{ p.content | safe }}"#,
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    build(&site, &out, None);
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let page =
+        std::fs::read_to_string(out.join("area-01/topic-002/page-00007/index.html")).unwrap();
+    let title = &page[page.find("<h1>").unwrap() + 4..page.find("</h1>").unwrap()];
+    assert!(
+        home.contains(&format!(
+            r#"<p id="got">{title}|3|3|/area-01/topic-002/page-00006/</p>"#
+        )),
+        "{}",
+        &home[..home.len().min(400)]
+    );
+    // The page's own render saw the same content (links aside, which are
+    // relative to each file).
+    let table = &page[page.find("<table>").unwrap()..page.find("</table>").unwrap()];
+    assert!(
+        home.contains(table),
+        "get_page content differs from the page's"
+    );
+}

@@ -114,7 +114,10 @@ pub fn register(tera: &mut Tera, lookup: Arc<Lookup>) {
         move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
             let path: &str = kwargs.must_get("path")?;
             match l.by_rel.get(path.trim_start_matches("@/")) {
-                Some(Target::Page(i)) => Ok(l.values.pages[*i].clone()),
+                // Built up front whenever a template mentions `get_page`.
+                Some(Target::Page(i)) if *i < l.values.pages.len() => {
+                    Ok(l.values.pages[*i].clone())
+                }
                 _ => Err(Error::message(format!(
                     "get_page: no page `{path}` under content/"
                 ))),

@@ -165,7 +165,7 @@ impl Renderer {
         ctx.insert("current_path", &path);
         match job {
             Job::Page(i) => {
-                ctx.insert_value("page", v.pages[i].clone());
+                ctx.insert_value("page", v.page(lib, i));
                 ctx.insert_value("section", v.sections[lib.pages[i].section].clone());
             }
             Job::Section(i) => ctx.insert_value("section", v.sections[i].clone()),

@@ -84,6 +84,11 @@ impl Templates {
             .map_err(|e| self.diagnostic(&e, None))
     }
 
+    /// True when some template's source mentions `name` (a function, say).
+    pub fn mention(&self, name: &str) -> bool {
+        self.files.values().any(|(_, src)| src.contains(name))
+    }
+
     /// True when a template of that name exists.
     pub fn has(&self, name: &str) -> bool {
         self.files.contains_key(name)

@@ -28,7 +28,11 @@ pub struct AssessmentSummary {
 pub struct SiteValues {
     /// `site`.
     pub site: Value,
-    /// Full `page` values, by page index.
+    /// Full `page` values by page index, built up front only when a
+    /// template calls `get_page`; otherwise empty, and [`SiteValues::page`]
+    /// builds each page's value when that page renders, so the content and
+    /// toc of every page are not all held at once (a third of the memory of
+    /// a 10,000-page build).
     pub pages: Vec<Value>,
     /// Page summaries (no content), by page index.
     pub summaries: Vec<Value>,
@@ -40,6 +44,8 @@ pub struct SiteValues {
     pub terms: Vec<Vec<Value>>,
     /// The global `assessments` list.
     pub assessments: Value,
+    /// `page.ancestors` of the pages of each section, by section index.
+    page_ancestors: Vec<Value>,
 }
 
 struct Obj(Map);
@@ -74,8 +80,14 @@ fn toc(entries: &[TocEntry]) -> Value {
 }
 
 impl SiteValues {
-    /// Builds all values from the loaded, rendered library.
-    pub fn build(config: &Config, lib: &Library, assessments: &[AssessmentSummary]) -> SiteValues {
+    /// Builds the shared values from the loaded, rendered library; the full
+    /// page values too when `all_pages` (a template calls `get_page`).
+    pub fn build(
+        config: &Config,
+        lib: &Library,
+        assessments: &[AssessmentSummary],
+        all_pages: bool,
+    ) -> SiteValues {
         // Each value depends only on the library and the summaries, so the
         // lists are built in parallel; `collect` keeps the order.
         let site = site_value(config, lib);
@@ -89,12 +101,18 @@ impl SiteValues {
             .into_par_iter()
             .map(|i| section_value(config, lib, &lib.sections[i], i, &summaries))
             .collect();
-        let pages = lib
-            .pages
-            .par_iter()
-            .zip(&summaries)
-            .map(|(p, summary)| page_value(lib, p, summary))
+        let page_ancestors: Vec<Value> = (0..lib.sections.len())
+            .map(|i| ancestors(lib, i, true))
             .collect();
+        let pages = if all_pages {
+            lib.pages
+                .par_iter()
+                .zip(&summaries)
+                .map(|(p, summary)| page_value(lib, p, summary, &page_ancestors))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let terms: Vec<Vec<Value>> = lib
             .taxonomies
             .iter()
@@ -119,6 +137,15 @@ impl SiteValues {
             taxonomies,
             terms,
             assessments: Value::from_serializable(assessments),
+            page_ancestors,
+        }
+    }
+
+    /// The `page` value of page `i`.
+    pub fn page(&self, lib: &Library, i: usize) -> Value {
+        match self.pages.get(i) {
+            Some(v) => v.clone(),
+            None => page_value(lib, &lib.pages[i], &self.summaries[i], &self.page_ancestors),
         }
     }
 }
@@ -257,7 +284,7 @@ fn ancestors(lib: &Library, section: usize, include_self: bool) -> Value {
 
 /// A page's full value: its summary (already built, so its fields are not
 /// computed twice) plus content, toc, neighbours and breadcrumbs.
-fn page_value(lib: &Library, p: &Page, summary: &Value) -> Value {
+fn page_value(lib: &Library, p: &Page, summary: &Value, page_ancestors: &[Value]) -> Value {
     let neighbour = |i: Option<usize>| {
         i.map_or_else(Value::none, |i| {
             link(lib.pages[i].title(), &lib.pages[i].path)
@@ -268,7 +295,7 @@ fn page_value(lib: &Library, p: &Page, summary: &Value) -> Value {
         .set("toc", toc(&p.rendered.toc))
         .set("previous", neighbour(p.previous))
         .set("next", neighbour(p.next))
-        .set("ancestors", ancestors(lib, p.section, true))
+        .set("ancestors", page_ancestors[p.section].clone())
         .set(
             "assets",
             p.assets.iter().map(|(_, s)| s.clone()).collect::<Vec<_>>(),
