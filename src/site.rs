@@ -4,7 +4,7 @@
 //! all diagnostics; [`Site::render_all`] renders every output page in
 //! parallel; [`Site::write`] writes into a staging folder and swaps it in.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -216,11 +216,19 @@ impl Site {
         };
         let staging = Staging::new(out).map_err(io)?;
         let jobs = self.all_jobs();
-        let errors = self.render_jobs(&jobs, &|path, html| {
-            staging
-                .write(&output::file_for(path), html.as_bytes())
-                .map_err(|e| Diagnostic::error(path, format!("cannot write: {e}")))
-        });
+        // The sitemap, feed and redirects read only the library: they are
+        // built while the pages render rather than after.
+        let this = &*self;
+        let (errors, machine_files) = rayon::join(
+            || {
+                this.render_jobs(&jobs, &|path, html| {
+                    staging
+                        .write(&output::file_for(path), html.as_bytes())
+                        .map_err(|e| Diagnostic::error(path, format!("cannot write: {e}")))
+                })
+            },
+            || this.machine_files(),
+        );
         if !errors.is_empty() {
             return Err(finish(errors));
         }
@@ -230,7 +238,7 @@ impl Site {
             .par_iter()
             .try_for_each(|a| staging.copy(&a.source, &a.output))
             .map_err(io)?;
-        for (path, body) in self.machine_files() {
+        for (path, body) in machine_files {
             staging.write(&path, body.as_bytes()).map_err(io)?;
         }
         staging.commit().map_err(io)?;
@@ -335,7 +343,7 @@ fn finish(errors: Vec<Diagnostic>) -> Diagnostics {
 /// Renders the Markdown of every page and section in parallel, then checks
 /// `@/` anchors against the targets' headings.
 fn render_markdown(lib: &mut Library) -> Vec<Diagnostic> {
-    let paths: BTreeMap<String, String> = lib
+    let paths: HashMap<String, String> = lib
         .by_rel
         .keys()
         .filter_map(|k| lib.path_of(k).map(|p| (k.clone(), p.to_string())))
