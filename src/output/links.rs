@@ -31,6 +31,7 @@ const ATTRS: [&str; 6] = [
 /// cheap conditions (a quote, then one `/`) before comparing attribute
 /// names, and writes each rewritten link straight into the output.
 pub fn rewrite(html: &str, current_dir: &str, style: LinkStyle, base_path: &str) -> String {
+    let dir = Dir::new(current_dir);
     let mut out = String::with_capacity(html.len() + html.len() / 16);
     let bytes = html.as_bytes();
     let mut last = 0;
@@ -66,7 +67,7 @@ pub fn rewrite(html: &str, current_dir: &str, style: LinkStyle, base_path: &str)
                 let part = part.trim();
                 let (url, size) = part.split_once(' ').unwrap_or((part, ""));
                 if url.starts_with('/') {
-                    link_into(&mut out, url, current_dir, style, base_path);
+                    link_into(&mut out, url, &dir, style, base_path);
                 } else {
                     out.push_str(url);
                 }
@@ -76,7 +77,7 @@ pub fn rewrite(html: &str, current_dir: &str, style: LinkStyle, base_path: &str)
                 }
             }
         } else {
-            link_into(&mut out, value, current_dir, style, base_path);
+            link_into(&mut out, value, &dir, style, base_path);
         }
         last = value_start + len;
         i = last;
@@ -101,15 +102,36 @@ fn is_link_attr(html: &str, pos: usize) -> bool {
 /// One site-root path, rewritten for a file in `current_dir`.
 pub fn link(target: &str, current_dir: &str, style: LinkStyle, base_path: &str) -> String {
     let mut out = String::with_capacity(target.len() + 8);
-    link_into(&mut out, target, current_dir, style, base_path);
+    link_into(&mut out, target, &Dir::new(current_dir), style, base_path);
     out
 }
 
+/// The folder of the file being written, measured once for all its links.
+struct Dir<'a> {
+    path: &'a str,
+    /// Number of segments.
+    depth: usize,
+    /// `/a/b/`: starts and ends with `/`, no empty segment.
+    clean: bool,
+}
+
+impl<'a> Dir<'a> {
+    fn new(path: &'a str) -> Self {
+        Dir {
+            path,
+            depth: segments(path).count(),
+            clean: is_clean(path) && path.ends_with('/'),
+        }
+    }
+}
+
+/// Starts with `/` and has no empty segment (`//`).
+fn is_clean(path: &str) -> bool {
+    path.starts_with('/') && !path.as_bytes().windows(2).any(|w| w == b"//")
+}
+
 /// [`link`], appending to `out` without allocating.
-fn link_into(out: &mut String, target: &str, current_dir: &str, style: LinkStyle, base_path: &str) {
-    // Byte loops rather than `str::find`/`split`: the generic searchers cost
-    // a hundred instructions a call on strings this short, and a page with a
-    // section sidebar has dozens of links.
+fn link_into(out: &mut String, target: &str, dir: &Dir, style: LinkStyle, base_path: &str) {
     let split = target
         .bytes()
         .position(|b| b == b'#' || b == b'?')
@@ -121,11 +143,41 @@ fn link_into(out: &mut String, target: &str, current_dir: &str, style: LinkStyle
         out.push_str(suffix);
         return;
     }
-    let from_len = segments(current_dir).count();
+    let is_dir = path.ends_with('/');
+    let start = out.len();
+    if dir.clean && is_clean(path) {
+        // The usual case, and the hot one (a section sidebar is dozens of
+        // links per page): with no empty segments, the shared folders are
+        // the common byte prefix up to its last `/`, and the rest of the
+        // path is written as it is.
+        let (p, d) = (path.as_bytes(), dir.path.as_bytes());
+        let same = p.iter().zip(d).take_while(|(a, b)| a == b).count();
+        let boundary = p[..same]
+            .iter()
+            .rposition(|&b| b == b'/')
+            .map_or(0, |i| i + 1);
+        let common = p[..boundary].iter().filter(|&&b| b == b'/').count() - 1;
+        for _ in common..dir.depth {
+            out.push_str("../");
+        }
+        out.push_str(&path[boundary..]);
+    } else {
+        relative_by_segments(out, path, dir);
+    }
+    if style == LinkStyle::Portable && is_dir {
+        out.push_str("index.html");
+    } else if out.len() == start {
+        out.push_str("./");
+    }
+    out.push_str(suffix);
+}
+
+/// The general case of [`link_into`]: `path` relative to `dir`, segment by segment.
+fn relative_by_segments(out: &mut String, path: &str, dir: &Dir) {
     let to_len = segments(path).count();
     let is_dir = path.ends_with('/');
     // A file's own folder cannot be shared past its last segment.
-    let common = segments(current_dir)
+    let common = segments(dir.path)
         .zip(segments(path))
         .take_while(|(a, b)| a == b)
         .count();
@@ -134,8 +186,7 @@ fn link_into(out: &mut String, target: &str, current_dir: &str, style: LinkStyle
     } else {
         common
     };
-    let start = out.len();
-    for _ in common..from_len {
+    for _ in common..dir.depth {
         out.push_str("../");
     }
     for (k, seg) in segments(path).skip(common).enumerate() {
@@ -147,12 +198,6 @@ fn link_into(out: &mut String, target: &str, current_dir: &str, style: LinkStyle
     if is_dir && common < to_len {
         out.push('/');
     }
-    if style == LinkStyle::Portable && is_dir {
-        out.push_str("index.html");
-    } else if out.len() == start {
-        out.push_str("./");
-    }
-    out.push_str(suffix);
 }
 
 /// The non-empty `/`-separated segments of a path.
@@ -237,6 +282,39 @@ mod tests {
             out.contains(r#"<p>href="/no"</p>"#),
             "text is not an attribute: {out}"
         );
+    }
+
+    #[test]
+    fn byte_prefix_path_agrees_with_segments() {
+        let paths = [
+            "/",
+            "/a",
+            "/a/",
+            "/a/b",
+            "/a/b/",
+            "/a/bc/",
+            "/a/b/c/",
+            "/ab/",
+            "/b/a/",
+            "/a/b/c/d.png",
+            "/x//y/",
+            "//",
+            "/a/./b/",
+        ];
+        let dirs = [
+            "/", "/a/", "/a/b/", "/a/bc/", "/a/b/c/", "/b/", "/a//b/", "/a",
+        ];
+        for d in dirs {
+            let dir = Dir::new(d);
+            for p in paths {
+                let mut slow = String::new();
+                relative_by_segments(&mut slow, p, &dir);
+                if slow.is_empty() {
+                    slow.push_str("./");
+                }
+                assert_eq!(link(p, d, LinkStyle::Relative, "/"), slow, "{p} from {d}");
+            }
+        }
     }
 
     #[test]

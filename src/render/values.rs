@@ -233,6 +233,11 @@ fn taxonomy_terms(lib: &Library, page: &Page, term_links: &[Vec<Value>]) -> Valu
     Value::from(map)
 }
 
+/// The `{title, description, ...}` of a page in lists (`section.pages`,
+/// `term.pages`): the twelve fields of docs/templates.md. Tera reads the
+/// attributes of maps of up to twelve entries by a linear scan and larger
+/// ones by hashing the name, so keep it at twelve: sidebar loops read these
+/// a few times per entry.
 fn page_summary(config: &Config, lib: &Library, p: &Page, term_links: &[Vec<Value>]) -> Obj {
     let summary = match &p.front.summary {
         Some(_) => p.rendered.summary.as_str(),
@@ -251,7 +256,6 @@ fn page_summary(config: &Config, lib: &Library, p: &Page, term_links: &[Vec<Valu
         )
         .set("path", p.path.as_str())
         .set("permalink", config.permalink(&p.path))
-        .set("slug", p.slug.as_str())
         .set(
             "weight",
             p.front.weight.map_or_else(Value::none, Value::from),
@@ -291,6 +295,7 @@ fn page_value(lib: &Library, p: &Page, summary: &Value, page_ancestors: &[Value]
         })
     };
     Obj(summary.as_map().cloned().unwrap_or_default())
+        .set("slug", p.slug.as_str())
         .set("content", Value::safe_string(&p.rendered.html))
         .set("toc", toc(&p.rendered.toc))
         .set("previous", neighbour(p.previous))
