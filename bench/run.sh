@@ -4,14 +4,17 @@
 #   bench/run.sh                 # Waymark only
 #   bench/run.sh --with-hugo     # also Hugo on the same corpus (installs it with apt-get if missing)
 #   bench/run.sh --runs 3 --keep /tmp/wm-bench
+#   bench/run.sh --own ../other-checkout   # time another site as "own site"
+#   bench/run.sh --only 10k              # only the cases whose name contains 10k
 #
 # Builds `waymark` in release mode, generates the corpora with
 # bench/gen_corpus.py into a temporary folder, builds each one --runs times
 # (default 5) after one untimed warm-up run, and prints the median wall time,
 # CPU time (user + sys) and peak memory (max RSS, from /usr/bin/time -v).
 # Every timed build starts from an empty output folder, for Waymark and Hugo
-# alike. Hugo runs (when installed) interleave with Waymark's so both see the
-# same machine load, and the table shows the ratio.
+# alike. Hugo (when installed) builds the same corpus right after Waymark, so
+# both see about the same machine load, and the table shows the ratio of
+# their median wall times.
 #
 # Cases: 1,000 and 10,000 pages in sections of 25 (40 and 400 sections), with
 # and without the section sidebar, and 10,000 pages as 40 sections of 250
@@ -24,13 +27,15 @@ RUNS=5
 WITH_HUGO=0
 KEEP=""
 ONLY=""
+OWN=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --with-hugo) WITH_HUGO=1 ;;
     --runs) RUNS="$2"; shift ;;
     --keep) KEEP="$2"; shift ;;
     --only) ONLY="$2"; shift ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --own) OWN="$(cd "$2" && pwd)"; shift ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -38,6 +43,7 @@ done
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+OWN="${OWN:-$ROOT}"
 
 say() { printf '%s\n' "$*" >&2; }
 
@@ -153,14 +159,25 @@ if [[ -n "${WALL[1k-sidebar]:-}" && -n "${WALL[10k-sidebar]:-}" ]]; then
     say "  sidebar cost at 10k pages: $(ms "$(awk -v a="${WALL[10k-plain]}" -v b="${WALL[10k-sidebar]}" 'BEGIN { print b - a }')") wall"
 fi
 
+# --- where the time goes ---------------------------------------------------------
+
+stages_of=""
+for c in 10k-sidebar 1k-sidebar; do [[ -d "$WORK/$c/content" ]] && { stages_of=$c; break; }; done
+if [[ -n "$stages_of" ]]; then
+  rm -rf "$WORK/$stages_of/public"
+  say ""
+  say "stages of one $stages_of build (waymark build --verbose; render includes writing each page):"
+  "$WAYMARK" build --verbose --root "$WORK/$stages_of" | grep -E '^ ' >&2 || true
+fi
+
 # --- the repository's own site -------------------------------------------------
 
 say ""
-if [[ -f "$ROOT/site.yaml" && -d "$ROOT/content" ]]; then
-  measure "$WORK/own-site" "$WAYMARK" build --quiet --root "$ROOT" --output "$WORK/own-site"
-  say "own site (site.yaml + content/ of this repository): $(ms "$M_WALL") wall, $(ms "$M_CPU") cpu, $M_RSS MB (target: under 100 ms)"
+if [[ -f "$OWN/site.yaml" && -d "$OWN/content" ]]; then
+  measure "$WORK/own-site" "$WAYMARK" build --quiet --root "$OWN" --output "$WORK/own-site"
+  say "own site ($OWN): $(ms "$M_WALL") wall, $(ms "$M_CPU") cpu, $M_RSS MB (target: under 100 ms)"
 else
-  say "own site: skipped (no site.yaml and content/ in $ROOT)"
+  say "own site: skipped (no site.yaml and content/ in $OWN)"
 fi
 
 # --- serve loop ----------------------------------------------------------------
@@ -172,4 +189,10 @@ if [[ -f "$ROOT/examples/serve_latency.rs" ]]; then
   fi
 else
   say "serve latency: skipped (examples/serve_latency.rs is not in this checkout)"
+fi
+
+say ""
+say "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+if awk -v l="$(cut -d' ' -f1 /proc/loadavg)" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }'; then
+  say "note: the machine was busy; wall times include waiting for a core (CPU times are steadier)"
 fi
