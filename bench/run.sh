@@ -6,6 +6,7 @@
 #   bench/run.sh --runs 3 --keep /tmp/wm-bench
 #   bench/run.sh --own ../other-checkout   # time another site as "own site"
 #   bench/run.sh --only 10k              # only the cases whose name contains 10k
+#   bench/run.sh --tmp /tmp              # corpora and output on disk instead of tmpfs
 #
 # Builds `waymark` in release mode, generates the corpora with
 # bench/gen_corpus.py into a temporary folder, builds each one --runs times
@@ -15,6 +16,11 @@
 # alike. Hugo (when installed) builds the same corpus right after Waymark, so
 # both see about the same machine load, and the table shows the ratio of
 # their median wall times.
+#
+# The corpora and their output go to a folder under /dev/shm (tmpfs) when
+# it is writable, else under $TMPDIR: on this project's machines the disk is
+# ext4 without a journal, where creating files soon after many were deleted
+# costs seconds of kernel time for any generator (see docs/performance.md).
 #
 # Cases: 1,000 and 10,000 pages in sections of 25 (40 and 400 sections), with
 # and without the section sidebar, and 10,000 pages as 40 sections of 250
@@ -28,6 +34,7 @@ WITH_HUGO=0
 KEEP=""
 ONLY=""
 OWN=""
+TMP_PARENT=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --with-hugo) WITH_HUGO=1 ;;
@@ -35,6 +42,7 @@ while [[ $# -gt 0 ]]; do
     --keep) KEEP="$2"; shift ;;
     --only) ONLY="$2"; shift ;;
     --own) OWN="$(cd "$2" && pwd)"; shift ;;
+    --tmp) TMP_PARENT="$2"; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -74,7 +82,10 @@ WAYMARK="$TARGET_DIR/release/waymark"
 if [[ -n "$KEEP" ]]; then
   WORK="$KEEP"; mkdir -p "$WORK"
 else
-  WORK="$(mktemp -d "${TMPDIR:-/tmp}/waymark-bench.XXXXXX")"
+  if [[ -z "$TMP_PARENT" ]]; then
+    if [[ -d /dev/shm && -w /dev/shm ]]; then TMP_PARENT=/dev/shm; else TMP_PARENT="${TMPDIR:-/tmp}"; fi
+  fi
+  WORK="$(mktemp -d "$TMP_PARENT/waymark-bench.XXXXXX")"
   trap 'rm -rf "$WORK"' EXIT
 fi
 
@@ -119,7 +130,7 @@ CASES=(
 )
 
 say "machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-say "corpora in $WORK; $RUNS timed runs per build (median), after one warm-up"
+say "corpora in $WORK ($(df --output=fstype "$WORK" | tail -1)); $RUNS timed runs per build (median), after one warm-up"
 say ""
 
 declare -A WALL CPU RSS HWALL HCPU HRSS
@@ -146,6 +157,8 @@ for c in "${CASES[@]}"; do
       "$(awk -v h="$M_WALL" -v w="${WALL[$name]}" 'BEGIN { print h / w }')"
   fi
   printf '   (%s HTML files)\n' "$built"
+  # Keep memory (tmpfs) and disk use to one case's output at a time.
+  [[ -z "$KEEP" ]] && rm -rf "$site/public" ${hugo_site:+"$hugo_site/public"}
 done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", b / a }'; }
