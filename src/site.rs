@@ -77,14 +77,20 @@ impl Site {
         }
         config.portable |= opts.portable;
         let mut errors = Vec::new();
-        let mut lib = content::load(
+        let mut lib = match content::load(
             root,
             &config,
             LoadOptions {
                 drafts: opts.drafts,
             },
-        )
-        .map_err(Diagnostics::from)?;
+        ) {
+            Ok(lib) => lib,
+            Err(mut errs) => {
+                // Content is broken, but template mistakes are independent: report them too.
+                errs.extend(template_errors(root, &config));
+                return Err(finish(errs));
+            }
+        };
         errors.extend(check_menu(&config, &lib, root));
         lap("load", &mut timings);
 
@@ -318,6 +324,23 @@ impl Site {
             }
         }
         files
+    }
+}
+
+/// Parses the templates against an empty library, for their own errors.
+fn template_errors(root: &Path, config: &Config) -> Vec<Diagnostic> {
+    let lib = Library::default();
+    match Templates::load(root, config) {
+        Ok(t) => Renderer::new(
+            t,
+            &lib,
+            SiteValues::build(config, &lib, &[]),
+            BTreeMap::new(),
+        )
+        .err()
+        .into_iter()
+        .collect(),
+        Err(e) => e,
     }
 }
 
