@@ -90,7 +90,7 @@ fn page_context_has_order_neighbours_breadcrumbs_toc_and_taxonomies() {
         home.contains(r#"<a href="guides/alpha/">alpha</a>"#),
         "url() resolves @/ paths"
     );
-    assert!(home.contains(r#"<a href="guides/" aria-current"#) == false);
+    assert!(!home.contains(r#"<a href="guides/" aria-current"#));
     let guides = read(&out, "guides/index.html");
     assert!(
         guides.contains(r#"<a href="./" aria-current="page">Guides</a>"#),
