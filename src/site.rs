@@ -16,7 +16,7 @@ use crate::content::{self, Library, LoadOptions};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{self, Mode};
 use crate::output::{self, LinkStyle, Staging, links};
-use crate::render::{ExtraPage, Job, Renderer, SiteValues, Templates};
+use crate::render::{Dep, ExtraPage, Job, Renderer, SiteValues, Templates};
 
 /// What the command line can change about a build.
 #[derive(Debug, Clone, Default)]
@@ -182,20 +182,8 @@ impl Site {
         let errors = Mutex::new(Vec::new());
         let base_path = self.base_path();
         jobs.par_iter().for_each(|&job| {
-            let path = Renderer::path(job, &self.lib, &self.extras);
-            let result = self
-                .renderer
-                .render(job, &self.lib, &self.extras)
-                .and_then(|html| {
-                    let style = if job == Job::NotFound {
-                        LinkStyle::Absolute
-                    } else {
-                        self.link_style()
-                    };
-                    let html = links::rewrite(&html, links::dir_of(&path), style, &base_path);
-                    sink(&path, html)
-                });
-            if let Err(d) = result {
+            let (result, _) = self.render_one(job, &base_path);
+            if let Err(d) = result.and_then(|(path, html)| sink(&path, html)) {
                 errors
                     .lock()
                     .expect("no panics while holding the lock")
@@ -203,6 +191,28 @@ impl Site {
             }
         });
         errors.into_inner().unwrap_or_default()
+    }
+
+    /// Renders one job into its final HTML (links made relative), returning
+    /// its site path and what its templates looked up through functions.
+    /// `base_path` is [`Site::base_path`], passed in to compute it once.
+    pub fn render_one(
+        &self,
+        job: Job,
+        base_path: &str,
+    ) -> (Result<(String, String), Diagnostic>, Vec<Dep>) {
+        let path = Renderer::path(job, &self.lib, &self.extras);
+        let (html, deps) = self.renderer.render_recording(job, &self.lib, &self.extras);
+        let result = html.map(|html| {
+            let style = if job == Job::NotFound {
+                LinkStyle::Absolute
+            } else {
+                self.link_style()
+            };
+            let html = links::rewrite(&html, links::dir_of(&path), style, base_path);
+            (path, html)
+        });
+        (result, deps)
     }
 
     /// Every job of the site.

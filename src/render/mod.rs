@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use tera::{Context, Value};
 
-pub use functions::Lookup;
+pub use functions::{Dep, Lookup};
 pub use templates::Templates;
 pub use values::{AssessmentSummary, SiteValues};
 
@@ -56,6 +56,7 @@ pub enum Job {
 pub struct Renderer {
     templates: Templates,
     values: Arc<SiteValues>,
+    lookup: Arc<Lookup>,
 }
 
 impl Renderer {
@@ -68,9 +69,23 @@ impl Renderer {
     ) -> Result<Renderer, Diagnostic> {
         let values = Arc::new(values);
         let lookup = Arc::new(Lookup::new(lib, values.clone(), assets));
-        functions::register(&mut templates.tera, lookup);
+        functions::register(&mut templates.tera, lookup.clone());
         templates.parse()?;
-        Ok(Renderer { templates, values })
+        Ok(Renderer {
+            templates,
+            values,
+            lookup,
+        })
+    }
+
+    /// The data templates read, for comparing two builds.
+    pub fn values(&self) -> &SiteValues {
+        &self.values
+    }
+
+    /// What the template functions look up, for comparing two builds.
+    pub fn lookup(&self) -> &Lookup {
+        &self.lookup
     }
 
     /// The loaded templates.
@@ -144,6 +159,17 @@ impl Renderer {
             None => Diagnostic::error(format!("themes/…/templates/{name}"), message),
         }
         .with_hint(hint))
+    }
+
+    /// Like [`Renderer::render`], also returning what the templates looked up
+    /// through functions (`get_page`, `url`, ...).
+    pub fn render_recording(
+        &self,
+        job: Job,
+        lib: &Library,
+        extras: &[ExtraPage],
+    ) -> (Result<String, Diagnostic>, Vec<Dep>) {
+        functions::recording(|| self.render(job, lib, extras))
     }
 
     /// Renders one job to HTML with site-root links (the output stage makes them relative).
