@@ -130,7 +130,7 @@ async fn send(
 ) -> Response {
     let bytes = match body {
         Body::Bytes(b) => b.clone(),
-        Body::File(path) => {
+        Body::File(path, _) => {
             let path = path.clone();
             let root = app.root.clone();
             let read = tokio::task::spawn_blocking(move || {
