@@ -161,6 +161,7 @@ impl Engine {
     pub fn rebuild(&mut self, changes: &Changes) -> Result<Rebuilt, Diagnostics> {
         let start = Instant::now();
         let site = Site::load(&self.root, &self.opts)?;
+        let t_load = start.elapsed();
         let full = self.state.is_none() || changes.config;
         let jobs = site.all_jobs();
         let plan: Vec<Job> = match (&self.state, full) {
@@ -173,6 +174,7 @@ impl Engine {
             }
             _ => jobs.clone(),
         };
+        let t_plan = start.elapsed();
         let base_path = site.base_path();
         let rendered: Mutex<Vec<Fresh>> = Mutex::new(Vec::new());
         let errors: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
@@ -197,6 +199,7 @@ impl Engine {
         }
         let rendered = rendered.into_inner().unwrap_or_default();
         let rendered_count = rendered.len();
+        let t_render = start.elapsed();
 
         // Assemble the new site in the order `Site::write` writes it, so
         // a later file wins exactly as it would on disk.
@@ -302,6 +305,16 @@ impl Engine {
             None => changed.extend(files.keys().cloned()),
         }
         changed.sort();
+        if std::env::var_os("WAYMARK_SERVE_TRACE").is_some() {
+            eprintln!(
+                "rebuild: load {:?} plan {:?} render {:?} ({rendered_count}) total {:?} {:?}",
+                t_load,
+                t_plan - t_load,
+                t_render - t_plan,
+                start.elapsed(),
+                site.timings
+            );
+        }
         let pages = jobs.len();
         self.state = Some(State {
             site,
