@@ -143,7 +143,9 @@ impl Diagnostic {
         };
         let mut groups = vec![first];
         if let Some(hint) = &self.hint {
-            groups.push(Group::with_title(Level::HELP.secondary_title(hint.as_str())));
+            groups.push(Group::with_title(
+                Level::HELP.secondary_title(hint.as_str()),
+            ));
         }
         let renderer = if color {
             Renderer::styled()
@@ -178,13 +180,8 @@ impl Diagnostics {
     /// Sorts by file then position so output is stable across parallel runs.
     pub fn sort(&mut self) {
         self.0.sort_by(|a, b| {
-            (a.severity, &a.file, a.line, a.column, &a.message).cmp(&(
-                b.severity,
-                &b.file,
-                b.line,
-                b.column,
-                &b.message,
-            ))
+            (a.severity, &a.file, a.line, a.column, &a.message)
+                .cmp(&(b.severity, &b.file, b.line, b.column, &b.message))
         });
         self.0.dedup();
     }
@@ -234,7 +231,10 @@ pub fn line_offset(source: &str, line: usize) -> usize {
 }
 
 /// "did you mean `x`?" for a misspelt name among the valid ones.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))
@@ -256,7 +256,9 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 }
 
 fn char_to_byte(line: &str, chars: usize) -> usize {
-    line.char_indices().nth(chars).map_or(line.len(), |(i, _)| i)
+    line.char_indices()
+        .nth(chars)
+        .map_or(line.len(), |(i, _)| i)
 }
 
 /// The caret covers the word at the position, or one character.

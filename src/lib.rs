@@ -6,5 +6,6 @@
 //! templates, `output` writes the site atomically. `commands` strings the
 //! stages together for each CLI command.
 
+pub mod assessment;
 pub mod diagnostics;
 pub mod yaml;

@@ -20,6 +20,61 @@ pub fn position<T>(value: &Spanned<T>) -> (usize, usize) {
     )
 }
 
+/// A YAML mapping read in file order with the position of every key.
+///
+/// `Spanned<String>` is neither `Ord` nor `Hash`, so it cannot key a map;
+/// authors' maps (`scores: { horizon: 2 }`, `when: {...}`, example answers)
+/// need the key's own line for "unknown dimension" errors, hence this list.
+#[derive(Debug, Clone)]
+pub struct SpannedMap<V>(pub Vec<(Spanned<String>, V)>);
+
+impl<V> Default for SpannedMap<V> {
+    fn default() -> Self {
+        SpannedMap(Vec::new())
+    }
+}
+
+impl<V> SpannedMap<V> {
+    /// The entries in file order.
+    pub fn iter(&self) -> impl Iterator<Item = (&Spanned<String>, &V)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    /// True when the mapping has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'de, V: serde::Deserialize<'de>> serde::Deserialize<'de> for SpannedMap<V> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit<V>(std::marker::PhantomData<V>);
+        impl<'de, V: serde::Deserialize<'de>> serde::de::Visitor<'de> for Visit<V> {
+            type Value = SpannedMap<V>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a mapping such as `{ key: value }`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(key) = map.next_key::<Spanned<String>>()? {
+                    entries.push((key, map.next_value()?));
+                }
+                Ok(SpannedMap(entries))
+            }
+        }
+        deserializer.deserialize_map(Visit(std::marker::PhantomData))
+    }
+}
+
+/// A spanned value made by Waymark rather than read (a default option id
+/// taken from its label), placed where `at` was read.
+pub fn spanned_like<T, U>(value: T, at: &Spanned<U>) -> Spanned<T> {
+    Spanned::new(value, at.referenced, at.defined)
+}
+
 /// Parses `source` (which starts at line `first_line` of `file`, for front
 /// matter) into `T`, turning any failure into a diagnostic with a position,
 /// the source line and a hint.
@@ -30,11 +85,21 @@ pub fn parse<T: DeserializeOwned>(
     first_line: usize,
 ) -> Result<T, Diagnostic> {
     // An empty document is an empty mapping, not an error.
-    let source = if source.trim().is_empty() { "{}" } else { source };
-    serde_saphyr::from_str::<T>(source).map_err(|err| to_diagnostic(file, whole_file, &err, first_line))
+    let source = if source.trim().is_empty() {
+        "{}"
+    } else {
+        source
+    };
+    serde_saphyr::from_str::<T>(source)
+        .map_err(|err| to_diagnostic(file, whole_file, &err, first_line))
 }
 
-fn to_diagnostic(file: &Path, whole_file: &str, err: &serde_saphyr::Error, first_line: usize) -> Diagnostic {
+fn to_diagnostic(
+    file: &Path,
+    whole_file: &str,
+    err: &serde_saphyr::Error,
+    first_line: usize,
+) -> Diagnostic {
     use serde_saphyr::Error as E;
     let inner = err.without_snippet();
     let (line, column) = inner
@@ -43,7 +108,9 @@ fn to_diagnostic(file: &Path, whole_file: &str, err: &serde_saphyr::Error, first
         .unwrap_or((0, 0));
     let line = if line == 0 { 0 } else { line + first_line - 1 };
     let (message, hint) = match inner {
-        E::SerdeUnknownField { field, expected, .. } => (
+        E::SerdeUnknownField {
+            field, expected, ..
+        } => (
             format!("unknown key `{field}`"),
             Some(
                 did_you_mean(field, expected.iter().copied()).unwrap_or_else(|| {
@@ -55,7 +122,9 @@ fn to_diagnostic(file: &Path, whole_file: &str, err: &serde_saphyr::Error, first
             format!("missing required key `{field}`"),
             Some(format!("add a line `{field}: ...`")),
         ),
-        E::SerdeUnknownVariant { variant, expected, .. } => (
+        E::SerdeUnknownVariant {
+            variant, expected, ..
+        } => (
             format!("unknown value `{variant}`"),
             Some(
                 did_you_mean(variant, expected.iter().copied())
@@ -64,7 +133,10 @@ fn to_diagnostic(file: &Path, whole_file: &str, err: &serde_saphyr::Error, first
         ),
         other => (
             first_line_of(&other.to_string()),
-            Some("check the YAML syntax here: indentation, a missing `:` or an unclosed quote".into()),
+            Some(
+                "check the YAML syntax here: indentation, a missing `:` or an unclosed quote"
+                    .into(),
+            ),
         ),
     };
     let mut d = Diagnostic::at(file, whole_file, line, column, message);
