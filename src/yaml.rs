@@ -131,8 +131,22 @@ fn to_diagnostic(
                     .unwrap_or_else(|| format!("use one of: {}", expected.join(", "))),
             ),
         ),
+        E::InvalidScalar { ty, .. } => {
+            let (what, hint) = match *ty {
+                "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "usize" | "isize" => {
+                    (
+                        "a whole number",
+                        "write a whole number such as 2, without decimals or quotes",
+                    )
+                }
+                "f32" | "f64" => ("a number", "write a number such as 50 or 12.5"),
+                "bool" => ("true or false", "write true or false"),
+                _ => ("a different kind of value", "check the value's type"),
+            };
+            (format!("expected {what} here"), Some(hint.to_string()))
+        }
         other => (
-            first_line_of(&other.to_string()),
+            without_position(&first_line_of(&other.to_string())),
             Some(
                 "check the YAML syntax here: indentation, a missing `:` or an unclosed quote"
                     .into(),
@@ -142,6 +156,14 @@ fn to_diagnostic(
     let mut d = Diagnostic::at(file, whole_file, line, column, message);
     d.hint = hint;
     d
+}
+
+/// serde-saphyr appends " at line N, column M"; the diagnostic shows the position itself.
+fn without_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) if message[i..].contains(", column ") => message[..i].to_string(),
+        _ => message.to_string(),
+    }
 }
 
 fn first_line_of(s: &str) -> String {
@@ -179,5 +201,16 @@ mod tests {
         assert_eq!(err.message, "missing required key `title`");
         let err = parse::<Fm>(Path::new("a.md"), "title: [a\n", "title: [a\n", 1).unwrap_err();
         assert!(err.line >= 1, "{err:?}");
+        let err = parse::<Fm>(
+            Path::new("a.md"),
+            "title: A\nweight: 0.5\n",
+            "title: A\nweight: 0.5\n",
+            1,
+        )
+        .unwrap_err();
+        assert_eq!(
+            (err.line, err.message.as_str()),
+            (2, "expected a whole number here")
+        );
     }
 }

@@ -16,12 +16,19 @@ const VECTORS: usize = 1500;
 
 fn assessment_files() -> Vec<PathBuf> {
     let mut files = Vec::new();
-    for (dir, skip_errors) in [("tests/fixtures/assessments", true), ("content/assessments", false)] {
-        let Ok(entries) = std::fs::read_dir(dir) else { continue };
+    for (dir, skip_errors) in [
+        ("tests/fixtures/assessments", true),
+        ("content/assessments", false),
+    ] {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
         for e in entries {
             let path = e.unwrap().path();
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            if path.extension().is_some_and(|x| x == "yaml") && !(skip_errors && name.starts_with("err-")) {
+            if path.extension().is_some_and(|x| x == "yaml")
+                && !(skip_errors && name.starts_with("err-"))
+            {
                 files.push(path);
             }
         }
@@ -41,7 +48,10 @@ fn run_node(dir: &Path) -> std::process::Output {
 #[test]
 fn rust_and_browser_engines_agree() {
     let files = assessment_files();
-    assert!(files.len() >= 5, "expected the ok-*.yaml fixtures, found {files:?}");
+    assert!(
+        files.len() >= 5,
+        "expected the ok-*.yaml fixtures, found {files:?}"
+    );
     let good = tempfile::tempdir().unwrap();
     let bad = tempfile::tempdir().unwrap();
     for (k, path) in files.iter().enumerate() {
@@ -68,5 +78,8 @@ fn rust_and_browser_engines_agree() {
         String::from_utf8_lossy(&out.stderr)
     );
     let out = run_node(bad.path());
-    assert!(!out.status.success(), "the agreement check passed corrupted vectors");
+    assert!(
+        !out.status.success(),
+        "the agreement check passed corrupted vectors"
+    );
 }

@@ -49,7 +49,14 @@ fn error_fixtures() -> Vec<PathBuf> {
 fn show(diags: &[Diagnostic]) -> String {
     diags
         .iter()
-        .map(|d| format!("  {}: {} | {}", d.line, d.message, d.hint.as_deref().unwrap_or("")))
+        .map(|d| {
+            format!(
+                "  {}: {} | {}",
+                d.line,
+                d.message,
+                d.hint.as_deref().unwrap_or("")
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -66,20 +73,35 @@ fn check(path: &Path) -> Result<(), String> {
     };
     for d in &diags {
         if d.file != path {
-            return Err(format!("an error names the wrong file {}", d.file.display()));
+            return Err(format!(
+                "an error names the wrong file {}",
+                d.file.display()
+            ));
         }
     }
     if diags.len() != expected.len() {
-        return Err(format!("expected {} error(s), got:\n{}", expected.len(), show(&diags)));
+        return Err(format!(
+            "expected {} error(s), got:\n{}",
+            expected.len(),
+            show(&diags)
+        ));
     }
     for e in &expected {
         let found = diags.iter().any(|d| {
             d.line == e.line
                 && d.message.contains(&e.message)
-                && e.hint.as_ref().is_none_or(|h| d.hint.as_deref().unwrap_or("").contains(h.as_str()))
+                && e.hint
+                    .as_ref()
+                    .is_none_or(|h| d.hint.as_deref().unwrap_or("").contains(h.as_str()))
         });
         if !found {
-            return Err(format!("no error at line {} saying `{}` (hint `{}`); got:\n{}", e.line, e.message, e.hint.as_deref().unwrap_or(""), show(&diags)));
+            return Err(format!(
+                "no error at line {} saying `{}` (hint `{}`); got:\n{}",
+                e.line,
+                e.message,
+                e.hint.as_deref().unwrap_or(""),
+                show(&diags)
+            ));
         }
     }
     Ok(())
@@ -88,7 +110,11 @@ fn check(path: &Path) -> Result<(), String> {
 #[test]
 fn every_error_fixture_reports_its_errors_at_their_lines() {
     let files = error_fixtures();
-    assert!(files.len() >= 20, "expected the err-*.yaml fixtures, found {}", files.len());
+    assert!(
+        files.len() >= 20,
+        "expected the err-*.yaml fixtures, found {}",
+        files.len()
+    );
     let failures: Vec<String> = files
         .iter()
         .filter_map(|f| check(f).err().map(|e| format!("{}: {e}", f.display())))
@@ -99,7 +125,10 @@ fn every_error_fixture_reports_its_errors_at_their_lines() {
 #[test]
 fn the_expectation_parser_reads_hints() {
     let e = expectations("# expect: 3: unknown key `x` | did you mean `y`?\n");
-    assert_eq!((e[0].line, e[0].message.as_str(), e[0].hint.as_deref()), (3, "unknown key `x`", Some("did you mean `y`?")));
+    assert_eq!(
+        (e[0].line, e[0].message.as_str(), e[0].hint.as_deref()),
+        (3, "unknown key `x`", Some("did you mean `y`?"))
+    );
 }
 
 #[test]

@@ -47,7 +47,10 @@ fn possible_answers(a: &Assessment, q: usize) -> Vec<Option<Answer>> {
         QuestionType::Single => out.extend(ids.iter().map(|id| Some(Answer::Single(id.clone())))),
         QuestionType::Multiple => {
             for mask in 1u32..(1 << ids.len()) {
-                let chosen = (0..ids.len()).filter(|i| mask & (1 << i) != 0).map(|i| ids[i].clone()).collect();
+                let chosen = (0..ids.len())
+                    .filter(|i| mask & (1 << i) != 0)
+                    .map(|i| ids[i].clone())
+                    .collect();
                 out.push(Some(Answer::Multiple(chosen)));
             }
         }
@@ -68,12 +71,21 @@ fn brute_force(a: &Assessment) -> BTreeMap<String, u128> {
     let mut idx = vec![0usize; n];
     loop {
         let answers: Answers = (0..n)
-            .filter_map(|q| choices[q][idx[q]].clone().map(|ans| (a.engine.questions[q].id.clone(), ans)))
+            .filter_map(|q| {
+                choices[q][idx[q]]
+                    .clone()
+                    .map(|ans| (a.engine.questions[q].id.clone(), ans))
+            })
             .collect();
         let result = a.evaluate(&answers);
-        let complete = result.path.iter().all(|(q, c)| c.is_some() || !a.engine.questions[*q].required);
+        let complete = result
+            .path
+            .iter()
+            .all(|(q, c)| c.is_some() || !a.engine.questions[*q].required);
         if complete && seen.insert(result.path.clone()) {
-            let outcome = result.outcome.map_or("(none)".to_string(), |o| a.engine.outcomes[o].id.clone());
+            let outcome = result
+                .outcome
+                .map_or("(none)".to_string(), |o| a.engine.outcomes[o].id.clone());
             *counts.entry(outcome).or_insert(0) += 1;
         }
         // Next assignment (odometer).
@@ -115,7 +127,12 @@ fn valid_fixtures_load_and_match_their_stated_counts_and_links() {
                 let (pos, dest) = stated.split_once(' ').unwrap();
                 let (l, c) = pos.split_once(':').unwrap();
                 let want = (dest.to_owned(), l.parse().unwrap(), c.parse().unwrap());
-                assert!(a.internal_links().contains(&want), "{}: {want:?} not in {:?}", path.display(), a.internal_links());
+                assert!(
+                    a.internal_links().contains(&want),
+                    "{}: {want:?} not in {:?}",
+                    path.display(),
+                    a.internal_links()
+                );
             }
         }
     }
@@ -125,7 +142,10 @@ fn valid_fixtures_load_and_match_their_stated_counts_and_links() {
 fn exact_analysis_agrees_with_brute_force() {
     for path in ok_fixtures() {
         let (a, _) = load_ok(&path);
-        let analysed: BTreeMap<String, u128> = outcome_counts(&a).into_iter().filter(|(_, c)| *c > 0).collect();
+        let analysed: BTreeMap<String, u128> = outcome_counts(&a)
+            .into_iter()
+            .filter(|(_, c)| *c > 0)
+            .collect();
         assert_eq!(analysed, brute_force(&a), "{}", path.display());
     }
 }
@@ -135,7 +155,11 @@ fn only_the_decision_tree_is_a_decision_tree() {
     for path in ok_fixtures() {
         let (a, _) = load_ok(&path);
         let name = path.file_name().unwrap().to_string_lossy();
-        assert_eq!(a.is_decision_tree(), name == "ok-decision-tree.yaml", "{name}");
+        assert_eq!(
+            a.is_decision_tree(),
+            name == "ok-decision-tree.yaml",
+            "{name}"
+        );
     }
 }
 
@@ -146,11 +170,22 @@ fn browser_data_renders_markdown_and_resolves_links() {
     let resolve = |link: &str| link.replace("@/", "/site/").replace(".md", "/");
     let data = a.browser_data(&render, &resolve);
     assert_eq!(data["id"], "ok-spec-example");
-    assert!(data["intro_html"].as_str().unwrap().starts_with("<p>Answer for one"));
+    assert!(
+        data["intro_html"]
+            .as_str()
+            .unwrap()
+            .starts_with("<p>Answer for one")
+    );
     assert_eq!(data["outcomes"][0]["url"], "/site/playbooks/go-now/");
-    assert_eq!(data["outcomes"][0]["when"][1], serde_json::json!({"dimension": "evidence", "op": ">=", "value": 50.0}));
+    assert_eq!(
+        data["outcomes"][0]["when"][1],
+        serde_json::json!({"dimension": "evidence", "op": ">=", "value": 50.0})
+    );
     assert_eq!(data["questions"][0]["options"][0]["next"], "facts");
-    assert_eq!(data["questions"][0]["options"][1]["id"], "in-two-or-three-years");
+    assert_eq!(
+        data["questions"][0]["options"][1]["id"],
+        "in-two-or-three-years"
+    );
     assert_eq!(data["questions"][1]["show_if"]["any_of"][0], "this-year");
     assert_eq!(data["chart"]["type"], "matrix");
     assert_eq!(data["layout"], "one-per-page");
@@ -158,7 +193,10 @@ fn browser_data_renders_markdown_and_resolves_links() {
     assert_eq!(hash.len(), 8);
     assert!(hash.bytes().all(|b| b.is_ascii_hexdigit()));
     let fields: Vec<&str> = a.markdown_fields().iter().map(|f| f.key.as_str()).collect();
-    assert!(fields.contains(&"intro") && fields.contains(&"dimensions.horizon.bands.0.advice"), "{fields:?}");
+    assert!(
+        fields.contains(&"intro") && fields.contains(&"dimensions.horizon.bands.0.advice"),
+        "{fields:?}"
+    );
 }
 
 #[test]
@@ -167,10 +205,16 @@ fn the_hash_changes_with_the_questions_but_not_with_texts() {
     let source = std::fs::read_to_string(path).unwrap();
     let hash = |src: &str| {
         let a = load(path, src).unwrap();
-        a.browser_data(&|s| s.to_owned(), &|s| s.to_owned())["hash"].as_str().unwrap().to_owned()
+        a.browser_data(&|s| s.to_owned(), &|s| s.to_owned())["hash"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     };
     let base = hash(&source);
-    let retitled = source.replace("When must this investment pay for itself?", "When must it pay back?");
+    let retitled = source.replace(
+        "When must this investment pay for itself?",
+        "When must it pay back?",
+    );
     assert_eq!(hash(&retitled), base);
     let rescored = source.replace("scores: { horizon: 4 }", "scores: { horizon: 3 }");
     assert_ne!(hash(&rescored), base);
@@ -186,7 +230,10 @@ fn script_json_keeps_closing_tags_inert() {
     let text = json_for_script(&a.browser_data(&|s| s.to_owned(), &|s| s.to_owned()));
     assert!(!text.contains("</script"), "{text}");
     let back: serde_json::Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(back["outcomes"][0]["title"], "</script><script>alert(1)</script>");
+    assert_eq!(
+        back["outcomes"][0]["title"],
+        "</script><script>alert(1)</script>"
+    );
 }
 
 #[test]
@@ -205,6 +252,14 @@ fn test_vectors_are_many_deterministic_and_follow_the_flow() {
         let team = &v["expected"]["percents"]["team"];
         assert_eq!(team.is_null(), funded == "no", "{v}");
     }
-    assert!(vectors.iter().any(|v| v["expected"]["outcome"] == "unfunded"));
-    assert!(vectors.iter().any(|v| v["expected"]["outcome"] == "staffed"));
+    assert!(
+        vectors
+            .iter()
+            .any(|v| v["expected"]["outcome"] == "unfunded")
+    );
+    assert!(
+        vectors
+            .iter()
+            .any(|v| v["expected"]["outcome"] == "staffed")
+    );
 }

@@ -17,20 +17,52 @@
 //! stops with an error asking the author to simplify, rather than hanging.
 
 use std::collections::HashMap;
-use std::collections::hash_map::DefaultHasher;
-use std::hash::BuildHasherDefault;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 use super::Report;
-use super::model::{QuestionType, Spec};
+use super::model::{Condition, QuestionType, Spec};
 use super::scoring::{Choice, Engine, Target, percent};
 
-/// A hash map with a fixed hasher: the same assessment always gives the
-/// same witnesses in its messages.
-type Map<K, V> = HashMap<K, V, BuildHasherDefault<DefaultHasher>>;
+/// A hash map with a fixed, fast hasher: the same assessment always gives
+/// the same witnesses in its messages, and the keys (small integer vectors
+/// made by Waymark, not by visitors) need no protection against flooding.
+type Map<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// The multiply-rotate hash of rustc (FxHash), a few lines instead of a dependency.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.add(n as u64);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 /// Above this many distinct states the analysis gives up (with an error).
-pub const MAX_STATES: usize = 2_000_000;
+pub const MAX_STATES: usize = 1_000_000;
 
 /// One answer set, shared between states as a linked list (newest first).
 #[derive(Debug)]
@@ -116,7 +148,8 @@ struct Move {
 /// flow could be explored.
 pub(crate) fn analyse(spec: &Spec, engine: &Engine, report: &mut Report) -> Option<Analysis> {
     let order = flow_order(spec, engine, report)?;
-    let explored = match explore(engine, &order) {
+    let plan = Plan::new(engine, &order);
+    let explored = match explore(engine, &order, &plan) {
         Ok(e) => e,
         Err(q) => {
             report.at(&spec.questions.value[q].value.id, format!("too many distinct score combinations to analyse exactly (more than {MAX_STATES} by question `{}`)", engine.questions[q].id), Some("simplify: fewer dimensions per question, smaller score values (0/1/2 rather than 0/10/25), shorter scales or fewer options on multiple-choice questions; see docs/assessment-analysis.md".into()));
@@ -137,7 +170,13 @@ pub(crate) fn analyse(spec: &Spec, engine: &Engine, report: &mut Report) -> Opti
             );
         }
     }
-    Some(judge_outcomes(spec, engine, &explored.terminals, report))
+    Some(judge_outcomes(
+        spec,
+        engine,
+        &plan,
+        &explored.terminals,
+        report,
+    ))
 }
 
 /// Checks the flow graph for loops and returns a topological order of the
@@ -233,86 +272,176 @@ fn report_loop(spec: &Spec, engine: &Engine, cycle: &[usize], report: &mut Repor
 
 struct Explored {
     shown: Vec<u128>,
+    /// Final states: (forced outcome, per dimension the mask of its
+    /// conditions that hold) -> answer sets.
     terminals: Map<(Option<usize>, Vec<i64>), Entry>,
 }
 
-/// The dynamic programme over the flow; `Err(question)` when it explodes.
-fn explore(engine: &Engine, order: &[usize]) -> Result<Explored, usize> {
-    let n = engine.questions.len();
-    let dims = engine.dimensions.len();
-    // Which questions some show_if tests, and which of their options matter.
-    let mut tested = vec![0u64; n];
-    let mut is_tested = vec![false; n];
-    for q in &engine.questions {
-        if let Some((other, mask)) = q.show_if {
-            tested[other] |= mask;
-            is_tested[other] = true;
+/// Marks a dimension whose score is final and stored as a condition mask.
+const FINAL: i64 = i64::MIN;
+
+/// What the exploration needs to know beyond the engine: which answers
+/// `show_if` tests, and when a dimension or a tested answer stops mattering.
+struct Plan {
+    /// Options of each question that some `show_if` tests.
+    tested: Vec<u64>,
+    /// Memo slot of each tested question.
+    slot: Vec<Option<usize>>,
+    /// Per slot: the last position (in flow order) of a question testing it.
+    slot_last: Vec<usize>,
+    /// Per dimension: the last position of a question that scores it.
+    dim_last: Vec<Option<usize>>,
+    /// Per dimension: the distinct conditions outcomes put on it.
+    conditions: Vec<Vec<Condition>>,
+}
+
+impl Plan {
+    fn new(engine: &Engine, order: &[usize]) -> Plan {
+        let n = engine.questions.len();
+        let mut rank = vec![0; n];
+        for (r, &q) in order.iter().enumerate() {
+            rank[q] = r;
+        }
+        let mut tested = vec![0u64; n];
+        let mut slot = vec![None; n];
+        let mut slot_last = Vec::new();
+        for (i, q) in engine.questions.iter().enumerate() {
+            if let Some((other, mask)) = q.show_if {
+                tested[other] |= mask;
+                let s = *slot[other].get_or_insert_with(|| {
+                    slot_last.push(0);
+                    slot_last.len() - 1
+                });
+                slot_last[s] = slot_last[s].max(rank[i]);
+            }
+        }
+        let dim_last = (0..engine.dimensions.len())
+            .map(|d| {
+                let scores = |q: &super::scoring::EQuestion| {
+                    q.scale_scores[d] != 0 || q.options.iter().any(|o| o.scores[d] != 0)
+                };
+                (0..n)
+                    .filter(|&q| scores(&engine.questions[q]))
+                    .map(|q| rank[q])
+                    .max()
+            })
+            .collect();
+        let mut conditions: Vec<Vec<Condition>> = vec![Vec::new(); engine.dimensions.len()];
+        for o in &engine.outcomes {
+            for (d, c) in o.when.iter().flatten() {
+                if !conditions[*d].contains(c) {
+                    conditions[*d].push(*c);
+                }
+            }
+        }
+        Plan {
+            tested,
+            slot,
+            slot_last,
+            dim_last,
+            conditions,
         }
     }
-    let slot: Vec<Option<usize>> = {
-        let mut next = 0;
-        is_tested
-            .iter()
-            .map(|&t| {
-                t.then(|| {
-                    next += 1;
-                    next - 1
-                })
-            })
-            .collect()
-    };
-    let slots = slot.iter().flatten().count();
 
+    /// Forgets what can no longer matter at flow position `rank`: tested
+    /// answers no later question tests, and exact scores of dimensions no
+    /// later question scores (kept only as which conditions hold). This is
+    /// what keeps independent dimensions from multiplying the state count.
+    fn settle(&self, key: &mut Key, rank: usize) {
+        for (s, last) in self.slot_last.iter().enumerate() {
+            if *last < rank {
+                key.0[s] = None;
+            }
+        }
+        for (d, last) in self.dim_last.iter().enumerate() {
+            if last.is_none_or(|l| l < rank) && key.1[3 * d + 1] != FINAL {
+                let p = percent(key.1[3 * d], key.1[3 * d + 1], key.1[3 * d + 2]);
+                let mask = self.conditions[d]
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| p.is_some_and(|p| c.holds(p)))
+                    .fold(0i64, |m, (k, _)| m | 1 << k);
+                key.1[3 * d..3 * d + 3].copy_from_slice(&[mask, FINAL, FINAL]);
+            }
+        }
+    }
+
+    /// Whether all of an outcome's conditions hold for settled dimensions.
+    fn holds(&self, engine: &Engine, outcome: usize, settled: &[i64]) -> bool {
+        match &engine.outcomes[outcome].when {
+            None => false,
+            Some(when) => when.iter().all(|(d, c)| {
+                let k = self.conditions[*d].iter().position(|x| x == c).unwrap_or(0);
+                settled[3 * d] & (1 << k) != 0
+            }),
+        }
+    }
+
+    /// [`Engine::outcome_for`] on settled dimensions.
+    fn outcome(&self, engine: &Engine, settled: &[i64], forced: Option<usize>) -> Option<usize> {
+        forced
+            .or_else(|| (0..engine.outcomes.len()).find(|&o| self.holds(engine, o, settled)))
+            .or_else(|| engine.default_outcome())
+    }
+}
+
+/// The dynamic programme over the flow; `Err(question)` when it explodes.
+fn explore(engine: &Engine, order: &[usize], plan: &Plan) -> Result<Explored, usize> {
+    let n = engine.questions.len();
+    let dims = engine.dimensions.len();
     let mut buckets: Vec<Map<Key, Entry>> = (0..n).map(|_| Map::default()).collect();
     let mut terminals: Map<(Option<usize>, Vec<i64>), Entry> = Map::default();
     let mut shown = vec![0u128; n];
     let mut total = 1usize;
-    let start = (vec![None; slots], vec![0i64; dims * 3]);
+    let start = (vec![None; plan.slot_last.len()], vec![0i64; dims * 3]);
     let first = Entry {
         count: 1,
         witness: None,
     };
+    let finish = |forced: Option<usize>, mut key: Key, e: Entry, terminals: &mut Map<_, _>| {
+        plan.settle(&mut key, usize::MAX);
+        merge(terminals, (forced, key.1), e)
+    };
     if n == 0 {
-        terminals.insert((None, start.1), first);
+        finish(None, start, first, &mut terminals);
         return Ok(Explored { shown, terminals });
     }
     buckets[0].insert(start, first);
 
-    for &i in order {
-        let states = std::mem::take(&mut buckets[i]);
+    for (rank, &i) in order.iter().enumerate() {
+        let mut states: Map<Key, Entry> = Map::default();
+        for (mut key, entry) in std::mem::take(&mut buckets[i]) {
+            plan.settle(&mut key, rank);
+            merge(&mut states, key, entry);
+        }
         if states.is_empty() {
             continue;
         }
         let q = &engine.questions[i];
-        let moves = moves(engine, i, tested[i]).ok_or(i)?;
+        let moves = moves(engine, i, plan.tested[i]).ok_or(i)?;
         for ((memo, totals), entry) in states {
             let shows = match q.show_if {
                 None => true,
-                Some((other, mask)) => slot[other]
+                Some((other, mask)) => plan.slot[other]
                     .and_then(|s| memo[s])
                     .is_some_and(|m| m & mask != 0),
             };
-            let mut sink =
-                |target: Option<Target>, memo: Vec<Option<u64>>, totals: Vec<i64>, e: Entry| {
-                    let dest = match target {
-                        None if i + 1 < n => Dest::Question(i + 1),
-                        None | Some(Target::End) => Dest::End(None),
-                        Some(Target::Question(j)) => Dest::Question(j),
-                        Some(Target::Outcome(o)) => Dest::End(Some(o)),
-                    };
-                    let fresh = match dest {
-                        Dest::Question(j) => merge(&mut buckets[j], (memo, totals), e),
-                        Dest::End(forced) => merge(&mut terminals, (forced, totals), e),
-                    };
-                    total += usize::from(fresh);
+            let mut sink = |target: Option<Target>, key: Key, e: Entry| {
+                let fresh = match target {
+                    None if i + 1 < n => merge(&mut buckets[i + 1], key, e),
+                    Some(Target::Question(j)) => merge(&mut buckets[j], key, e),
+                    None | Some(Target::End) => finish(None, key, e, &mut terminals),
+                    Some(Target::Outcome(o)) => finish(Some(o), key, e, &mut terminals),
                 };
+                total += usize::from(fresh);
+            };
             if !shows {
-                sink(None, memo, totals, entry);
+                sink(None, (memo, totals), entry);
                 continue;
             }
             shown[i] = shown[i].saturating_add(entry.count);
             if !q.required {
-                sink(None, memo.clone(), totals.clone(), entry.clone());
+                sink(None, (memo.clone(), totals.clone()), entry.clone());
             }
             for m in &moves {
                 let mut t = totals.clone();
@@ -322,7 +451,7 @@ fn explore(engine: &Engine, order: &[usize]) -> Result<Explored, usize> {
                     t[3 * d + 2] += q.range[d].1;
                 }
                 let mut memo = memo.clone();
-                if let Some(s) = slot[i] {
+                if let Some(s) = plan.slot[i] {
                     memo[s] = m.memo;
                 }
                 let e = Entry {
@@ -333,7 +462,7 @@ fn explore(engine: &Engine, order: &[usize]) -> Result<Explored, usize> {
                         prev: entry.witness.clone(),
                     })),
                 };
-                sink(m.target, memo, t, e);
+                sink(m.target, (memo, t), e);
             }
             if total > MAX_STATES {
                 return Err(i);
@@ -341,11 +470,6 @@ fn explore(engine: &Engine, order: &[usize]) -> Result<Explored, usize> {
         }
     }
     Ok(Explored { shown, terminals })
-}
-
-enum Dest {
-    Question(usize),
-    End(Option<usize>),
 }
 
 /// Adds `e` to the state `key`; true if the state is new.
@@ -366,7 +490,8 @@ fn merge<K: std::hash::Hash + Eq>(map: &mut Map<K, Entry>, key: K, e: Entry) -> 
 /// `None` if a multiple-choice question alone has too many.
 fn moves(engine: &Engine, i: usize, tested: u64) -> Option<Vec<Move>> {
     let q = &engine.questions[i];
-    let mut merged: Map<(Vec<i64>, Option<u64>, Option<Target>), (u128, Choice)> = Map::default();
+    type Effect = (Vec<i64>, Option<u64>, Option<Target>);
+    let mut merged: Map<Effect, (u128, Choice)> = Map::default();
     let mut add = |delta: Vec<i64>, memo: Option<u64>, target, choice| {
         merged
             .entry((delta, memo, target))
@@ -458,6 +583,7 @@ fn multiple_moves(q: &super::scoring::EQuestion, tested: u64) -> Option<Vec<Move
 fn judge_outcomes(
     spec: &Spec,
     engine: &Engine,
+    plan: &Plan,
     terminals: &Map<(Option<usize>, Vec<i64>), Entry>,
     report: &mut Report,
 ) -> Analysis {
@@ -470,18 +596,14 @@ fn judge_outcomes(
     // Sorting makes the chosen witnesses stable from run to run.
     let mut finals: Vec<_> = terminals.iter().collect();
     finals.sort_by(|a, b| a.0.cmp(b.0));
-    for ((forced, totals), entry) in finals {
-        let percents: Vec<Option<f64>> = totals
-            .chunks(3)
-            .map(|t| percent(t[0], t[1], t[2]))
-            .collect();
-        match engine.outcome_for(&percents, *forced) {
+    for ((forced, settled), entry) in finals {
+        match plan.outcome(engine, settled, *forced) {
             Some(w) => {
                 wins[w] = wins[w].saturating_add(entry.count);
                 if forced.is_none() {
-                    for o in 0..k {
-                        if o != w && beaten[o].is_none() && engine.conditions_hold(o, &percents) {
-                            beaten[o] = Some((w, entry.witness.clone()));
+                    for (o, slot) in beaten.iter_mut().enumerate() {
+                        if o != w && slot.is_none() && plan.holds(engine, o, settled) {
+                            *slot = Some((w, entry.witness.clone()));
                         }
                     }
                 }

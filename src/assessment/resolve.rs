@@ -71,7 +71,7 @@ pub fn resolve(spec: &mut Spec, report: &mut Report) -> Option<Engine> {
         .enumerate()
         .map(|(i, q)| question(spec, i, q, &names, report))
         .collect();
-    let eo = spec
+    let eo: Vec<EOutcome> = spec
         .outcomes
         .value
         .iter()
@@ -99,6 +99,7 @@ pub fn resolve(spec: &mut Spec, report: &mut Report) -> Option<Engine> {
             }
         })
         .collect();
+    check_condition_count(&eo, spec, report);
     check_chart(spec, &names, report);
     check_dimensions_used(spec, report);
     if report.diags.len() > before {
@@ -500,6 +501,24 @@ fn show_if(
         }
     }
     Some((other, mask))
+}
+
+/// The analysis keeps, per dimension, which of its conditions hold as a bit mask.
+pub const MAX_CONDITIONS_PER_DIMENSION: usize = 62;
+
+fn check_condition_count(outcomes: &[EOutcome], spec: &Spec, report: &mut Report) {
+    let mut distinct: HashMap<usize, Vec<Condition>> = HashMap::new();
+    for (d, c) in outcomes.iter().flat_map(|o| o.when.iter().flatten()) {
+        let list = distinct.entry(*d).or_default();
+        if !list.contains(c) {
+            list.push(*c);
+        }
+    }
+    for (d, list) in distinct {
+        if list.len() > MAX_CONDITIONS_PER_DIMENSION {
+            report.at(&spec.dimensions[d].value.id, format!("outcomes put {} different conditions on `{}`; at most {MAX_CONDITIONS_PER_DIMENSION} are supported", list.len(), spec.dimensions[d].value.id.value), Some("use bands or fewer thresholds".into()));
+        }
+    }
 }
 
 fn check_chart(spec: &Spec, names: &Names, report: &mut Report) {
