@@ -131,6 +131,16 @@ fn to_diagnostic(
                     .unwrap_or_else(|| format!("use one of: {}", expected.join(", "))),
             ),
         ),
+        E::DuplicateMappingKey { key, .. } => (
+            match key {
+                Some(k) => format!("duplicate key `{k}`"),
+                None => "duplicate key".to_string(),
+            },
+            Some(
+                "each key may appear only once in a mapping; remove or merge the repeated one"
+                    .into(),
+            ),
+        ),
         E::InvalidScalar { ty, .. } => {
             let (what, hint) = match *ty {
                 "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "usize" | "isize" => {

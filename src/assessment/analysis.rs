@@ -2,19 +2,21 @@
 //! outcomes, shadowed outcomes, answers that match nothing.
 //!
 //! Method (also in `docs/assessment-analysis.md`): the flow graph (question
-//! -> next question) must be acyclic; it is then walked in topological
-//! order carrying a set of *states*. A state is what the rest of the flow
-//! can still depend on: the answers to questions that some `show_if` tests
-//! (only the tested options), and per dimension the points so far with the
-//! lowest and highest possible. States that agree on all of this are merged,
-//! adding up how many distinct answer sets reach them (u128, saturating) and
-//! keeping one of those answer sets as a witness. At the end, each final
-//! state gives percents, hence an outcome, for a known number of answer
-//! sets. Nothing is sampled, so "unreachable" means unreachable.
+//! -> possible next questions) must be acyclic; it is then walked in
+//! topological order carrying a set of *states*. A state is what the rest
+//! of the flow can still depend on: the answers to questions that a later
+//! `show_if` tests (only the tested options), and per dimension the points
+//! so far with the lowest and highest possible. Once no later question can
+//! score a dimension, its exact numbers are replaced by which outcome
+//! conditions on it hold ("settling"), so independent dimensions do not
+//! multiply. States that agree are merged, adding up how many distinct
+//! answer sets reach them (u128, saturating) and keeping one of those answer
+//! sets as a witness. At the end each final state decides an outcome for a
+//! known number of answer sets. Nothing is sampled, so "unreachable" means
+//! unreachable.
 //!
-//! The number of states is bounded by the distinct score totals, not by the
-//! number of answer sets; if it still passes [`MAX_STATES`], the analysis
-//! stops with an error asking the author to simplify, rather than hanging.
+//! If the states still pass [`MAX_STATES`], the analysis stops with an
+//! error asking the author to simplify, rather than hanging.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};

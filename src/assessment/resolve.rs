@@ -253,7 +253,20 @@ fn fill_option_ids(spec: &mut Spec, report: &mut Report) {
 fn dimension(d: &Spanned<super::model::Dimension>, report: &mut Report) -> EDimension {
     let mut bands = Vec::new();
     let mut previous: Option<f64> = None;
-    for b in &d.value.bands {
+    for (k, b) in d.value.bands.iter().enumerate() {
+        if d.value.bands[..k]
+            .iter()
+            .any(|o| o.value.label == b.value.label)
+        {
+            report.at(
+                b,
+                format!(
+                    "dimension `{}` has two bands labelled `{}`",
+                    d.value.id.value, b.value.label
+                ),
+                Some("examples name bands by label; give each band its own".into()),
+            );
+        }
         let up_to = b.value.up_to.value;
         if !(0.0..=100.0).contains(&up_to) {
             report.at(
