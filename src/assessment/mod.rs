@@ -4,7 +4,8 @@
 //! - [`model`]: the YAML as serde structs, with positions;
 //! - `resolve`: ids to indices, every reference and value checked;
 //! - [`scoring`]: the one scoring engine (mirrored by `assessment.js`);
-//! - [`analysis`]: the exact reachability analysis over all answer sets;
+//! - [`analysis`]: the exact reachability analysis over all answer sets
+//!   (its state machinery in `states`);
 //! - `examples`: the author's golden tests;
 //! - `browser`: the JSON embedded in the page;
 //! - [`vectors`]: generated answer sets proving Rust and JS agree.
@@ -18,6 +19,7 @@ mod examples;
 pub mod model;
 mod resolve;
 pub mod scoring;
+mod states;
 pub mod vectors;
 
 use std::path::{Path, PathBuf};
