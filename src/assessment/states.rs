@@ -50,7 +50,7 @@ impl Hasher for FxHasher {
 }
 
 /// Above this many distinct states the analysis gives up (with an error).
-pub const MAX_STATES: usize = 1_000_000;
+pub const MAX_STATES: usize = 500_000;
 
 /// One answer set, shared between states as a linked list (newest first).
 #[derive(Debug)]
