@@ -74,7 +74,11 @@ pub(crate) fn analyse(spec: &Spec, engine: &Engine, report: &mut Report) -> Opti
     let explored = match explore(engine, &order, &plan) {
         Ok(e) => e,
         Err(q) => {
-            report.at(&spec.questions.value[q].value.id, format!("too many distinct score combinations to analyse exactly (more than {MAX_STATES} by question `{}`)", engine.questions[q].id), Some("simplify: fewer dimensions per question, smaller score values (0/1/2 rather than 0/10/25), shorter scales or fewer options on multiple-choice questions; see docs/assessment-analysis.md".into()));
+            report.at(
+                &spec.questions.value[q].value.id,
+                format!("too many distinct score combinations to analyse exactly (more than {MAX_STATES} by question `{}`)", engine.questions[q].id),
+                Some("simplify: fewer dimensions per question, smaller score values (0/1/2 rather than 0/10/25), shorter scales or fewer options on multiple-choice questions; see docs/assessment-analysis.md".into()),
+            );
             return None;
         }
     };
@@ -187,7 +191,11 @@ fn report_loop(spec: &Spec, engine: &Engine, cycle: &[usize], report: &mut Repor
             .position(|o| o.next == Some(Target::Question(to)))
             .and_then(|o| options[o].value.next.as_ref());
         if let Some(jump) = jump {
-            report.at(jump, format!("`next: {}` makes the flow loop: {} -> {}", jump.value, ids.join(" -> "), ids[0]), Some("a `next` must not lead back to a question that leads here; jump forwards, or to `end`".into()));
+            report.at(
+                jump,
+                format!("`next: {}` makes the flow loop: {} -> {}", jump.value, ids.join(" -> "), ids[0]),
+                Some("a `next` must not lead back to a question that leads here; jump forwards, or to `end`".into()),
+            );
         }
     }
 }
@@ -255,7 +263,11 @@ fn judge_outcomes(
         report.at(id, message, Some(hint));
     }
     if unmatched > 0 {
-        report.at(&spec.outcomes, format!("{unmatched} possible answer set(s) match no outcome and there is no default, e.g. {}", format_answers(engine, &unmatched_witness.flatten())), Some("add a last outcome without `when` as the default, or widen the conditions".into()));
+        report.at(
+            &spec.outcomes,
+            format!("{unmatched} possible answer set(s) match no outcome and there is no default, e.g. {}", format_answers(engine, &unmatched_witness.flatten())),
+            Some("add a last outcome without `when` as the default, or widen the conditions".into()),
+        );
     }
     Analysis {
         outcome_counts: wins,

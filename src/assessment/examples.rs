@@ -147,7 +147,11 @@ fn check(engine: &Engine, example: &Spanned<Example>, answers: &Answers, report:
     };
     for (qid, _) in ex.answers.iter() {
         if !on_path(&qid.value) {
-            report.at(qid, format!("this example answers `{}`, but with its other answers that question is never shown", qid.value), Some("remove the answer, or fix the flow (`show_if`, `next`)".into()));
+            report.at(
+                qid,
+                format!("this example answers `{}`, but with its other answers that question is never shown", qid.value),
+                Some("remove the answer, or fix the flow (`show_if`, `next`)".into()),
+            );
             return;
         }
     }

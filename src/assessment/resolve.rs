@@ -78,7 +78,11 @@ pub fn resolve(spec: &mut Spec, report: &mut Report) -> Option<Engine> {
         .map(|o| {
             let when = o.value.when.as_ref().map(|when| {
                 if when.is_empty() {
-                    report.at(&o.value.id, format!("outcome `{}` has an empty `when`", o.value.id.value), Some("remove `when:` to make it the default outcome, or list conditions".into()));
+                    report.at(
+                        &o.value.id,
+                        format!("outcome `{}` has an empty `when`", o.value.id.value),
+                        Some("remove `when:` to make it the default outcome, or list conditions".into()),
+                    );
                 }
                 when.iter()
                     .filter_map(|(dim, cond)| {
@@ -86,7 +90,11 @@ pub fn resolve(spec: &mut Spec, report: &mut Report) -> Option<Engine> {
                         match Condition::parse(&cond.value) {
                             Ok(c) => Some((d, c)),
                             Err(msg) => {
-                                report.at(cond, format!("bad condition on `{}`: {msg}", dim.value), Some("write a comparison with a percent, such as `< 50`, `<= 50`, `> 50`, `>= 50`, or an inclusive range such as `25..75`".into()));
+                                report.at(
+                                    cond,
+                                    format!("bad condition on `{}`: {msg}", dim.value),
+                                    Some("write a comparison with a percent, such as `< 50`, `<= 50`, `> 50`, `>= 50`, or an inclusive range such as `25..75`".into()),
+                                );
                                 None
                             }
                         }
@@ -278,7 +286,11 @@ fn dimension(d: &Spanned<super::model::Dimension>, report: &mut Report) -> EDime
                 Some("`up_to` is a percent between 0 and 100".into()),
             );
         } else if previous.is_some_and(|p| up_to <= p) {
-            report.at(&b.value.up_to, format!("band `{}` of `{}` overlaps the band before it (up_to {up_to} is not above {})", b.value.label, d.value.id.value, previous.unwrap_or(0.0)), Some("list bands in increasing order of `up_to`; each starts just above the previous one's `up_to`".into()));
+            report.at(
+                &b.value.up_to,
+                format!("band `{}` of `{}` overlaps the band before it (up_to {up_to} is not above {})", b.value.label, d.value.id.value, previous.unwrap_or(0.0)),
+                Some("list bands in increasing order of `up_to`; each starts just above the previous one's `up_to`".into()),
+            );
         }
         previous = Some(previous.map_or(up_to, |p| p.max(up_to)));
         bands.push((up_to, b.value.label.clone()));
@@ -529,7 +541,11 @@ fn check_condition_count(outcomes: &[EOutcome], spec: &Spec, report: &mut Report
     }
     for (d, list) in distinct {
         if list.len() > MAX_CONDITIONS_PER_DIMENSION {
-            report.at(&spec.dimensions[d].value.id, format!("outcomes put {} different conditions on `{}`; at most {MAX_CONDITIONS_PER_DIMENSION} are supported", list.len(), spec.dimensions[d].value.id.value), Some("use bands or fewer thresholds".into()));
+            report.at(
+                &spec.dimensions[d].value.id,
+                format!("outcomes put {} different conditions on `{}`; at most {MAX_CONDITIONS_PER_DIMENSION} are supported", list.len(), spec.dimensions[d].value.id.value),
+                Some("use bands or fewer thresholds".into()),
+            );
         }
     }
 }
