@@ -102,6 +102,7 @@ impl Site {
         crate::assessments_stage::embed(&mut lib, &summaries, &mut errors);
         lap("assessments", &mut timings);
 
+        errors.extend(check_output_paths(&lib, &extras));
         let templates = match Templates::load(root, &config) {
             Ok(t) => Some(t),
             Err(mut e) => {
@@ -325,6 +326,55 @@ impl Site {
         }
         files
     }
+}
+
+/// Two outputs may never claim one file: sections, pages, taxonomy listings,
+/// assessment pages and alias redirects all share one URL space.
+fn check_output_paths(lib: &Library, extras: &[ExtraPage]) -> Vec<Diagnostic> {
+    let mut claims: Vec<(String, String)> = Vec::new();
+    for job in Renderer::jobs(lib, extras) {
+        let owner = match job {
+            Job::Page(i) => lib.pages[i].file.display().to_string(),
+            Job::Section(i) => lib.sections[i].file.display().to_string(),
+            Job::Taxonomy(i) | Job::Term(i, _) => {
+                format!("the `{}` taxonomy of site.yaml", lib.taxonomies[i].name)
+            }
+            Job::Extra(i) => extras[i].file.display().to_string(),
+            Job::NotFound => continue,
+        };
+        claims.push((output::file_for(&Renderer::path(job, lib, extras)), owner));
+    }
+    for p in &lib.pages {
+        for a in &p.front.aliases {
+            claims.push((
+                output::file_for(&content::normalize_alias(&a.value)),
+                format!("an alias in {}", p.file.display()),
+            ));
+        }
+    }
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (file, owner) in &claims {
+        if let Some(first) = seen.insert(file, owner)
+            && first != owner
+            // Two Markdown files on one URL are reported at the file by content loading.
+            && !(first.ends_with(".md") && owner.ends_with(".md"))
+        {
+            let hint = if owner.contains("taxonomy") || first.contains("taxonomy") {
+                "give the taxonomy its own path in site.yaml: `taxonomies: [{ name: playbooks, path: /case-studies/by-playbook/ }]`"
+            } else {
+                "rename one of them, or give one a different `slug`"
+            };
+            errors.push(
+                Diagnostic::error(
+                    crate::config::CONFIG_FILE,
+                    format!("`{file}` would be written twice: by {first} and by {owner}"),
+                )
+                .with_hint(hint),
+            );
+        }
+    }
+    errors
 }
 
 /// Parses the templates against an empty library, for their own errors.

@@ -148,7 +148,7 @@ fn site_value(config: &Config, lib: &Library) -> Value {
         .set("contact", Value::from_serializable(&config.contact))
         .set("cta", Value::from_serializable(&config.cta))
         .set("menu", menu)
-        .set("taxonomies", config.taxonomies.clone())
+        .set("taxonomies", config.taxonomy_names())
         .set("search", config.search)
         .set("feed", config.feed)
         .set("portable", config.portable)
