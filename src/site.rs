@@ -462,7 +462,13 @@ fn render_markdown(lib: &mut Library) -> Vec<Diagnostic> {
                 let mut known: Vec<&str> = anchors.iter().map(String::as_str).collect();
                 known.sort_unstable();
                 let hint = crate::diagnostics::did_you_mean(&link.anchor, known.iter().copied())
-                    .unwrap_or_else(|| format!("headings there: {}", known.join(", ")));
+                    .unwrap_or_else(|| {
+                        if known.is_empty() {
+                            "that page has no headings to link to".to_string()
+                        } else {
+                            format!("headings there: {}", known.join(", "))
+                        }
+                    });
                 errors.push(
                     Diagnostic::at_offset(
                         file,
