@@ -245,7 +245,7 @@ fn a_taxonomy_may_not_take_a_section_url_unless_given_its_own_path() {
     );
     f.write(
         "content/guides/beta.md",
-        "---\ntitle: Beta\nguides: [Alpha]\n---\nBody\n",
+        "---\ntitle: Beta\nguides: [Alpha]\n---\n## Details\n",
     );
     let err = failing_build(&f);
     assert_has(
