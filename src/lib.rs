@@ -2,13 +2,22 @@
 //! assessments.
 //!
 //! The modules follow the pipeline: `config` and `content` load, `markdown`
-//! and `assessment` turn sources into HTML and data, `render` runs the
-//! templates, `output` writes the site atomically. `commands` strings the
-//! stages together for each CLI command.
+//! and the assessment stage turn sources into HTML and data, `render` runs
+//! the templates, `output` writes the site atomically. `site` strings the
+//! stages together; `commands` holds one short file per CLI command.
 
 // Diagnostics are rich values on the error path only; boxing them buys nothing.
 #![allow(clippy::result_large_err)]
 
 pub mod assessment;
+pub mod assessments_stage;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod content;
 pub mod diagnostics;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod site;
 pub mod yaml;

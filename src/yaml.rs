@@ -184,6 +184,12 @@ fn first_line_of(s: &str) -> String {
         .to_string()
 }
 
+/// Parses only the keys `T` names, ignoring the rest (for a quick look at a
+/// file another stage validates fully).
+pub fn parse_lenient<T: DeserializeOwned>(file: &Path, source: &str) -> Result<T, Diagnostic> {
+    parse(file, source, source, 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

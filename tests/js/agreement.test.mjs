@@ -5,10 +5,15 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 
-const require = createRequire(import.meta.url);
-const engine = require("../../themes/default/static/js/assessment.js");
+// Load the shipped file as the classic script it is in the browser (the
+// repository's package.json may declare ES modules), handing it a
+// CommonJS-style `module` to export through.
+const script = fileURLToPath(new URL("../../themes/default/static/js/assessment.js", import.meta.url));
+const module = { exports: {} };
+new Function("module", "exports", readFileSync(script, "utf8"))(module, module.exports);
+const engine = module.exports;
 
 const dir = process.env.WAYMARK_VECTORS_DIR;
 assert.ok(dir, "set WAYMARK_VECTORS_DIR to a folder of test vectors");

@@ -10,8 +10,9 @@
  * ids (multiple) or a whole number (scale). Invalid answers, and answers to
  * questions not on the path, count as unanswered.
  *
- * No dependencies, no requests. Works as a plain <script> (window.Waymark)
- * and under Node (module.exports) for the tests.
+ * No dependencies, no requests. A classic <script>: it sets
+ * window.Waymark.assessment, or module.exports where `module` exists (the
+ * Node tests load it that way, whatever package.json says about modules).
  */
 (function (root, factory) {
   "use strict";
@@ -22,7 +23,7 @@
     root.Waymark = root.Waymark || {};
     root.Waymark.assessment = api;
   }
-})(typeof self !== "undefined" ? self : this, function () {
+})(typeof globalThis !== "undefined" ? globalThis : this, function () {
   "use strict";
 
   /** Points of `scores` (an object of non-zero points) on dimension `dim`. */

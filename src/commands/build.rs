@@ -1,0 +1,35 @@
+//! `waymark build`: load, render, write atomically, print one summary line.
+
+use std::time::Instant;
+
+use super::{Failure, Output, find_root};
+use crate::cli::BuildArgs;
+use crate::site::{BuildOptions, Site};
+
+/// Runs the build.
+pub fn run(root: Option<&std::path::Path>, args: &BuildArgs, out: Output) -> Result<(), Failure> {
+    let start = Instant::now();
+    let root = find_root(root)?;
+    let opts = BuildOptions {
+        drafts: args.site.drafts,
+        base_url: args.site.base_url.clone(),
+        portable: args.portable,
+    };
+    let mut site = Site::load(&root, &opts)?;
+    let target = args.output.clone().unwrap_or_else(|| root.join("public"));
+    let written = site.write(&target)?;
+    if out.verbose {
+        for (stage, t) in &site.timings {
+            println!("  {stage:<12} {:>8.1} ms", t.as_secs_f64() * 1000.0);
+        }
+    }
+    out.status(&format!(
+        "Built {} pages, {} assessments, {} assets in {} ms -> {}",
+        written.pages,
+        site.assessment_count,
+        written.assets,
+        start.elapsed().as_millis(),
+        target.display()
+    ));
+    Ok(())
+}

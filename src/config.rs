@@ -1,0 +1,195 @@
+//! `site.yaml` -> [`Config`]: typed, validated once, then read-only.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::Diagnostic;
+use crate::yaml::{self, Spanned};
+
+/// The file every site has at its root.
+pub const CONFIG_FILE: &str = "site.yaml";
+
+/// The site configuration, as written in `site.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Site name, shown in titles and the feed.
+    pub title: String,
+    /// Where the site is published; may include a path (`https://x.org/guides/`).
+    pub base_url: Spanned<String>,
+    /// Default meta description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// `lang` of every page.
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Theme folder under `themes/`.
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// Author for the feed and meta tags.
+    #[serde(default)]
+    pub author: Option<String>,
+    /// Contact shown on call-to-action blocks; never hard-coded in templates.
+    #[serde(default)]
+    pub contact: Contact,
+    /// Call-to-action wording.
+    #[serde(default)]
+    pub cta: Option<Cta>,
+    /// The site menu, in order.
+    #[serde(default)]
+    pub menu: Vec<MenuItem>,
+    /// Front-matter keys that group pages (`tags`, `playbooks`, ...).
+    #[serde(default)]
+    pub taxonomies: Vec<TaxonomyConfig>,
+    /// Build the search index and page.
+    #[serde(default = "yes")]
+    pub search: bool,
+    /// Write `feed.xml`.
+    #[serde(default = "yes")]
+    pub feed: bool,
+    /// Make links name their files so the site works opened from disk.
+    #[serde(default)]
+    pub portable: bool,
+    /// Free data for the theme.
+    #[serde(default)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// How visitors reach the consultant.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// Shown as a mailto link.
+    pub email: Option<String>,
+    /// A scheduling page.
+    pub booking_url: Option<String>,
+}
+
+/// Wording of the call to action shown beside the contact.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cta {
+    /// Heading of the block.
+    pub title: String,
+    /// One or two sentences.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// Button label.
+    #[serde(default)]
+    pub label: Option<String>,
+}
+
+/// A taxonomy: just its name (`tags`, listed at `/tags/`), or a name with
+/// the path of its listing when `/name/` is taken, e.g. by a section.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum TaxonomyConfig {
+    /// `tags` -> `/tags/`.
+    Name(String),
+    /// `{ name: playbooks, path: /case-studies/by-playbook/ }`.
+    WithPath {
+        /// Front-matter key.
+        name: String,
+        /// Site path of the listing; terms go below it.
+        path: String,
+    },
+}
+
+impl TaxonomyConfig {
+    /// The front-matter key.
+    pub fn name(&self) -> &str {
+        match self {
+            TaxonomyConfig::Name(n) | TaxonomyConfig::WithPath { name: n, .. } => n,
+        }
+    }
+
+    /// Site path of the listing, `/name/` unless configured.
+    pub fn path(&self) -> String {
+        match self {
+            TaxonomyConfig::Name(n) => format!("/{}/", crate::content::slugify(n)),
+            TaxonomyConfig::WithPath { path, .. } => {
+                let p = path.trim_matches('/');
+                if p.is_empty() {
+                    "/".into()
+                } else {
+                    format!("/{p}/")
+                }
+            }
+        }
+    }
+}
+
+/// One menu entry; `url` may be `@/path.md`, a site path or an external URL.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MenuItem {
+    /// Link text.
+    pub title: String,
+    /// Target, resolved at load time.
+    pub url: Spanned<String>,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+fn yes() -> bool {
+    true
+}
+
+impl Config {
+    /// Reads and validates `root/site.yaml`.
+    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+        let path = root.join(CONFIG_FILE);
+        let source = std::fs::read_to_string(&path).map_err(|e| {
+            Diagnostic::error(CONFIG_FILE, format!("cannot read {CONFIG_FILE}: {e}"))
+                .with_hint("run `waymark init DIR` to create a site, or pass --root")
+        })?;
+        let mut config: Config = yaml::parse(Path::new(CONFIG_FILE), &source, &source, 1)?;
+        let (line, col) = yaml::position(&config.base_url);
+        let url = config.base_url.value.trim().to_string();
+        if !(url.starts_with("http://") || url.starts_with("https://") || url.starts_with('/')) {
+            return Err(Diagnostic::at(
+                CONFIG_FILE,
+                &source,
+                line,
+                col,
+                format!("base_url `{url}` is not an absolute URL"),
+            )
+            .with_hint("write it like `https://example.org/` or `https://example.org/guides/`"));
+        }
+        config.base_url.value = if url.ends_with('/') {
+            url
+        } else {
+            format!("{url}/")
+        };
+        Ok(config)
+    }
+
+    /// `base_url` with its trailing slash, e.g. `https://example.org/sub/`.
+    pub fn base_url(&self) -> &str {
+        &self.base_url.value
+    }
+
+    /// The absolute URL of a site-root path (`/a/` -> `https://x.org/sub/a/`).
+    pub fn permalink(&self, site_path: &str) -> String {
+        format!("{}{}", self.base_url(), site_path.trim_start_matches('/'))
+    }
+
+    /// The taxonomies' front-matter keys, in order.
+    pub fn taxonomy_names(&self) -> Vec<String> {
+        self.taxonomies
+            .iter()
+            .map(|t| t.name().to_string())
+            .collect()
+    }
+
+    /// The theme's folder.
+    pub fn theme_dir(&self, root: &Path) -> PathBuf {
+        root.join("themes").join(&self.theme)
+    }
+}

@@ -1,0 +1,305 @@
+//! Splits a Markdown file into YAML front matter and body, and types the
+//! front matter. Unknown keys are found by their line so the error points at
+//! them, even though taxonomy keys are only known from `site.yaml`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::yaml::{self, Spanned};
+
+/// Keys every page may use (besides the site's taxonomies).
+pub const PAGE_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "date",
+    "updated",
+    "weight",
+    "draft",
+    "slug",
+    "aliases",
+    "template",
+    "summary",
+    "extra",
+];
+
+/// Keys a section (`_index.md`) may use on top of the page keys.
+pub const SECTION_KEYS: &[&str] = &["sort_by", "page_template"];
+
+/// Front matter of a page or section, typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct FrontMatter {
+    /// Required for pages and sections.
+    pub title: Option<String>,
+    /// One sentence for lists and meta tags.
+    pub description: Option<String>,
+    /// Publication date, `YYYY-MM-DD` (or a full RFC 3339 time).
+    pub date: Option<Spanned<String>>,
+    /// Last meaningful change.
+    pub updated: Option<Spanned<String>>,
+    /// Position in its section when sorted by weight.
+    pub weight: Option<i64>,
+    /// Skipped unless `--drafts`.
+    #[serde(default)]
+    pub draft: bool,
+    /// Overrides the last URL segment.
+    pub slug: Option<String>,
+    /// Old site paths that redirect here.
+    #[serde(default)]
+    pub aliases: Vec<Spanned<String>>,
+    /// Template to render this page with.
+    pub template: Option<Spanned<String>>,
+    /// Markdown summary shown in lists instead of the first paragraph.
+    pub summary: Option<String>,
+    /// Free data for templates.
+    #[serde(default)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+    /// Sections: how their pages are ordered.
+    pub sort_by: Option<Spanned<SortBy>>,
+    /// Sections: default template of their pages.
+    pub page_template: Option<Spanned<String>>,
+}
+
+/// How a section orders its pages.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortBy {
+    /// Lightest first, then by title.
+    #[default]
+    Weight,
+    /// Newest first, then by title.
+    Date,
+    /// Alphabetical.
+    Title,
+}
+
+/// A parsed Markdown source: typed front matter, the taxonomy terms, the body.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// Typed front matter.
+    pub front: FrontMatter,
+    /// Taxonomy name -> terms, for the taxonomies named in `site.yaml`.
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+    /// Byte offset of the body in the file.
+    pub body_start: usize,
+    /// Number of lines before the body, to turn body lines into file lines.
+    pub body_line_offset: usize,
+}
+
+/// Splits and types a Markdown file. `file` is for messages only.
+pub fn parse(
+    file: &Path,
+    source: &str,
+    is_section: bool,
+    taxonomies: &[String],
+) -> Result<Parsed, Vec<Diagnostic>> {
+    let Some((yaml_src, body_start)) = split(source) else {
+        if is_section {
+            return Ok(Parsed {
+                front: FrontMatter::default(),
+                taxonomies: BTreeMap::new(),
+                body_start: 0,
+                body_line_offset: 0,
+            });
+        }
+        return Err(vec![
+            Diagnostic::at(file, source, 1, 1, "this page has no front matter")
+                .with_hint("start the file with a YAML block:\n---\ntitle: My page\n---"),
+        ]);
+    };
+    let first_line = 2; // the line after the opening `---`
+    let mut errors = unknown_keys(file, source, yaml_src, is_section, taxonomies);
+    let front: FrontMatter = match yaml::parse(file, source, yaml_src, first_line) {
+        Ok(f) => f,
+        Err(d) => {
+            errors.push(d);
+            return Err(errors);
+        }
+    };
+    if front.title.is_none() && !is_section {
+        errors.push(
+            Diagnostic::at(file, source, 1, 1, "missing required key `title`")
+                .with_hint("add a line `title: ...` to the front matter"),
+        );
+    }
+    for (name, date) in [("date", &front.date), ("updated", &front.updated)] {
+        if let Some(d) = date
+            && !is_date(&d.value)
+        {
+            let (l, c) = yaml::position(d);
+            errors.push(
+                Diagnostic::at(
+                    file,
+                    source,
+                    l + first_line - 1,
+                    c,
+                    format!("`{name}` is not a date: `{}`", d.value),
+                )
+                .with_hint("write dates as YYYY-MM-DD, e.g. 2026-03-01"),
+            );
+        }
+    }
+    let mut terms = BTreeMap::new();
+    if !taxonomies.is_empty() {
+        let all: BTreeMap<String, serde_json::Value> =
+            yaml::parse(file, source, yaml_src, first_line).map_err(|d| vec![d])?;
+        for name in taxonomies {
+            match all.get(name) {
+                None | Some(serde_json::Value::Null) => {}
+                Some(serde_json::Value::Array(items)) if items.iter().all(|v| v.is_string()) => {
+                    let list = items
+                        .iter()
+                        .filter_map(|v| v.as_str().map(str::to_owned))
+                        .collect();
+                    terms.insert(name.clone(), list);
+                }
+                Some(_) => {
+                    let line = key_line(yaml_src, name).map_or(0, |l| l + first_line - 1);
+                    errors.push(
+                        Diagnostic::at(
+                            file,
+                            source,
+                            line,
+                            1,
+                            format!("`{name}` must be a list of names"),
+                        )
+                        .with_hint(format!("write it like `{name}: [first, second]`")),
+                    );
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let body_line_offset = source[..body_start].matches('\n').count();
+    Ok(Parsed {
+        front,
+        taxonomies: terms,
+        body_start,
+        body_line_offset,
+    })
+}
+
+/// `(yaml, body_start)` when the file opens with a `---` block.
+fn split(source: &str) -> Option<(&str, usize)> {
+    let rest = source
+        .strip_prefix("---\n")
+        .or_else(|| source.strip_prefix("---\r\n"))?;
+    let open = source.len() - rest.len();
+    let mut pos = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            return Some((&rest[..pos], open + pos + line.len()));
+        }
+        pos += line.len();
+    }
+    None
+}
+
+/// Top-level keys with their 1-based line in the YAML block.
+fn top_level_keys(yaml_src: &str) -> impl Iterator<Item = (usize, &str)> {
+    yaml_src.lines().enumerate().filter_map(|(i, line)| {
+        let first = line.chars().next()?;
+        if !(first.is_ascii_alphabetic() || first == '_') {
+            return None;
+        }
+        let key = line.split(':').next()?.trim_end();
+        (line.len() > key.len()).then_some((i + 1, key))
+    })
+}
+
+fn key_line(yaml_src: &str, name: &str) -> Option<usize> {
+    top_level_keys(yaml_src)
+        .find(|(_, k)| *k == name)
+        .map(|(l, _)| l)
+}
+
+fn unknown_keys(
+    file: &Path,
+    source: &str,
+    yaml_src: &str,
+    is_section: bool,
+    taxonomies: &[String],
+) -> Vec<Diagnostic> {
+    let allowed: Vec<&str> = PAGE_KEYS
+        .iter()
+        .copied()
+        .chain(if is_section { SECTION_KEYS } else { &[] }.iter().copied())
+        .chain(taxonomies.iter().map(String::as_str))
+        .collect();
+    top_level_keys(yaml_src)
+        .filter(|(_, key)| !allowed.contains(key))
+        .map(|(line, key)| {
+            let hint = did_you_mean(key, allowed.iter().copied()).unwrap_or_else(|| {
+                if !is_section && SECTION_KEYS.contains(&key) {
+                    format!("`{key}` only applies to sections (`_index.md`)")
+                } else {
+                    format!(
+                        "allowed keys: {}; taxonomies must be listed under `taxonomies` in site.yaml; free data goes under `extra`",
+                        allowed.join(", ")
+                    )
+                }
+            });
+            Diagnostic::at(file, source, line + 1, 1, format!("unknown key `{key}`")).with_hint(hint)
+        })
+        .collect()
+}
+
+/// `YYYY-MM-DD`, optionally followed by a time.
+pub fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 10
+        && b[..10].iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        })
+        && (b.len() == 10 || matches!(b[10], b'T' | b' '))
+        && matches!(
+            &s[5..7],
+            "01" | "02" | "03" | "04" | "05" | "06" | "07" | "08" | "09" | "10" | "11" | "12"
+        )
+        && (1..=31).contains(&s[8..10].parse::<u32>().unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(src: &str) -> Result<Parsed, Vec<Diagnostic>> {
+        parse(Path::new("a.md"), src, false, &["tags".into()])
+    }
+
+    #[test]
+    fn splits_and_types() {
+        let src = "---\ntitle: Hi\ntags: [a, b]\nweight: 2\n---\nBody\n";
+        let parsed = p(src).unwrap();
+        assert_eq!(parsed.front.title.as_deref(), Some("Hi"));
+        assert_eq!(parsed.taxonomies["tags"], vec!["a", "b"]);
+        assert_eq!(&src[parsed.body_start..], "Body\n");
+        assert_eq!(parsed.body_line_offset, 5);
+    }
+
+    #[test]
+    fn unknown_key_is_located_with_hint() {
+        let errs = p("---\ntitle: Hi\ntitel: x\n---\n").unwrap_err();
+        assert_eq!(errs[0].line, 3);
+        assert_eq!(errs[0].hint.as_deref(), Some("did you mean `title`?"));
+    }
+
+    #[test]
+    fn bad_dates_and_missing_title() {
+        let errs = p("---\ndate: 2026-13-01\n---\n").unwrap_err();
+        assert!(
+            errs.iter()
+                .any(|d| d.message.contains("not a date") && d.line == 2)
+        );
+        assert!(
+            errs.iter()
+                .any(|d| d.message.contains("missing required key `title`"))
+        );
+        assert!(is_date("2026-03-01") && !is_date("2026-3-1"));
+    }
+}

@@ -1,0 +1,551 @@
+//! Builds the [`Library`] from the walked files.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::front_matter::{self, FrontMatter, SortBy};
+use super::taxonomies::{self, Taxonomy};
+use super::walk::{self, Entry, Kind};
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::markdown::Rendered;
+
+/// Options that change what is loaded.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Include pages marked `draft: true`.
+    pub drafts: bool,
+}
+
+/// A Markdown page.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Path for messages, relative to the site root (`content/a/b.md`).
+    pub file: PathBuf,
+    /// Path relative to `content/`, the key of `@/` links (`a/b.md`).
+    pub rel: String,
+    /// The whole file, kept for diagnostics.
+    pub source: Arc<str>,
+    /// Typed front matter.
+    pub front: FrontMatter,
+    /// Taxonomy name -> term names.
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+    /// Where the Markdown body starts in `source`.
+    pub body_start: usize,
+    /// Lines before the body.
+    pub body_line_offset: usize,
+    /// Site-root URL path, `/a/b/`.
+    pub path: String,
+    /// Last URL segment.
+    pub slug: String,
+    /// Index of the section listing this page.
+    pub section: usize,
+    /// Bundle files: (source file, site path).
+    pub assets: Vec<(PathBuf, String)>,
+    /// Neighbours in the section's order.
+    pub previous: Option<usize>,
+    /// Neighbours in the section's order.
+    pub next: Option<usize>,
+    /// Filled in by the Markdown stage.
+    pub rendered: Rendered,
+}
+
+/// A section (`_index.md`); the home page is the section of `content/`.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// Path for messages (`content/a/_index.md`); may not exist for implicit sections.
+    pub file: PathBuf,
+    /// Key of `@/` links (`a/_index.md`).
+    pub rel: String,
+    /// The whole file.
+    pub source: Arc<str>,
+    /// Typed front matter.
+    pub front: FrontMatter,
+    /// Where the body starts.
+    pub body_start: usize,
+    /// Lines before the body.
+    pub body_line_offset: usize,
+    /// Site-root URL path (`/a/`, `/` for home).
+    pub path: String,
+    /// Parent section, none for home.
+    pub parent: Option<usize>,
+    /// Pages in display order.
+    pub pages: Vec<usize>,
+    /// Child sections, by weight then title.
+    pub subsections: Vec<usize>,
+    /// Files beside `_index.md`: (source, site path).
+    pub assets: Vec<(PathBuf, String)>,
+    /// Filled in by the Markdown stage.
+    pub rendered: Rendered,
+}
+
+impl Page {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.source[self.body_start..]
+    }
+    /// Title (required for pages, so always present after loading).
+    pub fn title(&self) -> &str {
+        self.front.title.as_deref().unwrap_or_default()
+    }
+}
+
+impl Section {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.source[self.body_start..]
+    }
+}
+
+/// An assessment source file, parsed later by the assessment stage.
+#[derive(Debug, Clone)]
+pub struct AssessmentFile {
+    /// Path for messages.
+    pub file: PathBuf,
+    /// Absolute path.
+    pub path: PathBuf,
+    /// File stem: the assessment id.
+    pub id: String,
+}
+
+/// What an `@/` path names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A page index.
+    Page(usize),
+    /// A section index.
+    Section(usize),
+}
+
+/// Everything under `content/`, loaded and linked.
+#[derive(Debug, Clone, Default)]
+pub struct Library {
+    /// All pages, in file order.
+    pub pages: Vec<Page>,
+    /// All sections; index 0 is home.
+    pub sections: Vec<Section>,
+    /// `content/assessments/*.yaml`.
+    pub assessment_files: Vec<AssessmentFile>,
+    /// Taxonomies in `site.yaml` order.
+    pub taxonomies: Vec<Taxonomy>,
+    /// `@/` key -> page or section.
+    pub by_rel: HashMap<String, Target>,
+    /// Files under `content/` that belong to no bundle: (source, site path).
+    pub loose_assets: Vec<(PathBuf, String)>,
+}
+
+impl Library {
+    /// Resolves `a/b.md` (without `@/`) to its site path.
+    pub fn path_of(&self, rel: &str) -> Option<&str> {
+        Some(match self.by_rel.get(rel)? {
+            Target::Page(i) => &self.pages[*i].path,
+            Target::Section(i) => &self.sections[*i].path,
+        })
+    }
+
+    /// Sections from home down to `section` (inclusive).
+    pub fn section_chain(&self, mut section: usize) -> Vec<usize> {
+        let mut chain = vec![section];
+        while let Some(p) = self.sections[section].parent {
+            chain.push(p);
+            section = p;
+        }
+        chain.reverse();
+        chain
+    }
+}
+
+struct Loaded {
+    entry: Entry,
+    source: Arc<str>,
+    parsed: front_matter::Parsed,
+}
+
+/// Loads `root/content` into a [`Library`], collecting every problem.
+pub fn load(root: &Path, config: &Config, opts: LoadOptions) -> Result<Library, Vec<Diagnostic>> {
+    let content_dir = root.join("content");
+    let entries = walk::walk(&content_dir);
+    let display = |p: &Path| crate::diagnostics::display_path(root, p);
+
+    let taxonomy_names = config.taxonomy_names();
+    let results: Vec<Result<Option<Loaded>, Vec<Diagnostic>>> = entries
+        .par_iter()
+        .filter(|e| matches!(e.kind, Kind::Section | Kind::Page { .. }))
+        .map(|entry| {
+            let file = display(&entry.path);
+            let source = std::fs::read_to_string(&entry.path)
+                .map_err(|e| vec![Diagnostic::error(&file, format!("cannot read file: {e}"))])?;
+            let is_section = entry.kind == Kind::Section;
+            let parsed = front_matter::parse(&file, &source, is_section, &taxonomy_names)?;
+            if parsed.front.draft && !opts.drafts {
+                return Ok(None);
+            }
+            Ok(Some(Loaded {
+                entry: entry.clone(),
+                source: source.into(),
+                parsed,
+            }))
+        })
+        .collect();
+
+    let mut errors = Vec::new();
+    let mut loaded = Vec::new();
+    for r in results {
+        match r {
+            Ok(Some(l)) => loaded.push(l),
+            Ok(None) => {}
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+
+    let mut lib = Library::default();
+    // Sections first, so pages can find their parent.
+    let mut section_by_dir: BTreeMap<String, usize> = BTreeMap::new();
+    for l in loaded.iter().filter(|l| l.entry.kind == Kind::Section) {
+        let dir = parent_dir(&l.entry.rel).to_string();
+        section_by_dir.insert(dir, usize::MAX);
+    }
+    if !section_by_dir.contains_key("") {
+        section_by_dir.insert(String::new(), usize::MAX);
+    }
+    for (i, dir) in section_by_dir
+        .keys()
+        .cloned()
+        .collect::<Vec<_>>()
+        .iter()
+        .enumerate()
+    {
+        section_by_dir.insert(dir.clone(), i);
+    }
+    let mut sections: Vec<Option<Section>> = vec![None; section_by_dir.len()];
+    for l in loaded.iter().filter(|l| l.entry.kind == Kind::Section) {
+        let dir = parent_dir(&l.entry.rel);
+        let idx = section_by_dir[dir];
+        sections[idx] = Some(new_section(
+            display(&l.entry.path),
+            &l.entry.rel,
+            &l.source,
+            &l.parsed,
+            dir,
+        ));
+    }
+    let home_idx = section_by_dir[""];
+    if sections[home_idx].is_none() {
+        let mut home = empty_section(PathBuf::from("content/_index.md"), "_index.md", "");
+        home.front.title = Some(config.title.clone());
+        sections[home_idx] = Some(home);
+    }
+    lib.sections = sections
+        .into_iter()
+        .map(|s| s.expect("every section slot filled"))
+        .collect();
+    for (dir, &idx) in &section_by_dir {
+        if !dir.is_empty() {
+            let parent = nearest_section(&section_by_dir, parent_dir(dir));
+            lib.sections[idx].parent = Some(parent);
+        }
+    }
+    // Home must be index 0 for readers; the BTreeMap puts "" first already.
+    debug_assert_eq!(home_idx, 0);
+
+    for l in loaded
+        .iter()
+        .filter(|l| matches!(l.entry.kind, Kind::Page { .. }))
+    {
+        let bundle = l.entry.kind == (Kind::Page { bundle: true });
+        let page_dir = if bundle {
+            parent_dir(parent_dir(&l.entry.rel))
+        } else {
+            parent_dir(&l.entry.rel)
+        };
+        let stem = if bundle {
+            file_name(parent_dir(&l.entry.rel))
+        } else {
+            file_name(&l.entry.rel).trim_end_matches(".md")
+        };
+        let slug = l
+            .parsed
+            .front
+            .slug
+            .clone()
+            .map(|s| super::slugify(&s))
+            .unwrap_or_else(|| super::slugify(stem));
+        let path = format!("{}{}/", dir_path(page_dir), slug);
+        let section = nearest_section(&section_by_dir, page_dir);
+        lib.pages.push(Page {
+            file: display(&l.entry.path),
+            rel: l.entry.rel.clone(),
+            source: l.source.clone(),
+            front: l.parsed.front.clone(),
+            taxonomies: l.parsed.taxonomies.clone(),
+            body_start: l.parsed.body_start,
+            body_line_offset: l.parsed.body_line_offset,
+            path,
+            slug,
+            section,
+            assets: Vec::new(),
+            previous: None,
+            next: None,
+            rendered: Rendered::default(),
+        });
+    }
+
+    // Assets: bundle files go next to their page; others keep their folder.
+    let bundle_pages: HashMap<&str, usize> = lib
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.rel.ends_with("/index.md"))
+        .map(|(i, p)| (parent_dir(&p.rel), i))
+        .collect();
+    let mut bundle_assets: Vec<(usize, PathBuf, String)> = Vec::new();
+    for e in &entries {
+        match e.kind {
+            Kind::Asset => {
+                let dir = parent_dir(&e.rel);
+                if let Some(&page) = bundle_pages.get(dir) {
+                    let site_path = format!("{}{}", lib.pages[page].path, file_name(&e.rel));
+                    bundle_assets.push((page, e.path.clone(), site_path));
+                } else {
+                    lib.loose_assets
+                        .push((e.path.clone(), format!("/{}", e.rel)));
+                }
+            }
+            Kind::Assessment => lib.assessment_files.push(AssessmentFile {
+                file: display(&e.path),
+                path: e.path.clone(),
+                id: file_name(&e.rel)
+                    .rsplit_once('.')
+                    .map_or("", |(s, _)| s)
+                    .to_string(),
+            }),
+            _ => {}
+        }
+    }
+    for (page, src, site) in bundle_assets {
+        lib.pages[page].assets.push((src, site));
+    }
+
+    for (i, p) in lib.pages.iter().enumerate() {
+        lib.by_rel.insert(p.rel.clone(), Target::Page(i));
+    }
+    for (i, s) in lib.sections.iter().enumerate() {
+        lib.by_rel.insert(s.rel.clone(), Target::Section(i));
+    }
+
+    errors.extend(check_unique_paths(&lib));
+    errors.extend(check_templates_named(&lib));
+    order_sections(&mut lib);
+    match taxonomies::build(config, &lib) {
+        Ok(t) => lib.taxonomies = t,
+        Err(mut e) => errors.append(&mut e),
+    }
+
+    if errors.is_empty() {
+        Ok(lib)
+    } else {
+        Err(errors)
+    }
+}
+
+fn new_section(
+    file: PathBuf,
+    rel: &str,
+    source: &Arc<str>,
+    parsed: &front_matter::Parsed,
+    dir: &str,
+) -> Section {
+    let mut s = empty_section(file, rel, dir);
+    s.source = source.clone();
+    s.front = parsed.front.clone();
+    s.body_start = parsed.body_start;
+    s.body_line_offset = parsed.body_line_offset;
+    s
+}
+
+fn empty_section(file: PathBuf, rel: &str, dir: &str) -> Section {
+    Section {
+        file,
+        rel: rel.to_string(),
+        source: Arc::from(""),
+        front: FrontMatter::default(),
+        body_start: 0,
+        body_line_offset: 0,
+        path: dir_path(dir),
+        parent: None,
+        pages: Vec::new(),
+        subsections: Vec::new(),
+        assets: Vec::new(),
+        rendered: Rendered::default(),
+    }
+}
+
+/// `a/b/c.md` -> `a/b`; `c.md` -> ``.
+fn parent_dir(rel: &str) -> &str {
+    rel.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+fn file_name(rel: &str) -> &str {
+    rel.rsplit_once('/').map_or(rel, |(_, f)| f)
+}
+
+/// Folder -> site path, slugifying each segment: `Case Studies/x` -> `/case-studies/x/`.
+fn dir_path(dir: &str) -> String {
+    let mut out = String::from("/");
+    for seg in dir.split('/').filter(|s| !s.is_empty()) {
+        out.push_str(&super::slugify(seg));
+        out.push('/');
+    }
+    out
+}
+
+fn nearest_section(section_by_dir: &BTreeMap<String, usize>, mut dir: &str) -> usize {
+    loop {
+        if let Some(&i) = section_by_dir.get(dir) {
+            return i;
+        }
+        dir = parent_dir(dir);
+    }
+}
+
+/// Two sources may not claim one URL, and an alias may not shadow a page.
+fn check_unique_paths(lib: &Library) -> Vec<Diagnostic> {
+    let mut claimed: HashMap<&str, &Path> = HashMap::new();
+    let mut errors = Vec::new();
+    let sources = lib
+        .sections
+        .iter()
+        .map(|s| (s.path.as_str(), s.file.as_path(), &s.source))
+        .chain(
+            lib.pages
+                .iter()
+                .map(|p| (p.path.as_str(), p.file.as_path(), &p.source)),
+        );
+    for (path, file, source) in sources {
+        if let Some(other) = claimed.insert(path, file) {
+            errors.push(
+                Diagnostic::at(
+                    file,
+                    source,
+                    1,
+                    1,
+                    format!("two pages claim the URL `{path}`"),
+                )
+                .with_hint(format!(
+                    "`{}` has the same URL; rename one file or give one a different `slug`",
+                    other.display()
+                )),
+            );
+        }
+    }
+    for p in &lib.pages {
+        for alias in &p.front.aliases {
+            let a = normalize_alias(&alias.value);
+            if let Some(owner) = claimed.get(a.as_str()) {
+                let (l, c) = crate::yaml::position(alias);
+                errors.push(
+                    Diagnostic::at(
+                        &p.file,
+                        &p.source,
+                        l + 1,
+                        c,
+                        format!(
+                            "alias `{}` is already the URL of `{}`",
+                            alias.value,
+                            owner.display()
+                        ),
+                    )
+                    .with_hint("remove the alias or move the other page"),
+                );
+            }
+        }
+    }
+    errors
+}
+
+/// `old/path` -> `/old/path/`; paths naming a file (`x.html`) stay as they are.
+pub fn normalize_alias(alias: &str) -> String {
+    let trimmed = alias.trim().trim_start_matches('/');
+    let has_ext = trimmed
+        .rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'));
+    if has_ext || trimmed.is_empty() || trimmed.ends_with('/') {
+        format!("/{trimmed}")
+    } else {
+        format!("/{trimmed}/")
+    }
+}
+
+fn check_templates_named(_lib: &Library) -> Vec<Diagnostic> {
+    // Template names are checked against the loaded templates in the render stage.
+    Vec::new()
+}
+
+/// Sorts each section's pages, links previous/next and subsections.
+fn order_sections(lib: &mut Library) {
+    for (i, p) in lib.pages.iter().enumerate() {
+        lib.sections[p.section].pages.push(i);
+    }
+    for i in 1..lib.sections.len() {
+        if let Some(parent) = lib.sections[i].parent {
+            lib.sections[parent].subsections.push(i);
+        }
+    }
+    let pages = &lib.pages;
+    for s in &mut lib.sections {
+        let sort_by = s
+            .front
+            .sort_by
+            .as_ref()
+            .map(|s| s.value)
+            .unwrap_or_default();
+        s.pages
+            .sort_by(|&a, &b| compare(&pages[a], &pages[b], sort_by));
+    }
+    let sections_snapshot: Vec<(Option<i64>, String)> = lib
+        .sections
+        .iter()
+        .map(|s| (s.front.weight, s.front.title.clone().unwrap_or_default()))
+        .collect();
+    for s in &mut lib.sections {
+        s.subsections.sort_by(|&a, &b| {
+            let (wa, ta) = &sections_snapshot[a];
+            let (wb, tb) = &sections_snapshot[b];
+            (wa.unwrap_or(i64::MAX), ta).cmp(&(wb.unwrap_or(i64::MAX), tb))
+        });
+    }
+    for s in 0..lib.sections.len() {
+        let order = lib.sections[s].pages.clone();
+        for (pos, &p) in order.iter().enumerate() {
+            lib.pages[p].previous = pos.checked_sub(1).map(|q| order[q]);
+            lib.pages[p].next = order.get(pos + 1).copied();
+        }
+    }
+}
+
+fn compare(a: &Page, b: &Page, by: SortBy) -> std::cmp::Ordering {
+    let date = |p: &Page| {
+        p.front
+            .date
+            .as_ref()
+            .map(|d| d.value.clone())
+            .unwrap_or_default()
+    };
+    match by {
+        SortBy::Weight => (a.front.weight.unwrap_or(i64::MAX), a.title(), &a.rel).cmp(&(
+            b.front.weight.unwrap_or(i64::MAX),
+            b.title(),
+            &b.rel,
+        )),
+        SortBy::Date => date(b)
+            .cmp(&date(a))
+            .then_with(|| (a.title(), &a.rel).cmp(&(b.title(), &b.rel))),
+        SortBy::Title => {
+            (a.title().to_lowercase(), &a.rel).cmp(&(b.title().to_lowercase(), &b.rel))
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! Walks `content/` (walkdir, sorted, never following symlinks out of the
+//! site) and classifies every file.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+/// What a file under `content/` is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// `_index.md`: a section.
+    Section,
+    /// `NAME.md` or `NAME/index.md`: a page (`bundle` for the latter).
+    Page {
+        /// True for `NAME/index.md`, whose sibling files belong to it.
+        bundle: bool,
+    },
+    /// `assessments/ID.yaml`.
+    Assessment,
+    /// Anything else: copied next to its page or section.
+    Asset,
+}
+
+/// One file of `content/`, with its path relative to `content/` in `/` form.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Absolute path.
+    pub path: PathBuf,
+    /// Relative to `content/`, with `/` separators (`playbooks/go-now.md`).
+    pub rel: String,
+    /// Classification.
+    pub kind: Kind,
+}
+
+/// Lists `content_dir` in a stable order. Hidden files and editor backups are skipped.
+pub fn walk(content_dir: &Path) -> Vec<Entry> {
+    let mut out = Vec::new();
+    for entry in WalkDir::new(content_dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !is_ignored(e.file_name().to_string_lossy().as_ref()))
+        .filter_map(Result::ok)
+    {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path().to_path_buf();
+        let rel = path
+            .strip_prefix(content_dir)
+            .unwrap_or(&path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let name = entry.file_name().to_string_lossy();
+        let kind = if name == "_index.md" {
+            Kind::Section
+        } else if name == "index.md" && rel.contains('/') {
+            Kind::Page { bundle: true }
+        } else if name.ends_with(".md") {
+            Kind::Page { bundle: false }
+        } else if rel.starts_with("assessments/")
+            && rel.matches('/').count() == 1
+            && (name.ends_with(".yaml") || name.ends_with(".yml"))
+        {
+            Kind::Assessment
+        } else {
+            Kind::Asset
+        };
+        out.push(Entry { path, rel, kind });
+    }
+    out
+}
+
+/// Dotfiles, editor swap/backup files and temporary saves are never content.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.starts_with("#")
+}

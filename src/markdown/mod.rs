@@ -1,0 +1,381 @@
+//! Markdown -> HTML with pulldown-cmark: the extensions of the spec, heading
+//! ids and a table of contents, `@/` links resolved to site paths, ```assessment
+//! blocks turned into embed markers, summary, word count and reading time.
+//!
+//! Rendering is a pure function of the text and a link resolver, so pages
+//! render in parallel and a page re-renders alone when only it changed.
+
+mod toc;
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+pub use toc::TocEntry;
+
+/// Words read per minute, for `reading_time`.
+const WORDS_PER_MINUTE: usize = 200;
+
+/// Marker left where an ```` ```assessment ```` block was; the render stage
+/// swaps in the assessment.
+pub const ASSESSMENT_MARKER: &str = "<!--waymark:assessment:";
+
+/// What the Markdown of one page produced.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// The body as HTML.
+    pub html: String,
+    /// HTML summary: text before `<!-- more -->`, else the first paragraph.
+    pub summary: String,
+    /// Nested headings.
+    pub toc: Vec<TocEntry>,
+    /// Every `id` a link may target (headings and footnotes).
+    pub anchors: HashSet<String>,
+    /// Words in the text (code included).
+    pub word_count: usize,
+    /// Minutes, at least 1.
+    pub reading_time: usize,
+    /// `@/` links with an anchor, checked once every page is rendered.
+    pub anchor_links: Vec<AnchorLink>,
+    /// Ids of assessments embedded with ```` ```assessment ````.
+    pub assessments: Vec<String>,
+    /// Content paths (`a/b.md`) this text links to, for incremental rebuilds.
+    pub links_to: Vec<String>,
+}
+
+/// An `@/path.md#anchor` link whose anchor must exist on the target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnchorLink {
+    /// Content path of the target (`a/b.md`).
+    pub target: String,
+    /// The anchor without `#`.
+    pub anchor: String,
+    /// Byte offset of the link in the Markdown text.
+    pub offset: usize,
+}
+
+/// A problem found while rendering, at a byte offset of the Markdown text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Offset in the text given to [`render`].
+    pub offset: usize,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hint: String,
+}
+
+/// How to treat the text.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Mode {
+    /// Escape raw HTML instead of passing it through (assessment text is data).
+    pub escape_html: bool,
+}
+
+/// Serialisable view of a heading for templates.
+#[derive(Debug, Clone, Serialize)]
+pub struct Heading {
+    /// 1..6.
+    pub level: u8,
+    /// The `id` attribute.
+    pub id: String,
+    /// Plain text.
+    pub title: String,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders `text`; `resolve` maps a content path (`a/b.md`) to its site path.
+pub fn render(
+    text: &str,
+    mode: Mode,
+    resolve: &dyn Fn(&str) -> Option<String>,
+) -> (Rendered, Vec<Problem>) {
+    let mut out = Rendered::default();
+    let mut problems = Vec::new();
+    let mut events: Vec<Event> = Vec::new();
+    let mut headings: Vec<Heading> = Vec::new();
+    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut heading_start: Option<usize> = None;
+    let mut in_assessment: Option<(usize, String)> = None;
+    let mut first_para: Option<(usize, usize)> = None;
+    let mut para_start = None;
+    let mut depth = 0usize;
+
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        if let Some((_, body)) = in_assessment.as_mut() {
+            match event {
+                Event::Text(t) => body.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let (offset, body) = in_assessment.take().unwrap_or_default();
+                    let id = body.trim().to_string();
+                    if id.is_empty() || id.contains(char::is_whitespace) {
+                        problems.push(Problem {
+                            offset,
+                            message: "an ```assessment block must hold one assessment id".into(),
+                            hint:
+                                "write the file name of content/assessments/ID.yaml without .yaml"
+                                    .into(),
+                        });
+                    }
+                    events.push(Event::Html(format!("{ASSESSMENT_MARKER}{id}-->\n").into()));
+                    out.assessments.push(id);
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match &event {
+            Event::Text(t) | Event::Code(t) => out.word_count += t.split_whitespace().count(),
+            _ => {}
+        }
+        let event = match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref lang)))
+                if lang.as_ref() == "assessment" =>
+            {
+                in_assessment = Some((range.start, String::new()));
+                continue;
+            }
+            Event::Start(Tag::Heading { .. }) => {
+                heading_start = Some(events.len());
+                event
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some(start) = heading_start.take() {
+                    let title = plain_text(&events[start + 1..]);
+                    if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
+                        let base = id
+                            .as_ref()
+                            .map_or_else(|| crate::content::slugify(&title), |s| s.to_string());
+                        let base = if base.is_empty() {
+                            "section".to_string()
+                        } else {
+                            base
+                        };
+                        let unique = unique_id(&base, &mut used_ids);
+                        *id = Some(CowStr::from(unique.clone()));
+                        headings.push(Heading {
+                            level: level as u8,
+                            id: unique,
+                            title,
+                        });
+                    }
+                }
+                event
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = rewrite_link(&dest_url, range.start, resolve, &mut out, &mut problems);
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest.into(),
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = rewrite_link(&dest_url, range.start, resolve, &mut out, &mut problems);
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest.into(),
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::FootnoteDefinition(ref name)) => {
+                out.anchors.insert(name.to_string());
+                event
+            }
+            Event::Html(h) | Event::InlineHtml(h) if mode.escape_html => Event::Text(h),
+            Event::Html(ref h) if h.contains("<!-- more -->") => {
+                out.summary = render_plain_html(&text[..range.start], mode, resolve);
+                event
+            }
+            other => other,
+        };
+        match &event {
+            Event::Start(Tag::Paragraph) if depth == 0 && first_para.is_none() => {
+                para_start = Some(events.len())
+            }
+            Event::End(TagEnd::Paragraph) if depth == 1 => {
+                if let Some(s) = para_start.take() {
+                    first_para = Some((s, events.len() + 1));
+                }
+            }
+            _ => {}
+        }
+        match &event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        events.push(event);
+    }
+
+    if out.summary.is_empty()
+        && let Some((s, e)) = first_para
+    {
+        pulldown_cmark::html::push_html(&mut out.summary, events[s..e].iter().cloned());
+    }
+    out.html.reserve(text.len() + text.len() / 4);
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    out.anchors.extend(headings.iter().map(|h| h.id.clone()));
+    out.toc = toc::build(&headings);
+    out.reading_time = out.word_count.div_ceil(WORDS_PER_MINUTE).max(1);
+    (out, problems)
+}
+
+/// Renders a short Markdown text (a summary, an assessment's help) to HTML.
+pub fn render_plain_html(
+    text: &str,
+    mode: Mode,
+    resolve: &dyn Fn(&str) -> Option<String>,
+) -> String {
+    render(text, mode, resolve).0.html
+}
+
+fn rewrite_link(
+    dest: &str,
+    offset: usize,
+    resolve: &dyn Fn(&str) -> Option<String>,
+    out: &mut Rendered,
+    problems: &mut Vec<Problem>,
+) -> String {
+    let Some(rest) = dest.strip_prefix("@/") else {
+        return dest.to_string();
+    };
+    let (target, anchor) = match rest.split_once('#') {
+        Some((t, a)) => (t, Some(a)),
+        None => (rest, None),
+    };
+    out.links_to.push(target.to_string());
+    match resolve(target) {
+        Some(path) => {
+            if let Some(a) = anchor {
+                out.anchor_links.push(AnchorLink {
+                    target: target.to_string(),
+                    anchor: a.to_string(),
+                    offset,
+                });
+                format!("{path}#{a}")
+            } else {
+                path
+            }
+        }
+        None => {
+            problems.push(Problem {
+                offset,
+                message: format!("broken internal link: `@/{rest}` does not exist"),
+                hint: "the path is relative to content/, e.g. `@/playbooks/go-now.md` or `@/playbooks/_index.md`".into(),
+            });
+            String::new()
+        }
+    }
+}
+
+fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
+    let mut id = base.to_string();
+    let mut n = 1;
+    while !used.insert(id.clone()) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
+}
+
+fn plain_text(events: &[Event]) -> String {
+    let mut s = String::new();
+    for e in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            _ => {}
+        }
+    }
+    s.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve(p: &str) -> Option<String> {
+        (p == "a/b.md").then(|| "/a/b/".to_string())
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_toc() {
+        let (r, _) = render(
+            "## Hello World\n\n### Sub\n\n## Hello World\n\n## Custom {#mine}\n",
+            Mode::default(),
+            &resolve,
+        );
+        assert!(r.html.contains(r#"<h2 id="hello-world">"#), "{}", r.html);
+        assert!(r.html.contains(r#"<h2 id="hello-world-1">"#));
+        assert!(r.html.contains(r#"<h2 id="mine">"#));
+        assert_eq!(r.toc.len(), 3);
+        assert_eq!(r.toc[0].children[0].id, "sub");
+    }
+
+    #[test]
+    fn internal_links_resolve_or_fail() {
+        let (r, p) = render(
+            "[x](@/a/b.md#top) [y](@/nope.md)",
+            Mode::default(),
+            &resolve,
+        );
+        assert!(r.html.contains(r#"href="/a/b/#top""#), "{}", r.html);
+        assert_eq!(r.anchor_links[0].anchor, "top");
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].offset, 18);
+    }
+
+    #[test]
+    fn extensions_summary_and_counts() {
+        let text = "First *para* here.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\n~~old~~ \"quoted\"[^1]\n\n[^1]: Note.\n";
+        let (r, _) = render(text, Mode::default(), &resolve);
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("checkbox"));
+        assert!(r.html.contains("<del>old</del>"));
+        assert!(r.html.contains('\u{201c}'), "smart quotes: {}", r.html);
+        assert!(r.html.contains("footnote"));
+        assert_eq!(r.summary, "<p>First <em>para</em> here.</p>\n");
+        assert_eq!(r.reading_time, 1);
+        assert!(r.word_count >= 10);
+    }
+
+    #[test]
+    fn more_marker_and_assessment_blocks() {
+        let (r, _) = render(
+            "Intro.\n\n<!-- more -->\n\nRest.\n\n```assessment\nquiz\n```\n",
+            Mode::default(),
+            &resolve,
+        );
+        assert_eq!(r.summary, "<p>Intro.</p>\n");
+        assert_eq!(r.assessments, vec!["quiz"]);
+        assert!(r.html.contains("<!--waymark:assessment:quiz-->"));
+    }
+
+    #[test]
+    fn escape_mode_neutralises_html() {
+        let (r, _) = render("a <script>x</script>", Mode { escape_html: true }, &resolve);
+        assert!(!r.html.contains("<script>"), "{}", r.html);
+    }
+}

@@ -1,0 +1,207 @@
+//! Template functions (`url`, `get_page`, ...) and filters (`date`).
+//!
+//! They read from data built once per build ([`Lookup`]), so calling them
+//! in every page costs a map lookup and a reference-count bump.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use tera::{Error, Kwargs, State, Tera, TeraResult, Value};
+
+use super::values::SiteValues;
+use crate::content::{Library, Target};
+
+/// Everything the functions can look up.
+pub struct Lookup {
+    /// The shared values.
+    pub values: Arc<SiteValues>,
+    /// `@/` key -> page or section.
+    pub by_rel: HashMap<String, Target>,
+    /// `@/` key -> site path.
+    pub paths: HashMap<String, String>,
+    /// Taxonomy name -> index; term slug -> index per taxonomy.
+    pub taxonomies: HashMap<String, (usize, HashMap<String, usize>)>,
+    /// Assessment id -> value.
+    pub assessments: HashMap<String, Value>,
+    /// Static file (`css/site.css`) -> its fingerprinted site path.
+    pub assets: BTreeMap<String, String>,
+}
+
+impl Lookup {
+    /// Indexes the library for the functions.
+    pub fn new(lib: &Library, values: Arc<SiteValues>, assets: BTreeMap<String, String>) -> Lookup {
+        let paths = lib
+            .by_rel
+            .keys()
+            .filter_map(|k| lib.path_of(k).map(|p| (k.clone(), p.to_string())))
+            .collect();
+        let taxonomies = lib
+            .taxonomies
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let terms = t
+                    .terms
+                    .iter()
+                    .enumerate()
+                    .map(|(j, term)| (term.slug.clone(), j))
+                    .collect();
+                (t.name.clone(), (i, terms))
+            })
+            .collect();
+        let assessments = values
+            .assessments
+            .as_array()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|a| Some((a.get_from_path("id")?.as_str()?.to_string(), a.clone())))
+            .collect();
+        Lookup {
+            by_rel: lib.by_rel.clone(),
+            paths,
+            taxonomies,
+            assessments,
+            assets,
+            values,
+        }
+    }
+
+    /// Resolves what `url(path=...)` accepts to a site path.
+    pub fn url(&self, path: &str) -> Result<String, String> {
+        if let Some(rest) = path.strip_prefix("@/") {
+            let (target, anchor) = rest
+                .split_once('#')
+                .map_or((rest, None), |(t, a)| (t, Some(a)));
+            let p = self
+                .paths
+                .get(target)
+                .ok_or_else(|| format!("`{path}` names no page or section under content/"))?;
+            return Ok(match anchor {
+                Some(a) => format!("{p}#{a}"),
+                None => p.clone(),
+            });
+        }
+        if path.starts_with('/')
+            || path.contains("://")
+            || path.starts_with("mailto:")
+            || path.starts_with('#')
+        {
+            return Ok(path.to_string());
+        }
+        let (file, query) = path
+            .split_once(['?', '#'])
+            .map_or((path, ""), |(f, _)| (f, &path[f.len()..]));
+        self.assets
+            .get(file)
+            .map(|p| format!("{p}{query}"))
+            .ok_or_else(|| format!("no static file `{path}` in static/ or the theme's static/"))
+    }
+}
+
+/// Registers the functions and filters on `tera`.
+pub fn register(tera: &mut Tera, lookup: Arc<Lookup>) {
+    let l = lookup.clone();
+    tera.register_function(
+        "url",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let path: &str = kwargs.must_get("path")?;
+            l.url(path).map_err(Error::message)
+        },
+    );
+    let l = lookup.clone();
+    tera.register_function(
+        "get_page",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let path: &str = kwargs.must_get("path")?;
+            match l.by_rel.get(path.trim_start_matches("@/")) {
+                Some(Target::Page(i)) => Ok(l.values.pages[*i].clone()),
+                _ => Err(Error::message(format!(
+                    "get_page: no page `{path}` under content/"
+                ))),
+            }
+        },
+    );
+    let l = lookup.clone();
+    tera.register_function("get_section", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+        let path: &str = kwargs.must_get("path")?;
+        match l.by_rel.get(path.trim_start_matches("@/")) {
+            Some(Target::Section(i)) => Ok(l.values.sections[*i].clone()),
+            _ => Err(Error::message(format!(
+                "get_section: no section `{path}` (sections are `_index.md` files, e.g. `blog/_index.md`)"
+            ))),
+        }
+    });
+    let l = lookup.clone();
+    tera.register_function(
+        "get_taxonomy",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let name: &str = kwargs.must_get("name")?;
+            l.taxonomies
+                .get(name)
+                .map(|(i, _)| l.values.taxonomies[*i].clone())
+                .ok_or_else(|| {
+                    Error::message(format!(
+                        "get_taxonomy: `{name}` is not in `taxonomies` of site.yaml"
+                    ))
+                })
+        },
+    );
+    let l = lookup.clone();
+    tera.register_function(
+        "get_term",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let taxonomy: &str = kwargs.must_get("taxonomy")?;
+            let term: &str = kwargs.must_get("term")?;
+            let (i, terms) = l.taxonomies.get(taxonomy).ok_or_else(|| {
+                Error::message(format!(
+                    "get_term: `{taxonomy}` is not in `taxonomies` of site.yaml"
+                ))
+            })?;
+            Ok(terms
+                .get(&crate::content::slugify(term))
+                .map_or_else(Value::none, |j| l.values.terms[*i][*j].clone()))
+        },
+    );
+    let l = lookup;
+    tera.register_function(
+        "get_assessment",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let id: &str = kwargs.must_get("id")?;
+            l.assessments.get(id).cloned().ok_or_else(|| {
+                Error::message(format!("get_assessment: no content/assessments/{id}.yaml"))
+            })
+        },
+    );
+    tera.register_filter("date", date_filter);
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// `2026-03-01` -> `1 March 2026`; `format="iso"` keeps `2026-03-01`.
+fn date_filter(value: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    let format: Option<&str> = kwargs.get("format")?;
+    if !crate::content::is_date(value) {
+        return Err(Error::message(format!(
+            "date: `{value}` is not a YYYY-MM-DD date"
+        )));
+    }
+    if format == Some("iso") {
+        return Ok(value[..10].to_string());
+    }
+    let month: usize = value[5..7].parse().unwrap_or(1);
+    let day: u32 = value[8..10].parse().unwrap_or(1);
+    Ok(format!("{day} {} {}", MONTHS[month - 1], &value[..4]))
+}

@@ -1,0 +1,197 @@
+//! Runs the Tera 2 templates over the library: one job per output page,
+//! rendered in parallel from shared, read-only data.
+
+mod functions;
+mod templates;
+mod values;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tera::{Context, Value};
+
+pub use functions::Lookup;
+pub use templates::Templates;
+pub use values::{AssessmentSummary, SiteValues};
+
+use crate::content::Library;
+use crate::diagnostics::Diagnostic;
+
+/// A page that does not come from Markdown (assessments, search), rendered
+/// with its own template and variables.
+#[derive(Debug, Clone)]
+pub struct ExtraPage {
+    /// Site path, `/assessments/x/`.
+    pub path: String,
+    /// Template name.
+    pub template: String,
+    /// Variables besides the global ones.
+    pub vars: Vec<(&'static str, Value)>,
+    /// Source file, for messages.
+    pub file: PathBuf,
+    /// Title for the sitemap and search.
+    pub title: String,
+    /// Listed in the sitemap.
+    pub in_sitemap: bool,
+}
+
+/// One output page to render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Job {
+    /// A Markdown page.
+    Page(usize),
+    /// A section (index 0 is home).
+    Section(usize),
+    /// `/TAXONOMY/`.
+    Taxonomy(usize),
+    /// `/TAXONOMY/TERM/`.
+    Term(usize, usize),
+    /// An [`ExtraPage`].
+    Extra(usize),
+    /// `404.html`.
+    NotFound,
+}
+
+/// Templates plus the data they read.
+pub struct Renderer {
+    templates: Templates,
+    values: Arc<SiteValues>,
+}
+
+impl Renderer {
+    /// Registers the functions and readies rendering.
+    pub fn new(
+        mut templates: Templates,
+        lib: &Library,
+        values: SiteValues,
+        assets: std::collections::BTreeMap<String, String>,
+    ) -> Result<Renderer, Diagnostic> {
+        let values = Arc::new(values);
+        let lookup = Arc::new(Lookup::new(lib, values.clone(), assets));
+        functions::register(&mut templates.tera, lookup);
+        templates.parse()?;
+        Ok(Renderer { templates, values })
+    }
+
+    /// The loaded templates.
+    pub fn templates(&self) -> &Templates {
+        &self.templates
+    }
+
+    /// Every job of the site, in a stable order.
+    pub fn jobs(lib: &Library, extras: &[ExtraPage]) -> Vec<Job> {
+        let mut jobs: Vec<Job> = (0..lib.sections.len()).map(Job::Section).collect();
+        jobs.extend((0..lib.pages.len()).map(Job::Page));
+        for (i, t) in lib.taxonomies.iter().enumerate() {
+            jobs.push(Job::Taxonomy(i));
+            jobs.extend((0..t.terms.len()).map(|j| Job::Term(i, j)));
+        }
+        jobs.extend((0..extras.len()).map(Job::Extra));
+        jobs.push(Job::NotFound);
+        jobs
+    }
+
+    /// The site path a job writes.
+    pub fn path(job: Job, lib: &Library, extras: &[ExtraPage]) -> String {
+        match job {
+            Job::Page(i) => lib.pages[i].path.clone(),
+            Job::Section(i) => lib.sections[i].path.clone(),
+            Job::Taxonomy(i) => lib.taxonomies[i].path.clone(),
+            Job::Term(i, j) => lib.taxonomies[i].terms[j].path.clone(),
+            Job::Extra(i) => extras[i].path.clone(),
+            Job::NotFound => "/404.html".into(),
+        }
+    }
+
+    /// The template a job uses, or an error at the line asking for a missing one.
+    pub fn template_for(
+        &self,
+        job: Job,
+        lib: &Library,
+        extras: &[ExtraPage],
+    ) -> Result<String, Diagnostic> {
+        let (name, origin) = match job {
+            Job::Page(i) => {
+                let p = &lib.pages[i];
+                let s = &lib.sections[p.section];
+                match (&p.front.template, &s.front.page_template) {
+                    (Some(t), _) => (
+                        t.value.clone(),
+                        Some((&p.file, &p.source, crate::yaml::position(t))),
+                    ),
+                    (None, Some(t)) => (
+                        t.value.clone(),
+                        Some((&s.file, &s.source, crate::yaml::position(t))),
+                    ),
+                    _ => ("page.html".to_string(), None),
+                }
+            }
+            Job::Section(0) => ("index.html".into(), None),
+            Job::Section(_) => ("section.html".into(), None),
+            Job::Taxonomy(_) => ("taxonomy_list.html".into(), None),
+            Job::Term(..) => ("taxonomy_term.html".into(), None),
+            Job::Extra(i) => (extras[i].template.clone(), None),
+            Job::NotFound => ("404.html".into(), None),
+        };
+        if self.templates.has(&name) {
+            return Ok(name);
+        }
+        let message = format!("unknown template `{name}`");
+        let hint = self.templates.unknown(&name);
+        Err(match origin {
+            // Front matter starts on line 2 of the file.
+            Some((file, src, (l, c))) => Diagnostic::at(file, src, l + 1, c, message),
+            None => Diagnostic::error(format!("themes/…/templates/{name}"), message),
+        }
+        .with_hint(hint))
+    }
+
+    /// Renders one job to HTML with site-root links (the output stage makes them relative).
+    pub fn render(
+        &self,
+        job: Job,
+        lib: &Library,
+        extras: &[ExtraPage],
+    ) -> Result<String, Diagnostic> {
+        if job == Job::NotFound && !self.templates.has("404.html") {
+            return Ok(fallback_404(lib));
+        }
+        let template = self.template_for(job, lib, extras)?;
+        let path = Self::path(job, lib, extras);
+        let v = &self.values;
+        let mut ctx = Context::new();
+        ctx.insert_value("site", v.site.clone());
+        ctx.insert_value("assessments", v.assessments.clone());
+        ctx.insert("current_path", &path);
+        match job {
+            Job::Page(i) => {
+                ctx.insert_value("page", v.pages[i].clone());
+                ctx.insert_value("section", v.sections[lib.pages[i].section].clone());
+            }
+            Job::Section(i) => ctx.insert_value("section", v.sections[i].clone()),
+            Job::Taxonomy(i) => ctx.insert_value("taxonomy", v.taxonomies[i].clone()),
+            Job::Term(i, j) => {
+                ctx.insert_value("taxonomy", v.taxonomies[i].clone());
+                ctx.insert_value("term", v.terms[i][j].clone());
+            }
+            Job::Extra(i) => {
+                for (k, val) in &extras[i].vars {
+                    ctx.insert_value(*k, val.clone());
+                }
+            }
+            Job::NotFound => {}
+        }
+        self.templates
+            .tera
+            .render(&template, &ctx)
+            .map_err(|e| self.templates.diagnostic(&e, Some(&path)))
+    }
+}
+
+fn fallback_404(lib: &Library) -> String {
+    let title = lib.sections[0].front.title.as_deref().unwrap_or("Home");
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Page not found</title></head>\n<body><main><h1>Page not found</h1><p>Try the <a href=\"/\">{}</a> home page.</p></main></body>\n</html>\n",
+        crate::output::xml_escape(title)
+    )
+}

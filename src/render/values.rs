@@ -1,0 +1,317 @@
+//! The template data, built once per build and shared by every render.
+//!
+//! Tera 2 values are reference-counted, so a section's page list built here
+//! is shared by all the pages that show it: a sidebar costs the bytes it
+//! writes, not a copy of the section per page.
+
+use tera::{Map, Value};
+
+use crate::config::Config;
+use crate::content::{Library, Page, Section, Taxonomy, Term};
+use crate::markdown::TocEntry;
+
+/// An entry of the global `assessments` list.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AssessmentSummary {
+    /// File stem.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// One line.
+    pub description: Option<String>,
+    /// `/assessments/ID/`.
+    pub path: String,
+}
+
+/// Every value templates can reach.
+pub struct SiteValues {
+    /// `site`.
+    pub site: Value,
+    /// Full `page` values, by page index.
+    pub pages: Vec<Value>,
+    /// Page summaries (no content), by page index.
+    pub summaries: Vec<Value>,
+    /// Full `section` values, by section index.
+    pub sections: Vec<Value>,
+    /// `taxonomy` values in config order.
+    pub taxonomies: Vec<Value>,
+    /// `term` values per taxonomy.
+    pub terms: Vec<Vec<Value>>,
+    /// The global `assessments` list.
+    pub assessments: Value,
+}
+
+struct Obj(Map);
+
+impl Obj {
+    fn new() -> Self {
+        Obj(Map::new())
+    }
+    fn set(mut self, key: &'static str, value: impl Into<Value>) -> Self {
+        self.0.insert(key.into(), value.into());
+        self
+    }
+    fn done(self) -> Value {
+        Value::from(self.0)
+    }
+}
+
+fn link(title: &str, path: &str) -> Value {
+    Obj::new().set("title", title).set("path", path).done()
+}
+
+fn opt_str(s: Option<&str>) -> Value {
+    s.map_or_else(Value::none, Value::from)
+}
+
+fn json(v: &serde_json::Value) -> Value {
+    Value::from_serializable(v)
+}
+
+fn toc(entries: &[TocEntry]) -> Value {
+    Value::from_serializable(entries)
+}
+
+impl SiteValues {
+    /// Builds all values from the loaded, rendered library.
+    pub fn build(config: &Config, lib: &Library, assessments: &[AssessmentSummary]) -> SiteValues {
+        let site = site_value(config, lib);
+        let summaries: Vec<Value> = lib
+            .pages
+            .iter()
+            .map(|p| page_summary(config, lib, p).done())
+            .collect();
+        let sections: Vec<Value> = (0..lib.sections.len())
+            .map(|i| section_value(config, lib, &lib.sections[i], i, &summaries))
+            .collect();
+        let pages = lib
+            .pages
+            .iter()
+            .map(|p| page_value(config, lib, p))
+            .collect();
+        let terms: Vec<Vec<Value>> = lib
+            .taxonomies
+            .iter()
+            .map(|t| {
+                t.terms
+                    .iter()
+                    .map(|term| term_value(term, &summaries))
+                    .collect()
+            })
+            .collect();
+        let taxonomies = lib
+            .taxonomies
+            .iter()
+            .zip(&terms)
+            .map(|(t, terms)| taxonomy_value(t, terms))
+            .collect();
+        SiteValues {
+            site,
+            pages,
+            summaries,
+            sections,
+            taxonomies,
+            terms,
+            assessments: Value::from_serializable(assessments),
+        }
+    }
+}
+
+fn site_value(config: &Config, lib: &Library) -> Value {
+    let menu: Vec<Value> = config
+        .menu
+        .iter()
+        .map(|m| {
+            let url = &m.url.value;
+            let (path, external) = match url.strip_prefix("@/") {
+                Some(rel) => (
+                    lib.path_of(rel.split('#').next().unwrap_or(rel))
+                        .unwrap_or("/")
+                        .to_string(),
+                    false,
+                ),
+                None => (url.clone(), !url.starts_with('/')),
+            };
+            Obj::new()
+                .set("title", m.title.as_str())
+                .set("path", path)
+                .set("external", external)
+                .done()
+        })
+        .collect();
+    Obj::new()
+        .set("title", config.title.as_str())
+        .set("description", opt_str(config.description.as_deref()))
+        .set("language", config.language.as_str())
+        .set("author", opt_str(config.author.as_deref()))
+        .set("base_url", config.base_url())
+        .set("contact", Value::from_serializable(&config.contact))
+        .set("cta", Value::from_serializable(&config.cta))
+        .set("menu", menu)
+        .set("taxonomies", config.taxonomy_names())
+        .set("search", config.search)
+        .set("feed", config.feed)
+        .set("portable", config.portable)
+        .set("feed_path", "/feed.xml")
+        .set("extra", Value::from_serializable(&config.extra))
+        .done()
+}
+
+fn taxonomy_terms(lib: &Library, page: &Page) -> Value {
+    let mut map = Map::new();
+    for t in &lib.taxonomies {
+        let terms: Vec<Value> = page
+            .taxonomies
+            .get(&t.name)
+            .into_iter()
+            .flatten()
+            .filter_map(|name| {
+                let slug = crate::content::slugify(name);
+                t.terms.iter().find(|term| term.slug == slug)
+            })
+            .map(|term| {
+                Obj::new()
+                    .set("name", term.name.as_str())
+                    .set("slug", term.slug.as_str())
+                    .set("path", term.path.as_str())
+                    .done()
+            })
+            .collect();
+        map.insert(t.name.clone().into(), Value::from(terms));
+    }
+    Value::from(map)
+}
+
+fn page_summary(config: &Config, lib: &Library, p: &Page) -> Obj {
+    let summary = match &p.front.summary {
+        Some(_) => p.rendered.summary.as_str(),
+        None => p.rendered.summary.as_str(),
+    };
+    Obj::new()
+        .set("title", p.title())
+        .set("description", opt_str(p.front.description.as_deref()))
+        .set(
+            "date",
+            opt_str(p.front.date.as_ref().map(|d| &d.value[..10])),
+        )
+        .set(
+            "updated",
+            opt_str(p.front.updated.as_ref().map(|d| &d.value[..10])),
+        )
+        .set("path", p.path.as_str())
+        .set("permalink", config.permalink(&p.path))
+        .set("slug", p.slug.as_str())
+        .set(
+            "weight",
+            p.front.weight.map_or_else(Value::none, Value::from),
+        )
+        .set("summary", Value::safe_string(summary))
+        .set("reading_time", p.rendered.reading_time)
+        .set("word_count", p.rendered.word_count)
+        .set("taxonomies", taxonomy_terms(lib, p))
+        .set(
+            "extra",
+            json(&serde_json::to_value(&p.front.extra).unwrap_or_default()),
+        )
+}
+
+fn ancestors(lib: &Library, section: usize, include_self: bool) -> Value {
+    let mut chain = lib.section_chain(section);
+    if !include_self {
+        chain.pop();
+    }
+    Value::from(
+        chain
+            .into_iter()
+            .map(|i| {
+                let s = &lib.sections[i];
+                link(s.front.title.as_deref().unwrap_or(""), &s.path)
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
+fn page_value(config: &Config, lib: &Library, p: &Page) -> Value {
+    let neighbour = |i: Option<usize>| {
+        i.map_or_else(Value::none, |i| {
+            link(lib.pages[i].title(), &lib.pages[i].path)
+        })
+    };
+    page_summary(config, lib, p)
+        .set("content", Value::safe_string(&p.rendered.html))
+        .set("toc", toc(&p.rendered.toc))
+        .set("previous", neighbour(p.previous))
+        .set("next", neighbour(p.next))
+        .set("ancestors", ancestors(lib, p.section, true))
+        .set(
+            "assets",
+            p.assets.iter().map(|(_, s)| s.clone()).collect::<Vec<_>>(),
+        )
+        .set("section_path", lib.sections[p.section].path.as_str())
+        .done()
+}
+
+fn section_value(
+    config: &Config,
+    lib: &Library,
+    s: &Section,
+    idx: usize,
+    summaries: &[Value],
+) -> Value {
+    let pages: Vec<Value> = s.pages.iter().map(|&i| summaries[i].clone()).collect();
+    let subsections: Vec<Value> = s
+        .subsections
+        .iter()
+        .map(|&i| {
+            let sub = &lib.sections[i];
+            Obj::new()
+                .set("title", sub.front.title.as_deref().unwrap_or(""))
+                .set("description", opt_str(sub.front.description.as_deref()))
+                .set("path", sub.path.as_str())
+                .set("pages_count", sub.pages.len())
+                .done()
+        })
+        .collect();
+    Obj::new()
+        .set("title", s.front.title.as_deref().unwrap_or(&config.title))
+        .set("description", opt_str(s.front.description.as_deref()))
+        .set("path", s.path.as_str())
+        .set("permalink", config.permalink(&s.path))
+        .set("content", Value::safe_string(&s.rendered.html))
+        .set("summary", Value::safe_string(&s.rendered.summary))
+        .set("toc", toc(&s.rendered.toc))
+        .set("word_count", s.rendered.word_count)
+        .set("reading_time", s.rendered.reading_time)
+        .set(
+            "extra",
+            json(&serde_json::to_value(&s.front.extra).unwrap_or_default()),
+        )
+        .set("ancestors", ancestors(lib, idx, false))
+        .set("pages", pages)
+        .set("subsections", subsections)
+        .set("is_home", idx == 0)
+        .done()
+}
+
+fn term_value(term: &Term, summaries: &[Value]) -> Value {
+    Obj::new()
+        .set("name", term.name.as_str())
+        .set("slug", term.slug.as_str())
+        .set("path", term.path.as_str())
+        .set(
+            "pages",
+            term.pages
+                .iter()
+                .map(|&i| summaries[i].clone())
+                .collect::<Vec<_>>(),
+        )
+        .done()
+}
+
+fn taxonomy_value(t: &Taxonomy, terms: &[Value]) -> Value {
+    Obj::new()
+        .set("name", t.name.as_str())
+        .set("path", t.path.as_str())
+        .set("terms", terms.to_vec())
+        .done()
+}

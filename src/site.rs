@@ -1,0 +1,529 @@
+//! The pipeline every command shares: load -> validate -> render -> write.
+//!
+//! [`Site::load`] does everything that can fail on user input and collects
+//! all diagnostics; [`Site::render_all`] renders every output page in
+//! parallel; [`Site::write`] writes into a staging folder and swaps it in.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::{self, Library, LoadOptions};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::{self, Mode};
+use crate::output::{self, LinkStyle, Staging, links};
+use crate::render::{ExtraPage, Job, Renderer, SiteValues, Templates};
+
+/// What the command line can change about a build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Include drafts.
+    pub drafts: bool,
+    /// Override `base_url`.
+    pub base_url: Option<String>,
+    /// Links that name their files, for opening from disk.
+    pub portable: bool,
+}
+
+/// A loaded, validated site, ready to render.
+pub struct Site {
+    /// Site folder.
+    pub root: PathBuf,
+    /// `site.yaml`.
+    pub config: Config,
+    /// Content.
+    pub lib: Library,
+    /// Assessments and other non-Markdown pages.
+    pub extras: Vec<ExtraPage>,
+    /// Files to copy.
+    pub assets: Vec<output::Asset>,
+    /// Templates with their data.
+    pub renderer: Renderer,
+    /// How long each stage took, for `--verbose`.
+    pub timings: Vec<(&'static str, Duration)>,
+    /// Assessment count, for the summary line.
+    pub assessment_count: usize,
+}
+
+/// What a successful write produced, for the summary line.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Written {
+    /// HTML pages rendered from templates.
+    pub pages: usize,
+    /// Files copied.
+    pub assets: usize,
+}
+
+impl Site {
+    /// Loads and validates everything; returns every problem found.
+    pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, Diagnostics> {
+        let mut timings = Vec::new();
+        let mut t = Instant::now();
+        let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
+            timings.push((name, t.elapsed()));
+            t = Instant::now();
+        };
+        let mut config = Config::load(root).map_err(Diagnostics::from)?;
+        if let Some(url) = &opts.base_url {
+            config.base_url.value = if url.ends_with('/') {
+                url.clone()
+            } else {
+                format!("{url}/")
+            };
+        }
+        config.portable |= opts.portable;
+        let mut errors = Vec::new();
+        let mut lib = match content::load(
+            root,
+            &config,
+            LoadOptions {
+                drafts: opts.drafts,
+            },
+        ) {
+            Ok(lib) => lib,
+            Err(mut errs) => {
+                // Content is broken, but template mistakes are independent: report them too.
+                errs.extend(template_errors(root, &config));
+                return Err(finish(errs));
+            }
+        };
+        errors.extend(check_menu(&config, &lib, root));
+        lap("load", &mut timings);
+
+        errors.extend(render_markdown(&mut lib));
+        lap("markdown", &mut timings);
+
+        let (summaries, extras, mut errs) = crate::assessments_stage::load(root, &lib);
+        errors.append(&mut errs);
+        crate::assessments_stage::embed(&mut lib, &summaries, &mut errors);
+        lap("assessments", &mut timings);
+
+        errors.extend(check_output_paths(&lib, &extras));
+        let templates = match Templates::load(root, &config) {
+            Ok(t) => Some(t),
+            Err(mut e) => {
+                errors.append(&mut e);
+                None
+            }
+        };
+        let mut static_dirs = vec![config.theme_dir(root).join("static"), root.join("static")];
+        static_dirs.retain(|d| d.is_dir());
+        let mut content_files = lib.loose_assets.clone();
+        for p in &lib.pages {
+            content_files.extend(p.assets.iter().cloned());
+        }
+        let (assets, asset_map) =
+            output::collect_assets(&static_dirs, &content_files).map_err(|e| {
+                Diagnostics::from(Diagnostic::error(
+                    "static",
+                    format!("cannot read static files: {e}"),
+                ))
+            })?;
+        let Some(templates) = templates else {
+            return Err(finish(errors));
+        };
+        let values = SiteValues::build(&config, &lib, &summaries);
+        let renderer = Renderer::new(templates, &lib, values, asset_map).map_err(|d| {
+            errors.push(d);
+            finish(std::mem::take(&mut errors))
+        })?;
+        for job in Renderer::jobs(&lib, &extras) {
+            if job == Job::NotFound {
+                continue;
+            }
+            if let Err(d) = renderer.template_for(job, &lib, &extras) {
+                errors.push(d);
+            }
+        }
+        lap("templates", &mut timings);
+        if !errors.is_empty() {
+            return Err(finish(errors));
+        }
+        Ok(Site {
+            root: root.to_path_buf(),
+            config,
+            lib,
+            assessment_count: summaries.len(),
+            extras,
+            assets,
+            renderer,
+            timings,
+        })
+    }
+
+    /// The link style of this build.
+    pub fn link_style(&self) -> LinkStyle {
+        if self.config.portable {
+            LinkStyle::Portable
+        } else {
+            LinkStyle::Relative
+        }
+    }
+
+    /// The path part of `base_url` (`/sub/`), for `404.html`.
+    pub fn base_path(&self) -> String {
+        let url = self.config.base_url();
+        let after_scheme = url.split_once("://").map_or(url, |(_, r)| r);
+        after_scheme
+            .find('/')
+            .map_or("/".into(), |i| after_scheme[i..].to_string())
+    }
+
+    /// Renders `jobs` in parallel, giving each finished file (site path,
+    /// final HTML) to `sink`; returns every error.
+    pub fn render_jobs(
+        &self,
+        jobs: &[Job],
+        sink: &(dyn Fn(&str, String) -> Result<(), Diagnostic> + Sync),
+    ) -> Vec<Diagnostic> {
+        let errors = Mutex::new(Vec::new());
+        let base_path = self.base_path();
+        jobs.par_iter().for_each(|&job| {
+            let path = Renderer::path(job, &self.lib, &self.extras);
+            let result = self
+                .renderer
+                .render(job, &self.lib, &self.extras)
+                .and_then(|html| {
+                    let style = if job == Job::NotFound {
+                        LinkStyle::Absolute
+                    } else {
+                        self.link_style()
+                    };
+                    let html = links::rewrite(&html, links::dir_of(&path), style, &base_path);
+                    sink(&path, html)
+                });
+            if let Err(d) = result {
+                errors
+                    .lock()
+                    .expect("no panics while holding the lock")
+                    .push(d);
+            }
+        });
+        errors.into_inner().unwrap_or_default()
+    }
+
+    /// Every job of the site.
+    pub fn all_jobs(&self) -> Vec<Job> {
+        Renderer::jobs(&self.lib, &self.extras)
+    }
+
+    /// Renders everything into a staging folder and swaps it in as `out`.
+    /// On any error `out` is left exactly as it was.
+    pub fn write(&mut self, out: &Path) -> Result<Written, Diagnostics> {
+        let t = Instant::now();
+        let io = |e: std::io::Error| {
+            Diagnostics::from(Diagnostic::error(
+                out,
+                format!("cannot write the site: {e}"),
+            ))
+        };
+        let staging = Staging::new(out).map_err(io)?;
+        let jobs = self.all_jobs();
+        let errors = self.render_jobs(&jobs, &|path, html| {
+            staging
+                .write(&output::file_for(path), html.as_bytes())
+                .map_err(|e| Diagnostic::error(path, format!("cannot write: {e}")))
+        });
+        if !errors.is_empty() {
+            return Err(finish(errors));
+        }
+        self.timings.push(("render", t.elapsed()));
+        let t = Instant::now();
+        self.assets
+            .par_iter()
+            .try_for_each(|a| staging.copy(&a.source, &a.output))
+            .map_err(io)?;
+        for (path, body) in self.machine_files() {
+            staging.write(&path, body.as_bytes()).map_err(io)?;
+        }
+        staging.commit().map_err(io)?;
+        self.timings.push(("write", t.elapsed()));
+        Ok(Written {
+            pages: jobs.len(),
+            assets: self.assets.len(),
+        })
+    }
+
+    /// sitemap.xml, feed.xml, robots.txt and alias redirects.
+    pub fn machine_files(&self) -> Vec<(String, String)> {
+        let c = &self.config;
+        let lib = &self.lib;
+        let mut files = Vec::new();
+        let mut entries: Vec<output::SitemapEntry> = Vec::new();
+        let date = |d: &Option<crate::yaml::Spanned<String>>| {
+            d.as_ref().map(|d| d.value[..10].to_string())
+        };
+        for s in &lib.sections {
+            entries.push(output::SitemapEntry {
+                permalink: c.permalink(&s.path),
+                lastmod: None,
+            });
+        }
+        for p in &lib.pages {
+            entries.push(output::SitemapEntry {
+                permalink: c.permalink(&p.path),
+                lastmod: date(&p.front.updated).or_else(|| date(&p.front.date)),
+            });
+        }
+        for t in &lib.taxonomies {
+            entries.push(output::SitemapEntry {
+                permalink: c.permalink(&t.path),
+                lastmod: None,
+            });
+            for term in &t.terms {
+                entries.push(output::SitemapEntry {
+                    permalink: c.permalink(&term.path),
+                    lastmod: None,
+                });
+            }
+        }
+        for e in self.extras.iter().filter(|e| e.in_sitemap) {
+            entries.push(output::SitemapEntry {
+                permalink: c.permalink(&e.path),
+                lastmod: None,
+            });
+        }
+        files.push(("sitemap.xml".into(), output::sitemap(entries)));
+        if c.feed {
+            let base_path = self.base_path();
+            let feed_entries = lib
+                .pages
+                .iter()
+                .filter_map(|p| {
+                    Some(output::FeedEntry {
+                        title: p.title().to_string(),
+                        permalink: c.permalink(&p.path),
+                        date: date(&p.front.date)?,
+                        updated: date(&p.front.updated),
+                        summary: links::rewrite(
+                            &p.rendered.summary,
+                            "/",
+                            LinkStyle::Absolute,
+                            &absolute_base(c, &base_path),
+                        ),
+                    })
+                })
+                .collect();
+            files.push((
+                "feed.xml".into(),
+                output::atom_feed(&c.title, c.base_url(), c.author.as_deref(), feed_entries),
+            ));
+        }
+        files.push(("robots.txt".into(), output::robots_txt(c.base_url())));
+        for p in &lib.pages {
+            for alias in &p.front.aliases {
+                let from = content::normalize_alias(&alias.value);
+                let rel = links::link(&p.path, links::dir_of(&from), self.link_style(), "/");
+                files.push((
+                    output::file_for(&from),
+                    output::alias_page(&rel, &c.permalink(&p.path), &c.language),
+                ));
+            }
+        }
+        files
+    }
+}
+
+/// Two outputs may never claim one file: sections, pages, taxonomy listings,
+/// assessment pages and alias redirects all share one URL space.
+fn check_output_paths(lib: &Library, extras: &[ExtraPage]) -> Vec<Diagnostic> {
+    let mut claims: Vec<(String, String)> = Vec::new();
+    for job in Renderer::jobs(lib, extras) {
+        let owner = match job {
+            Job::Page(i) => lib.pages[i].file.display().to_string(),
+            Job::Section(i) => lib.sections[i].file.display().to_string(),
+            Job::Taxonomy(i) | Job::Term(i, _) => {
+                format!("the `{}` taxonomy of site.yaml", lib.taxonomies[i].name)
+            }
+            Job::Extra(i) => extras[i].file.display().to_string(),
+            Job::NotFound => continue,
+        };
+        claims.push((output::file_for(&Renderer::path(job, lib, extras)), owner));
+    }
+    for p in &lib.pages {
+        for a in &p.front.aliases {
+            claims.push((
+                output::file_for(&content::normalize_alias(&a.value)),
+                format!("an alias in {}", p.file.display()),
+            ));
+        }
+    }
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (file, owner) in &claims {
+        if let Some(first) = seen.insert(file, owner)
+            && first != owner
+            // Two Markdown files on one URL are reported at the file by content loading.
+            && !(first.ends_with(".md") && owner.ends_with(".md"))
+        {
+            let hint = if owner.contains("taxonomy") || first.contains("taxonomy") {
+                "give the taxonomy its own path in site.yaml: `taxonomies: [{ name: playbooks, path: /case-studies/by-playbook/ }]`"
+            } else {
+                "rename one of them, or give one a different `slug`"
+            };
+            errors.push(
+                Diagnostic::error(
+                    crate::config::CONFIG_FILE,
+                    format!("`{file}` would be written twice: by {first} and by {owner}"),
+                )
+                .with_hint(hint),
+            );
+        }
+    }
+    errors
+}
+
+/// Parses the templates against an empty library, for their own errors.
+fn template_errors(root: &Path, config: &Config) -> Vec<Diagnostic> {
+    let lib = Library::default();
+    match Templates::load(root, config) {
+        Ok(t) => Renderer::new(
+            t,
+            &lib,
+            SiteValues::build(config, &lib, &[]),
+            BTreeMap::new(),
+        )
+        .err()
+        .into_iter()
+        .collect(),
+        Err(e) => e,
+    }
+}
+
+/// Feed summaries need absolute URLs: `https://x.org/sub/`.
+fn absolute_base(c: &Config, _base_path: &str) -> String {
+    c.base_url().to_string()
+}
+
+fn finish(errors: Vec<Diagnostic>) -> Diagnostics {
+    let mut d = Diagnostics(errors);
+    d.sort();
+    d
+}
+
+/// Renders the Markdown of every page and section in parallel, then checks
+/// `@/` anchors against the targets' headings.
+fn render_markdown(lib: &mut Library) -> Vec<Diagnostic> {
+    let paths: BTreeMap<String, String> = lib
+        .by_rel
+        .keys()
+        .filter_map(|k| lib.path_of(k).map(|p| (k.clone(), p.to_string())))
+        .collect();
+    let resolve = |rel: &str| paths.get(rel).cloned();
+    let mut errors: Vec<Diagnostic> = lib
+        .pages
+        .par_iter_mut()
+        .flat_map_iter(|p| {
+            let (rendered, problems) = markdown::render(p.body(), Mode::default(), &resolve);
+            p.rendered = rendered;
+            let mut errs = locate(&p.file, &p.source, p.body_start, problems);
+            if let Some(summary) = &p.front.summary {
+                let (r, problems) = markdown::render(summary, Mode::default(), &resolve);
+                p.rendered.summary = r.html;
+                errs.extend(locate(&p.file, &p.source, 0, problems));
+            }
+            errs
+        })
+        .collect();
+    let section_errors: Vec<Diagnostic> = lib
+        .sections
+        .par_iter_mut()
+        .flat_map_iter(|s| {
+            let (rendered, problems) = markdown::render(s.body(), Mode::default(), &resolve);
+            s.rendered = rendered;
+            locate(&s.file, &s.source, s.body_start, problems)
+        })
+        .collect();
+    errors.extend(section_errors);
+    // Anchors: every `@/x.md#id` must name a heading or footnote of x.md.
+    let anchors_of = |rel: &str| match lib.by_rel.get(rel) {
+        Some(content::Target::Page(i)) => Some(&lib.pages[*i].rendered.anchors),
+        Some(content::Target::Section(i)) => Some(&lib.sections[*i].rendered.anchors),
+        None => None,
+    };
+    let sources = lib
+        .pages
+        .iter()
+        .map(|p| (&p.file, &p.source, p.body_start, &p.rendered))
+        .chain(
+            lib.sections
+                .iter()
+                .map(|s| (&s.file, &s.source, s.body_start, &s.rendered)),
+        );
+    for (file, source, start, rendered) in sources {
+        for link in &rendered.anchor_links {
+            if let Some(anchors) = anchors_of(&link.target)
+                && !anchors.contains(&link.anchor)
+            {
+                let mut known: Vec<&str> = anchors.iter().map(String::as_str).collect();
+                known.sort_unstable();
+                let hint = crate::diagnostics::did_you_mean(&link.anchor, known.iter().copied())
+                    .unwrap_or_else(|| {
+                        if known.is_empty() {
+                            "that page has no headings to link to".to_string()
+                        } else {
+                            format!("headings there: {}", known.join(", "))
+                        }
+                    });
+                errors.push(
+                    Diagnostic::at_offset(
+                        file,
+                        source,
+                        start + link.offset,
+                        format!(
+                            "broken anchor: `@/{}` has no heading `#{}`",
+                            link.target, link.anchor
+                        ),
+                    )
+                    .with_hint(hint),
+                );
+            }
+        }
+    }
+    errors
+}
+
+fn locate(
+    file: &Path,
+    source: &str,
+    body_start: usize,
+    problems: Vec<markdown::Problem>,
+) -> Vec<Diagnostic> {
+    problems
+        .into_iter()
+        .map(|p| {
+            Diagnostic::at_offset(file, source, body_start + p.offset, p.message).with_hint(p.hint)
+        })
+        .collect()
+}
+
+/// Menu entries with `@/` must name real content.
+fn check_menu(config: &Config, lib: &Library, root: &Path) -> Vec<Diagnostic> {
+    let source = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+    config
+        .menu
+        .iter()
+        .filter_map(|m| {
+            let rel = m.url.value.strip_prefix("@/")?;
+            let rel = rel.split('#').next().unwrap_or(rel);
+            if lib.path_of(rel).is_some() {
+                return None;
+            }
+            let (l, c) = crate::yaml::position(&m.url);
+            Some(
+                Diagnostic::at(
+                    crate::config::CONFIG_FILE,
+                    &source,
+                    l,
+                    c,
+                    format!("menu link `{}` names no page", m.url.value),
+                )
+                .with_hint("use a path under content/, e.g. `@/playbooks/_index.md`"),
+            )
+        })
+        .collect()
+}
