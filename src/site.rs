@@ -45,6 +45,8 @@ pub struct Site {
     pub renderer: Renderer,
     /// How long each stage took, for `--verbose`.
     pub timings: Vec<(&'static str, Duration)>,
+    /// The checked assessments, for `check`'s outcome counts.
+    pub assessments: Vec<crate::assessment::Assessment>,
     /// Assessment count, for the summary line.
     pub assessment_count: usize,
 }
@@ -97,9 +99,10 @@ impl Site {
         errors.extend(render_markdown(&mut lib));
         lap("markdown", &mut timings);
 
-        let (summaries, extras, mut errs) = crate::assessments_stage::load(root, &lib);
+        let (assessments, mut errs) = crate::assessments_stage::load(root, &lib);
         errors.append(&mut errs);
-        crate::assessments_stage::embed(&mut lib, &summaries, &mut errors);
+        crate::assessments_stage::embed(&mut lib, &assessments, &mut errors);
+        let extras = assessments.pages.clone();
         lap("assessments", &mut timings);
 
         errors.extend(check_output_paths(&lib, &extras));
@@ -126,7 +129,7 @@ impl Site {
         let Some(templates) = templates else {
             return Err(finish(errors));
         };
-        let values = SiteValues::build(&config, &lib, &summaries);
+        let values = SiteValues::build(&config, &lib, &assessments.summaries);
         let renderer = Renderer::new(templates, &lib, values, asset_map).map_err(|d| {
             errors.push(d);
             finish(std::mem::take(&mut errors))
@@ -147,7 +150,8 @@ impl Site {
             root: root.to_path_buf(),
             config,
             lib,
-            assessment_count: summaries.len(),
+            assessment_count: assessments.summaries.len(),
+            assessments: assessments.assessments,
             extras,
             assets,
             renderer,
