@@ -293,7 +293,7 @@ impl Site {
         }
         files.push(("sitemap.xml".into(), output::sitemap(entries)));
         if c.feed {
-            let base_path = self.base_path();
+            // Feed readers need absolute URLs: `https://x.org/sub/a/`.
             let feed_entries = lib
                 .pages
                 .iter()
@@ -307,7 +307,7 @@ impl Site {
                             &p.rendered.summary,
                             "/",
                             LinkStyle::Absolute,
-                            &absolute_base(c, &base_path),
+                            c.base_url(),
                         ),
                     })
                 })
@@ -396,11 +396,6 @@ fn template_errors(root: &Path, config: &Config) -> Vec<Diagnostic> {
         .collect(),
         Err(e) => e,
     }
-}
-
-/// Feed summaries need absolute URLs: `https://x.org/sub/`.
-fn absolute_base(c: &Config, _base_path: &str) -> String {
-    c.base_url().to_string()
 }
 
 fn finish(errors: Vec<Diagnostic>) -> Diagnostics {

@@ -337,7 +337,6 @@ pub fn load(root: &Path, config: &Config, opts: LoadOptions) -> Result<Library, 
     }
 
     errors.extend(check_unique_paths(&lib));
-    errors.extend(check_templates_named(&lib));
     order_sections(&mut lib);
     match taxonomies::build(config, &lib) {
         Ok(t) => lib.taxonomies = t,
@@ -478,11 +477,6 @@ pub fn normalize_alias(alias: &str) -> String {
     } else {
         format!("/{trimmed}/")
     }
-}
-
-fn check_templates_named(_lib: &Library) -> Vec<Diagnostic> {
-    // Template names are checked against the loaded templates in the render stage.
-    Vec::new()
 }
 
 /// Sorts each section's pages, links previous/next and subsections.

@@ -183,10 +183,8 @@ fn taxonomy_terms(lib: &Library, page: &Page) -> Value {
 }
 
 fn page_summary(config: &Config, lib: &Library, p: &Page) -> Obj {
-    let summary = match &p.front.summary {
-        Some(_) => p.rendered.summary.as_str(),
-        None => p.rendered.summary.as_str(),
-    };
+    // The Markdown stage already chose: front matter `summary`, `<!-- more -->`, or the first paragraph.
+    let summary = p.rendered.summary.as_str();
     Obj::new()
         .set("title", p.title())
         .set("description", opt_str(p.front.description.as_deref()))
