@@ -177,10 +177,11 @@ pub fn render(
                 title,
                 id,
             }) => {
-                let dest = rewrite_link(&dest_url, range.start, resolve, &mut out, &mut problems);
+                let dest_url =
+                    rewrite_link(&dest_url, range.start, resolve, &mut out, &mut problems).into();
                 Event::Start(Tag::Link {
                     link_type,
-                    dest_url: dest.into(),
+                    dest_url,
                     title,
                     id,
                 })
@@ -191,10 +192,11 @@ pub fn render(
                 title,
                 id,
             }) => {
-                let dest = rewrite_link(&dest_url, range.start, resolve, &mut out, &mut problems);
+                let dest_url =
+                    rewrite_link(&dest_url, range.start, resolve, &mut out, &mut problems).into();
                 Event::Start(Tag::Image {
                     link_type,
-                    dest_url: dest.into(),
+                    dest_url,
                     title,
                     id,
                 })
