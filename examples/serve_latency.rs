@@ -32,7 +32,9 @@ fn main() {
             "--site" => site = args.next().map(PathBuf::from),
             "--page" => page = args.next(),
             _ => {
-                eprintln!("usage: serve_latency [--pages N] [--edits N] [--site DIR] [--page content/x.md]");
+                eprintln!(
+                    "usage: serve_latency [--pages N] [--edits N] [--site DIR] [--page content/x.md]"
+                );
                 std::process::exit(2);
             }
         }
@@ -71,7 +73,10 @@ fn main() {
         .files()
         .and_then(|_| page_path(&root, &rel))
         .unwrap_or_default();
-    let events = connect(handle.addr, &format!("{}__waymark/events", serve::base_path(&handle.url)));
+    let events = connect(
+        handle.addr,
+        &format!("{}__waymark/events", serve::base_path(&handle.url)),
+    );
     let file = root.join(&rel);
     let original = std::fs::read_to_string(&file).expect("page to edit");
     let mut samples = Vec::new();
@@ -144,7 +149,10 @@ fn copy_site(src: &Path, dst: &Path) {
         if !from.exists() {
             continue;
         }
-        for e in walkdir::WalkDir::new(&from).into_iter().filter_map(Result::ok) {
+        for e in walkdir::WalkDir::new(&from)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
             let to = dst.join(e.path().strip_prefix(src).unwrap());
             if e.file_type().is_dir() {
                 std::fs::create_dir_all(&to).unwrap();
@@ -182,12 +190,25 @@ fn generate(root: &Path, n: usize) {
         );
     }
     let words = [
-        "strategy", "execution", "gap", "team", "leader", "plan", "market", "data", "model",
-        "risk", "value", "customer", "growth",
+        "strategy",
+        "execution",
+        "gap",
+        "team",
+        "leader",
+        "plan",
+        "market",
+        "data",
+        "model",
+        "risk",
+        "value",
+        "customer",
+        "growth",
     ];
     let mut seed = 1u64;
     let mut rnd = move |m: usize| {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((seed >> 33) as usize) % m
     };
     for s in 0..10 {

@@ -21,4 +21,4 @@ pub fn slugify(name: &str) -> String {
     slug::slugify(name)
 }
 
-pub use walk::files_under;
+pub use walk::{files_under, is_ignored};

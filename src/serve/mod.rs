@@ -421,10 +421,7 @@ pub fn classify(root: &Path, theme: Option<&str>, paths: &[PathBuf]) -> Changes 
         let Some(first) = parts.first() else {
             continue;
         };
-        if parts
-            .iter()
-            .any(|name| crate::content::is_ignored_name(name))
-        {
+        if parts.iter().any(|name| crate::content::is_ignored(name)) {
             continue;
         }
         let is_css = p.extension().is_some_and(|e| e == "css");
