@@ -8,8 +8,13 @@
 //!
 //! Starts the server in-process on a free port over a copy of the site,
 //! connects to the event stream like a browser, then edits one page's body
-//! `--edits` times (default 30) and measures the time from the write to the
-//! `reload` event naming that page. Prints the median, p90 and max.
+//! `--edits` times (default 30), each time adding a sentence of a different
+//! length (so word counts and reading times in lists change too, as when a
+//! person types), and measures the time from the write to
+//! - the `reload` event naming that page (what the person sees), and
+//! - the `built` event (every page depending on it rendered again).
+//!
+//! Prints the median, p90, min and max of both.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
@@ -79,33 +84,60 @@ fn main() {
     );
     let file = root.join(&rel);
     let original = std::fs::read_to_string(&file).expect("page to edit");
-    let mut samples = Vec::new();
+    let mut reload = Vec::new();
+    let mut built = Vec::new();
+    let mut rendered = Vec::new();
     for i in 0..edits {
         // Let the previous rebuild settle, as between two saves by a person.
         std::thread::sleep(Duration::from_millis(150));
         while events.try_recv().is_ok() {}
-        let text = format!("{original}\nEdit number {i}: a new sentence at the end of the page.\n");
+        let words = "more words here ".repeat(1 + i % 7);
+        let text = format!("{original}\nEdit number {i}: {words}\n");
         let start = Instant::now();
         std::fs::write(&file, text).expect("write");
         let quoted = format!("\"{site_path}\"");
+        let mut got_reload = None;
         loop {
             let (event, data) = events
                 .recv_timeout(Duration::from_secs(60))
-                .expect("a reload event within 60 s");
-            if event == "reload" && (data.contains(&quoted) || data.contains("\"all\"")) {
+                .expect("an event within 60 s");
+            if event == "reload"
+                && got_reload.is_none()
+                && (data.contains(&quoted) || data.contains("\"all\""))
+            {
+                got_reload = Some(start.elapsed());
+            }
+            if event == "built" {
+                built.push(start.elapsed());
+                let v: serde_json::Value = serde_json::from_str(&data).unwrap_or_default();
+                rendered.push(v["rendered"].as_u64().unwrap_or(0));
                 break;
             }
         }
-        samples.push(start.elapsed());
+        reload.push(got_reload.expect("a reload naming the edited page"));
     }
     handle.stop();
-    samples.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
     println!("site: {label}");
     println!("files served: {files}; first build: {:.0} ms", ms(first));
+    report("save -> reload of the edited page", &mut reload);
+    report("save -> rebuild complete         ", &mut built);
+    rendered.sort();
     println!(
-        "save -> reload event over {} edits: median {:.1} ms, p90 {:.1} ms, min {:.1} ms, max {:.1} ms",
+        "pages rendered per save: median {}, max {}",
+        rendered[rendered.len() / 2],
+        rendered[rendered.len() - 1]
+    );
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn report(what: &str, samples: &mut [Duration]) {
+    samples.sort();
+    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
+    println!(
+        "{what} ({} edits): median {:.1} ms, p90 {:.1} ms, min {:.1} ms, max {:.1} ms",
         samples.len(),
         ms(at(0.5)),
         ms(at(0.9)),

@@ -4,9 +4,9 @@
 //! all diagnostics; [`Site::render_all`] renders every output page in
 //! parallel; [`Site::write`] writes into a staging folder and swaps it in.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -16,7 +16,7 @@ use crate::content::{self, Library, LoadOptions};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{self, Mode};
 use crate::output::{self, LinkStyle, Staging, links};
-use crate::render::{Dep, ExtraPage, Job, Renderer, SiteValues, Templates};
+use crate::render::{Dep, ExtraPage, Job, Renderer, SiteValues, Templates, ValuesMemo};
 
 /// What the command line can change about a build.
 #[derive(Debug, Clone, Default)]
@@ -60,9 +60,46 @@ pub struct Written {
     pub assets: usize,
 }
 
+/// Work kept between loads of one site, so `serve` re-reads, re-parses and
+/// re-renders the Markdown of only the files that changed. A load with a
+/// cache gives exactly what a load without one gives.
+#[derive(Default)]
+pub struct LoadCache {
+    content: content::ContentCache,
+    markdown: HashMap<(bool, String), MarkdownMemo>,
+    values: ValuesMemo,
+}
+
+impl LoadCache {
+    /// Forgets what it knows about `paths` (absolute files or folders).
+    pub fn invalidate(&mut self, paths: &[PathBuf]) {
+        self.content.invalidate(paths);
+    }
+}
+
+/// One page's Markdown output and the link lookups it made.
+struct MarkdownMemo {
+    source: Arc<str>,
+    body_start: usize,
+    summary: Option<String>,
+    resolved: Vec<(String, Option<String>)>,
+    rendered: markdown::Rendered,
+    problems: Vec<(usize, markdown::Problem)>,
+}
+
 impl Site {
     /// Loads and validates everything; returns every problem found.
     pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, Diagnostics> {
+        Site::load_cached(root, opts, &mut LoadCache::default())
+    }
+
+    /// [`Site::load`], reusing the work in `cache` for files that did not
+    /// change since (see [`LoadCache::invalidate`]).
+    pub fn load_cached(
+        root: &Path,
+        opts: &BuildOptions,
+        cache: &mut LoadCache,
+    ) -> Result<Site, Diagnostics> {
         let mut timings = Vec::new();
         let mut t = Instant::now();
         let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
@@ -79,12 +116,13 @@ impl Site {
         }
         config.portable |= opts.portable;
         let mut errors = Vec::new();
-        let mut lib = match content::load(
+        let mut lib = match content::load_cached(
             root,
             &config,
             LoadOptions {
                 drafts: opts.drafts,
             },
+            &mut cache.content,
         ) {
             Ok(lib) => lib,
             Err(mut errs) => {
@@ -96,7 +134,7 @@ impl Site {
         errors.extend(check_menu(&config, &lib, root));
         lap("load", &mut timings);
 
-        errors.extend(render_markdown(&mut lib));
+        errors.extend(render_markdown(&mut lib, &mut cache.markdown));
         lap("markdown", &mut timings);
 
         let (assessments, mut errs) = crate::assessments_stage::load(root, &lib);
@@ -129,7 +167,8 @@ impl Site {
         let Some(templates) = templates else {
             return Err(finish(errors));
         };
-        let values = SiteValues::build(&config, &lib, &assessments.summaries);
+        let values =
+            SiteValues::build_cached(&config, &lib, &assessments.summaries, &mut cache.values);
         let renderer = Renderer::new(templates, &lib, values, asset_map).map_err(|d| {
             errors.push(d);
             finish(std::mem::take(&mut errors))
@@ -415,39 +454,106 @@ fn finish(errors: Vec<Diagnostic>) -> Diagnostics {
 }
 
 /// Renders the Markdown of every page and section in parallel, then checks
-/// `@/` anchors against the targets' headings.
-fn render_markdown(lib: &mut Library) -> Vec<Diagnostic> {
-    let paths: BTreeMap<String, String> = lib
+/// `@/` anchors against the targets' headings. `memo` holds earlier results:
+/// a text whose source and link targets are unchanged is not rendered again.
+fn render_markdown(
+    lib: &mut Library,
+    memo: &mut HashMap<(bool, String), MarkdownMemo>,
+) -> Vec<Diagnostic> {
+    let paths: HashMap<String, String> = lib
         .by_rel
         .keys()
         .filter_map(|k| lib.path_of(k).map(|p| (k.clone(), p.to_string())))
         .collect();
     let resolve = |rel: &str| paths.get(rel).cloned();
-    let mut errors: Vec<Diagnostic> = lib
+    // One text (source, body start, summary), reusing `old` when it still holds.
+    let render_one = |source: &Arc<str>,
+                      body_start: usize,
+                      summary: Option<&String>,
+                      old: Option<MarkdownMemo>|
+     -> MarkdownMemo {
+        if let Some(mut m) = old
+            && (Arc::ptr_eq(&m.source, source) || m.source == *source)
+            && m.body_start == body_start
+            && m.summary.as_ref() == summary
+            && m.resolved.iter().all(|(t, p)| resolve(t) == *p)
+        {
+            m.source = source.clone();
+            return m;
+        }
+        let resolved = std::sync::Mutex::new(Vec::new());
+        let recording = |t: &str| {
+            let r = resolve(t);
+            resolved
+                .lock()
+                .expect("no panics while holding the lock")
+                .push((t.to_string(), r.clone()));
+            r
+        };
+        let (mut rendered, problems) =
+            markdown::render(&source[body_start..], Mode::default(), &recording);
+        let mut problems: Vec<(usize, markdown::Problem)> =
+            problems.into_iter().map(|p| (body_start, p)).collect();
+        if let Some(summary) = summary {
+            let (r, more) = markdown::render(summary, Mode::default(), &recording);
+            rendered.summary = r.html;
+            problems.extend(more.into_iter().map(|p| (0, p)));
+        }
+        MarkdownMemo {
+            source: source.clone(),
+            body_start,
+            summary: summary.cloned(),
+            resolved: resolved.into_inner().unwrap_or_default(),
+            rendered,
+            problems,
+        }
+    };
+    let mut old = std::mem::take(memo);
+    let old_pages: Vec<Option<MarkdownMemo>> = lib
         .pages
-        .par_iter_mut()
-        .flat_map_iter(|p| {
-            let (rendered, problems) = markdown::render(p.body(), Mode::default(), &resolve);
-            p.rendered = rendered;
-            let mut errs = locate(&p.file, &p.source, p.body_start, problems);
-            if let Some(summary) = &p.front.summary {
-                let (r, problems) = markdown::render(summary, Mode::default(), &resolve);
-                p.rendered.summary = r.html;
-                errs.extend(locate(&p.file, &p.source, 0, problems));
-            }
-            errs
-        })
+        .iter()
+        .map(|p| old.remove(&(false, p.rel.clone())))
         .collect();
-    let section_errors: Vec<Diagnostic> = lib
+    let old_sections: Vec<Option<MarkdownMemo>> = lib
         .sections
-        .par_iter_mut()
-        .flat_map_iter(|s| {
-            let (rendered, problems) = markdown::render(s.body(), Mode::default(), &resolve);
-            s.rendered = rendered;
-            locate(&s.file, &s.source, s.body_start, problems)
-        })
+        .iter()
+        .map(|s| old.remove(&(true, s.rel.clone())))
         .collect();
-    errors.extend(section_errors);
+    let page_memos: Vec<MarkdownMemo> = lib
+        .pages
+        .par_iter()
+        .zip(old_pages)
+        .map(|(p, m)| render_one(&p.source, p.body_start, p.front.summary.as_ref(), m))
+        .collect();
+    let section_memos: Vec<MarkdownMemo> = lib
+        .sections
+        .par_iter()
+        .zip(old_sections)
+        .map(|(s, m)| render_one(&s.source, s.body_start, None, m))
+        .collect();
+    let mut errors = Vec::new();
+    let mut next = HashMap::with_capacity(page_memos.len() + section_memos.len());
+    for (p, m) in lib.pages.iter_mut().zip(page_memos) {
+        p.rendered = m.rendered.clone();
+        for (start, pr) in &m.problems {
+            errors.push(
+                Diagnostic::at_offset(&p.file, &p.source, start + pr.offset, pr.message.clone())
+                    .with_hint(pr.hint.clone()),
+            );
+        }
+        next.insert((false, p.rel.clone()), m);
+    }
+    for (s, m) in lib.sections.iter_mut().zip(section_memos) {
+        s.rendered = m.rendered.clone();
+        for (start, pr) in &m.problems {
+            errors.push(
+                Diagnostic::at_offset(&s.file, &s.source, start + pr.offset, pr.message.clone())
+                    .with_hint(pr.hint.clone()),
+            );
+        }
+        next.insert((true, s.rel.clone()), m);
+    }
+    *memo = next;
     // Anchors: every `@/x.md#id` must name a heading or footnote of x.md.
     let anchors_of = |rel: &str| match lib.by_rel.get(rel) {
         Some(content::Target::Page(i)) => Some(&lib.pages[*i].rendered.anchors),
@@ -494,20 +600,6 @@ fn render_markdown(lib: &mut Library) -> Vec<Diagnostic> {
         }
     }
     errors
-}
-
-fn locate(
-    file: &Path,
-    source: &str,
-    body_start: usize,
-    problems: Vec<markdown::Problem>,
-) -> Vec<Diagnostic> {
-    problems
-        .into_iter()
-        .map(|p| {
-            Diagnostic::at_offset(file, source, body_start + p.offset, p.message).with_hint(p.hint)
-        })
-        .collect()
 }
 
 /// Menu entries with `@/` must name real content.

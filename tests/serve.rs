@@ -776,3 +776,54 @@ fn the_binary_serves_and_prints_the_url() {
         "serve writes no public/"
     );
 }
+
+#[test]
+fn many_dependents_render_after_the_edited_page_and_still_equal_a_clean_build() {
+    let f = Fixture::new("basic");
+    // Enough pages listing each other (page.html shows the section's pages)
+    // for the edited page to go out before the others.
+    for i in 0..70 {
+        f.write(
+            &format!("content/guides/many-{i:02}.md"),
+            &format!(
+                "---\ntitle: Many {i}\nweight: {}\ntags: [Bulk]\n---\nBody {i}.\n",
+                10 + i
+            ),
+        );
+    }
+    f.write(
+        "content/guides/many-33.md",
+        "---\ntitle: Many 33\nweight: 43\ntags: [Bulk]\n---\nBody 33.\n\nSecond one.\n",
+    );
+    let h = start(&f);
+    let ev = events(&h);
+    let p = f.path("content/guides/many-33.md");
+    std::fs::write(
+        &p,
+        "---\ntitle: Many Renamed\nweight: 43\ntags: [Bulk]\n---\nBody 33.\n\nSecond one.\n",
+    )
+    .unwrap();
+    // The edited page first, alone; its neighbours and lists after.
+    let first = ev.reload_of("/guides/many-33/");
+    assert!(!first.contains("\"/guides/many-00/\""), "{first}");
+    ev.reload_of("/guides/many-00/");
+    let built = ev.wait("built", |_| true);
+    let v: serde_json::Value = serde_json::from_str(&built).unwrap();
+    assert!(v["rendered"].as_u64().unwrap() > 70, "{built}");
+    assert!(page(&h, "/guides/many-00/").text().contains("Many Renamed"));
+    assert_equals_clean_build(&f, &h);
+
+    // An edit that changes nothing any other page shows (not the summary,
+    // not the word count) renders that page alone.
+    std::fs::write(
+        &p,
+        "---\ntitle: Many Renamed\nweight: 43\ntags: [Bulk]\n---\nBody 33.\n\nSecond two.\n",
+    )
+    .unwrap();
+    ev.reload_of("/guides/many-33/");
+    let built = ev.wait("built", |_| true);
+    let v: serde_json::Value = serde_json::from_str(&built).unwrap();
+    assert!(v["rendered"].as_u64().unwrap() <= 3, "{built}");
+    assert_equals_clean_build(&f, &h);
+    h.stop();
+}

@@ -12,7 +12,7 @@ use tera::{Context, Value};
 
 pub use functions::{Dep, Lookup};
 pub use templates::Templates;
-pub use values::{AssessmentSummary, SiteValues};
+pub use values::{AssessmentSummary, SiteValues, ValuesMemo};
 
 use crate::content::Library;
 use crate::diagnostics::Diagnostic;

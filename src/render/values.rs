@@ -4,6 +4,10 @@
 //! is shared by all the pages that show it: a sidebar costs the bytes it
 //! writes, not a copy of the section per page.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hash, Hasher};
+
+use rayon::prelude::*;
 use tera::{Map, Value};
 
 use crate::config::Config;
@@ -72,22 +76,63 @@ fn toc(entries: &[TocEntry]) -> Value {
     Value::from_serializable(entries)
 }
 
+/// Page values kept from one build to the next (for `serve`): a page whose
+/// inputs hash the same as last time reuses its values, which also makes
+/// comparing the two builds' values a pointer comparison.
+#[derive(Default)]
+pub struct ValuesMemo {
+    pages: HashMap<String, (u64, Value, Value)>,
+}
+
 impl SiteValues {
     /// Builds all values from the loaded, rendered library.
     pub fn build(config: &Config, lib: &Library, assessments: &[AssessmentSummary]) -> SiteValues {
+        SiteValues::build_cached(config, lib, assessments, &mut ValuesMemo::default())
+    }
+
+    /// [`SiteValues::build`], reusing the values in `memo` of pages whose
+    /// inputs did not change.
+    pub fn build_cached(
+        config: &Config,
+        lib: &Library,
+        assessments: &[AssessmentSummary],
+        memo: &mut ValuesMemo,
+    ) -> SiteValues {
         let site = site_value(config, lib);
-        let summaries: Vec<Value> = lib
+        let old = std::mem::take(&mut memo.pages);
+        let built: Vec<(u64, Value, Value)> = lib
             .pages
-            .iter()
-            .map(|p| page_summary(config, lib, p).done())
+            .par_iter()
+            .map(|p| {
+                let key = page_key(config, lib, p);
+                if let Some((k, summary, page)) = old.get(&p.rel)
+                    && *k == key
+                {
+                    // Guards `page_key`: it must cover every input of the values.
+                    debug_assert!(
+                        *summary == page_summary(config, lib, p).done()
+                            && *page == page_value(config, lib, p),
+                        "page_key misses an input of the values of {}",
+                        p.rel
+                    );
+                    return (key, summary.clone(), page.clone());
+                }
+                (
+                    key,
+                    page_summary(config, lib, p).done(),
+                    page_value(config, lib, p),
+                )
+            })
             .collect();
+        let mut summaries = Vec::with_capacity(built.len());
+        let mut pages = Vec::with_capacity(built.len());
+        for (p, (key, summary, page)) in lib.pages.iter().zip(built) {
+            summaries.push(summary.clone());
+            pages.push(page.clone());
+            memo.pages.insert(p.rel.clone(), (key, summary, page));
+        }
         let sections: Vec<Value> = (0..lib.sections.len())
             .map(|i| section_value(config, lib, &lib.sections[i], i, &summaries))
-            .collect();
-        let pages = lib
-            .pages
-            .iter()
-            .map(|p| page_value(config, lib, p))
             .collect();
         let terms: Vec<Vec<Value>> = lib
             .taxonomies
@@ -211,6 +256,55 @@ fn page_summary(config: &Config, lib: &Library, p: &Page) -> Obj {
             "extra",
             json(&serde_json::to_value(&p.front.extra).unwrap_or_default()),
         )
+}
+
+/// A hash of everything [`page_summary`] and [`page_value`] read for `p`.
+/// Keep it in step with them: debug builds check it on every reuse.
+fn page_key(config: &Config, lib: &Library, p: &Page) -> u64 {
+    let mut h = ahash::RandomState::with_seeds(7, 11, 13, 17).build_hasher();
+    config.base_url().hash(&mut h);
+    let f = &p.front;
+    (p.title(), &f.description, &p.path, &p.slug, f.weight).hash(&mut h);
+    f.date.as_ref().map(|d| &d.value).hash(&mut h);
+    f.updated.as_ref().map(|d| &d.value).hash(&mut h);
+    if !f.extra.is_empty() {
+        serde_json::to_string(&f.extra)
+            .unwrap_or_default()
+            .hash(&mut h);
+    }
+    let r = &p.rendered;
+    (&r.html, &r.summary, r.reading_time, r.word_count).hash(&mut h);
+    fn toc_hash(entries: &[TocEntry], h: &mut impl Hasher) {
+        entries.len().hash(h);
+        for e in entries {
+            (e.level, &e.id, &e.title).hash(h);
+            toc_hash(&e.children, h);
+        }
+    }
+    toc_hash(&r.toc, &mut h);
+    for t in &lib.taxonomies {
+        t.name.hash(&mut h);
+        for name in p.taxonomies.get(&t.name).into_iter().flatten() {
+            let slug = crate::content::slugify(name);
+            match t.terms.iter().find(|term| term.slug == slug) {
+                Some(term) => (&term.name, &term.slug, &term.path).hash(&mut h),
+                None => 0u8.hash(&mut h),
+            }
+        }
+        1u8.hash(&mut h);
+    }
+    for n in [p.previous, p.next] {
+        n.map(|i| (lib.pages[i].title(), &lib.pages[i].path))
+            .hash(&mut h);
+    }
+    for i in lib.section_chain(p.section) {
+        let s = &lib.sections[i];
+        (s.front.title.as_deref().unwrap_or(""), &s.path).hash(&mut h);
+    }
+    for (_, site_path) in &p.assets {
+        site_path.hash(&mut h);
+    }
+    h.finish()
 }
 
 fn ancestors(lib: &Library, section: usize, include_self: bool) -> Value {

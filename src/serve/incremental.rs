@@ -27,7 +27,7 @@ use crate::content::Target;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output;
 use crate::render::{Dep, Job, Renderer};
-use crate::site::{BuildOptions, Site};
+use crate::site::{BuildOptions, LoadCache, Site};
 
 /// One file of the served site.
 #[derive(Clone, Debug)]
@@ -114,8 +114,8 @@ pub struct Rebuilt {
     pub full: bool,
 }
 
-/// A page rendered this time: site path, HTML, job, what it looked up.
-type Fresh = (String, String, Job, Vec<Dep>);
+/// Pages rendered this time: site path -> (HTML, job, what it looked up).
+type Fresh = HashMap<String, (Arc<[u8]>, Job, Vec<Dep>)>;
 
 /// What one output page read last time it was rendered.
 struct Record {
@@ -135,6 +135,7 @@ pub struct Engine {
     root: PathBuf,
     opts: BuildOptions,
     state: Option<State>,
+    cache: LoadCache,
 }
 
 impl Engine {
@@ -144,6 +145,7 @@ impl Engine {
             root: root.to_path_buf(),
             opts,
             state: None,
+            cache: LoadCache::default(),
         }
     }
 
@@ -158,184 +160,325 @@ impl Engine {
     }
 
     /// Rebuilds after `changes`. On error the last good build is kept.
-    pub fn rebuild(&mut self, changes: &Changes) -> Result<Rebuilt, Diagnostics> {
+    ///
+    /// `publish` is called with each new state of the site: once, or twice
+    /// when many pages must be rendered again. Then the pages whose own
+    /// content changed (the page being edited) and the static files go out
+    /// first, so open browsers reload them at once; the pages that merely
+    /// list or look up those pages follow. The second state, like the only
+    /// one, equals a clean build.
+    pub fn rebuild(
+        &mut self,
+        changes: &Changes,
+        publish: &mut dyn FnMut(Published),
+    ) -> Result<Rebuilt, Diagnostics> {
         let start = Instant::now();
-        let site = Site::load(&self.root, &self.opts)?;
+        if changes.config {
+            self.cache = LoadCache::default();
+        } else {
+            self.cache.invalidate(&changes.paths);
+        }
+        let site = Site::load_cached(&self.root, &self.opts, &mut self.cache)?;
         let t_load = start.elapsed();
         let full = self.state.is_none() || changes.config;
         let jobs = site.all_jobs();
-        let plan: Vec<Job> = match (&self.state, full) {
+        let (first, rest): (Vec<Job>, Vec<Job>) = match (&self.state, full) {
             (Some(old), false) => {
                 let mut check = Check::new(&old.site, &site);
-                jobs.iter()
-                    .copied()
-                    .filter(|&job| check.needs_render(job, &old.records))
-                    .collect()
+                let mut first = Vec::new();
+                let mut rest = Vec::new();
+                for &job in &jobs {
+                    let need = check.needs_render(job, &old.records);
+                    let has_bytes = || {
+                        let path = Renderer::path(job, &site.lib, &site.extras);
+                        old.files.contains_key(&output::file_for(&path))
+                    };
+                    match need {
+                        Need::First => first.push(job),
+                        _ if !has_bytes() => first.push(job),
+                        Need::Nothing => {}
+                        Need::Later => rest.push(job),
+                    }
+                }
+                // Two steps only pay off when many pages follow.
+                if rest.len() < SPLIT_AT {
+                    first.append(&mut rest);
+                }
+                (first, rest)
             }
-            _ => jobs.clone(),
+            _ => (jobs.clone(), Vec::new()),
         };
         let t_plan = start.elapsed();
         let base_path = site.base_path();
-        let rendered: Mutex<Vec<Fresh>> = Mutex::new(Vec::new());
-        let errors: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
-        plan.par_iter().for_each(|&job| {
-            let (result, deps) = site.render_one(job, &base_path);
-            match result {
-                Ok((path, html)) => rendered
-                    .lock()
-                    .expect("no panics while holding the lock")
-                    .push((path, html, job, deps)),
-                Err(d) => errors
-                    .lock()
-                    .expect("no panics while holding the lock")
-                    .push(d),
-            }
-        });
-        let errors = errors.into_inner().unwrap_or_default();
-        if !errors.is_empty() {
-            let mut d = Diagnostics(errors);
-            d.sort();
-            return Err(d);
+        let mut old = self.state.take();
+        let mut steps = vec![first];
+        if !rest.is_empty() {
+            steps.push(rest);
         }
-        let rendered = rendered.into_inner().unwrap_or_default();
-        let rendered_count = rendered.len();
-        let t_render = start.elapsed();
-
-        // Assemble the new site in the order `Site::write` writes it, so
-        // a later file wins exactly as it would on disk.
-        let mut files: Files = HashMap::with_capacity(jobs.len() + site.assets.len() + 8);
+        let step_count = steps.len();
         let mut records: HashMap<String, Record> = HashMap::with_capacity(jobs.len());
-        let mut fresh: HashMap<String, (String, Job, Vec<Dep>)> = rendered
-            .into_iter()
-            .map(|(path, html, job, deps)| (path, (html, job, deps)))
-            .collect();
-        let old = self.state.take();
-        for &job in &jobs {
-            let path = Renderer::path(job, &site.lib, &site.extras);
-            let template = if job == Job::NotFound {
-                String::new()
-            } else {
-                site.renderer
-                    .template_for(job, &site.lib, &site.extras)
-                    .unwrap_or_default()
-            };
-            let key = output::file_for(&path);
-            if let Some((html, job, deps)) = fresh.remove(&path) {
-                files.insert(key, Body::Bytes(Arc::from(html.into_bytes())));
-                records.insert(
-                    path,
-                    Record {
-                        job,
-                        template,
-                        deps,
-                    },
-                );
-            } else {
-                let old = old.as_ref().expect("only a previous build skips renders");
-                let body = old.files.get(&key).cloned();
-                let record = old.records.get(&path);
-                match (body, record) {
-                    (Some(body), Some(r)) => {
-                        files.insert(key, body);
-                        records.insert(
-                            path,
-                            Record {
-                                job,
-                                template,
-                                deps: r.deps.clone(),
-                            },
-                        );
-                    }
-                    _ => unreachable!("a job without a previous output is always rendered"),
+        let mut fresh: Fresh = HashMap::new();
+        let mut rendered_count = 0;
+        let mut all_changed: Vec<String> = Vec::new();
+        let mut previous: Option<Arc<Files>> = old.as_ref().map(|o| o.files.clone());
+        let mut statics: Option<Vec<(String, Body)>> = None;
+        for (n, plan) in steps.into_iter().enumerate() {
+            match render(&site, &plan, &base_path) {
+                Ok(done) => {
+                    rendered_count += done.len();
+                    fresh.extend(done);
                 }
-            }
-        }
-        for a in &site.assets {
-            let key = output::file_for(&a.output);
-            let body = if is_fingerprinted(&a.output) {
-                match std::fs::read(&a.source) {
-                    Ok(b) => Body::Bytes(Arc::from(b)),
-                    Err(e) => {
-                        self.state = old;
-                        return Err(Diagnostics(vec![Diagnostic::error(
-                            crate::diagnostics::display_path(&self.root, &a.source),
-                            format!("cannot read: {e}"),
-                        )]));
-                    }
-                }
-            } else {
-                let stamp = std::fs::metadata(&a.source)
-                    .ok()
-                    .and_then(|m| Some((m.len(), m.modified().ok()?)));
-                Body::File(a.source.clone(), stamp)
-            };
-            files.insert(key, body);
-        }
-        for (path, body) in site.machine_files() {
-            files.insert(
-                output::file_for(&path),
-                Body::Bytes(Arc::from(body.into_bytes())),
-            );
-        }
-
-        let mut changed: Vec<String> = Vec::new();
-        let mut css = Vec::new();
-        match &old {
-            Some(old) => {
-                for (k, v) in &files {
-                    if !old.files.get(k).is_some_and(|o| o.same(v)) {
-                        changed.push(k.clone());
-                    }
-                }
-                for k in old.files.keys() {
-                    if !files.contains_key(k) {
-                        changed.push(k.clone());
-                    }
-                }
-                let before = &old.site.renderer.lookup().assets;
-                for (name, new_path) in &site.renderer.lookup().assets {
-                    if name.ends_with(".css")
-                        && let Some(old_path) = before.get(name)
-                        && old_path != new_path
+                Err(d) => {
+                    // Keep the last good state; if a first step was
+                    // published, serve the last good state again.
+                    if n > 0
+                        && let Some(o) = &old
                     {
-                        css.push((old_path.clone(), new_path.clone()));
+                        publish(Published {
+                            files: o.files.clone(),
+                            changed: diff(previous.as_deref(), &o.files),
+                            css: Vec::new(),
+                            last: true,
+                        });
+                    }
+                    self.state = old;
+                    return Err(d);
+                }
+            }
+            if statics.is_none() {
+                match static_files(&self.root, &site) {
+                    Ok(s) => statics = Some(s),
+                    Err(d) => {
+                        self.state = old;
+                        return Err(d);
                     }
                 }
             }
-            None => changed.extend(files.keys().cloned()),
+            // Assemble the site in the order `Site::write` writes it, so a
+            // later file wins exactly as it would on disk.
+            let mut files: Files = HashMap::with_capacity(jobs.len() + site.assets.len() + 8);
+            records.clear();
+            for &job in &jobs {
+                let path = Renderer::path(job, &site.lib, &site.extras);
+                let template = if job == Job::NotFound {
+                    String::new()
+                } else {
+                    site.renderer
+                        .template_for(job, &site.lib, &site.extras)
+                        .unwrap_or_default()
+                };
+                let key = output::file_for(&path);
+                if let Some((html, _, deps)) = fresh.get(&path) {
+                    files.insert(key, Body::Bytes(html.clone()));
+                    records.insert(
+                        path,
+                        Record {
+                            job,
+                            template,
+                            deps: deps.clone(),
+                        },
+                    );
+                } else if let Some(o) = &old
+                    && let (Some(body), Some(r)) = (o.files.get(&key), o.records.get(&path))
+                {
+                    // Not rendered (yet): the previous bytes and lookups.
+                    files.insert(key, body.clone());
+                    records.insert(
+                        path,
+                        Record {
+                            job,
+                            template,
+                            deps: r.deps.clone(),
+                        },
+                    );
+                } else {
+                    // Cannot happen: pages without previous bytes are
+                    // rendered in the first step.
+                    debug_assert!(false, "no bytes for {path}");
+                }
+            }
+            for (key, body) in statics.iter().flatten() {
+                files.insert(key.clone(), body.clone());
+            }
+            let files = Arc::new(files);
+            let mut changed = diff(previous.as_deref(), &files);
+            let css = if n == 0 {
+                css_swaps(old.as_ref().map(|o| &o.site), &site)
+            } else {
+                Vec::new()
+            };
+            let last = n + 1 == step_count;
+            publish(Published {
+                files: files.clone(),
+                changed: changed.clone(),
+                css,
+                last,
+            });
+            all_changed.append(&mut changed);
+            previous = Some(files.clone());
+            if last {
+                let t_render = start.elapsed();
+                if std::env::var_os("WAYMARK_SERVE_TRACE").is_some() {
+                    eprintln!(
+                        "rebuild (full: {full}, steps: {step_count}, paths: {:?}): load {:?} plan {:?} render+publish {:?} ({rendered_count}) {:?}",
+                        changes.paths.iter().take(2).collect::<Vec<_>>(),
+                        t_load,
+                        t_plan - t_load,
+                        t_render - t_plan,
+                        site.timings
+                    );
+                }
+                all_changed.sort();
+                all_changed.dedup();
+                let pages = jobs.len();
+                old = None;
+                self.state = Some(State {
+                    site,
+                    records,
+                    files,
+                });
+                drop(old);
+                return Ok(Rebuilt {
+                    changed: all_changed,
+                    css: Vec::new(),
+                    rendered: rendered_count,
+                    pages,
+                    elapsed: start.elapsed(),
+                    full,
+                });
+            }
         }
-        changed.sort();
-        if std::env::var_os("WAYMARK_SERVE_TRACE").is_some() {
-            eprintln!(
-                "rebuild: load {:?} plan {:?} render {:?} ({rendered_count}) total {:?} {:?}",
-                t_load,
-                t_plan - t_load,
-                t_render - t_plan,
-                start.elapsed(),
-                site.timings
-            );
-        }
-        let pages = jobs.len();
-        self.state = Some(State {
-            site,
-            records,
-            files: Arc::new(files),
-        });
-        Ok(Rebuilt {
-            changed,
-            css,
-            rendered: rendered_count,
-            pages,
-            elapsed: start.elapsed(),
-            full,
-        })
+        unreachable!("the last step returns")
     }
+}
+
+/// Pages to render before the others are worth a first publish only when
+/// at least this many others follow.
+const SPLIT_AT: usize = 48;
+
+/// One state of the site handed to the server while rebuilding.
+pub struct Published {
+    /// The whole site.
+    pub files: Arc<Files>,
+    /// Files that differ from the previous state.
+    pub changed: Vec<String>,
+    /// Stylesheets whose fingerprinted path changed: (old, new) site paths.
+    pub css: Vec<(String, String)>,
+    /// True for the final state of this rebuild.
+    pub last: bool,
+}
+
+/// Renders `plan` in parallel: site path -> (HTML, job, lookups).
+fn render(site: &Site, plan: &[Job], base_path: &str) -> Result<Fresh, Diagnostics> {
+    let done: Mutex<Fresh> = Mutex::new(HashMap::with_capacity(plan.len()));
+    let errors: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
+    plan.par_iter().for_each(|&job| {
+        let (result, deps) = site.render_one(job, base_path);
+        match result {
+            Ok((path, html)) => {
+                done.lock()
+                    .expect("no panics while holding the lock")
+                    .insert(path, (Arc::from(html.into_bytes()), job, deps));
+            }
+            Err(d) => errors
+                .lock()
+                .expect("no panics while holding the lock")
+                .push(d),
+        }
+    });
+    let errors = errors.into_inner().unwrap_or_default();
+    if errors.is_empty() {
+        Ok(done.into_inner().unwrap_or_default())
+    } else {
+        let mut d = Diagnostics(errors);
+        d.sort();
+        Err(d)
+    }
+}
+
+/// Static files and machine files (sitemap, feed, robots, redirects), in
+/// the order `Site::write` writes them.
+fn static_files(root: &Path, site: &Site) -> Result<Vec<(String, Body)>, Diagnostics> {
+    let mut out = Vec::with_capacity(site.assets.len() + 8);
+    for a in &site.assets {
+        let key = output::file_for(&a.output);
+        let body = if is_fingerprinted(&a.output) {
+            match std::fs::read(&a.source) {
+                Ok(b) => Body::Bytes(Arc::from(b)),
+                Err(e) => {
+                    return Err(Diagnostics(vec![Diagnostic::error(
+                        crate::diagnostics::display_path(root, &a.source),
+                        format!("cannot read: {e}"),
+                    )]));
+                }
+            }
+        } else {
+            let stamp = std::fs::metadata(&a.source)
+                .ok()
+                .and_then(|m| Some((m.len(), m.modified().ok()?)));
+            Body::File(a.source.clone(), stamp)
+        };
+        out.push((key, body));
+    }
+    for (path, body) in site.machine_files() {
+        out.push((
+            output::file_for(&path),
+            Body::Bytes(Arc::from(body.into_bytes())),
+        ));
+    }
+    Ok(out)
+}
+
+/// Files whose bytes differ, appeared or disappeared.
+fn diff(before: Option<&Files>, after: &Files) -> Vec<String> {
+    let Some(before) = before else {
+        let mut all: Vec<String> = after.keys().cloned().collect();
+        all.sort();
+        return all;
+    };
+    let mut changed: Vec<String> = after
+        .iter()
+        .filter(|(k, v)| !before.get(*k).is_some_and(|o| o.same(v)))
+        .map(|(k, _)| k.clone())
+        .collect();
+    changed.extend(before.keys().filter(|k| !after.contains_key(*k)).cloned());
+    changed.sort();
+    changed
+}
+
+/// Stylesheets whose fingerprinted name changed between two builds.
+fn css_swaps(old: Option<&Site>, new: &Site) -> Vec<(String, String)> {
+    let Some(old) = old else {
+        return Vec::new();
+    };
+    let before = &old.renderer.lookup().assets;
+    new.renderer
+        .lookup()
+        .assets
+        .iter()
+        .filter(|(name, _)| name.ends_with(".css"))
+        .filter_map(|(name, new_path)| {
+            let old_path = before.get(name)?;
+            (old_path != new_path).then(|| (old_path.clone(), new_path.clone()))
+        })
+        .collect()
 }
 
 /// CSS and JS carry a content hash in their name; they are kept in memory
 /// so the bytes always match the name.
 fn is_fingerprinted(site_path: &str) -> bool {
     site_path.ends_with(".css") || site_path.ends_with(".js")
+}
+
+/// Whether and when a page must be rendered again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Need {
+    /// Its inputs are unchanged.
+    Nothing,
+    /// Its own content changed, or it is new: render it first.
+    First,
+    /// Something it lists or looks up changed.
+    Later,
 }
 
 /// Compares what a job read in the old build with what it would read now.
@@ -348,6 +491,8 @@ struct Check<'a> {
     stale_templates: HashSet<String>,
     pages: Vec<Option<bool>>,
     sections: Vec<Option<bool>>,
+    taxonomies: HashMap<(usize, usize), bool>,
+    terms: HashMap<(usize, usize, usize, usize), bool>,
     deps: HashMap<Dep, bool>,
 }
 
@@ -369,42 +514,43 @@ impl<'a> Check<'a> {
             ),
             pages: vec![None; new.lib.pages.len()],
             sections: vec![None; new.lib.sections.len()],
+            taxonomies: HashMap::new(),
+            terms: HashMap::new(),
             deps: HashMap::new(),
         }
     }
 
-    fn needs_render(&mut self, job: Job, records: &HashMap<String, Record>) -> bool {
-        if self.globals_changed || job == Job::NotFound {
-            return true;
-        }
+    fn needs_render(&mut self, job: Job, records: &HashMap<String, Record>) -> Need {
         let path = Renderer::path(job, &self.new.lib, &self.new.extras);
         let Some(record) = records.get(&path) else {
-            return true;
+            return Need::First;
         };
+        let when = if self.own_source_changed(job, record.job) {
+            Need::First
+        } else {
+            Need::Later
+        };
+        if self.globals_changed || job == Job::NotFound {
+            return when;
+        }
         let Ok(template) = self
             .new
             .renderer
             .template_for(job, &self.new.lib, &self.new.extras)
         else {
-            return true;
+            return when;
         };
         if template != record.template || self.stale_templates.contains(&template) {
-            return true;
+            return when;
         }
         let context_changed = match (job, record.job) {
             (Job::Page(i), Job::Page(_)) => {
                 self.page_changed(i) || self.section_changed(self.new.lib.pages[i].section)
             }
             (Job::Section(i), Job::Section(_)) => self.section_changed(i),
-            (Job::Taxonomy(i), Job::Taxonomy(oi)) => {
-                self.old.renderer.values().taxonomies.get(oi)
-                    != self.new.renderer.values().taxonomies.get(i)
-            }
+            (Job::Taxonomy(i), Job::Taxonomy(oi)) => self.taxonomy_changed(oi, i),
             (Job::Term(i, j), Job::Term(oi, oj)) => {
-                let (ov, nv) = (self.old.renderer.values(), self.new.renderer.values());
-                ov.taxonomies.get(oi) != nv.taxonomies.get(i)
-                    || ov.terms.get(oi).and_then(|t| t.get(oj))
-                        != nv.terms.get(i).and_then(|t| t.get(j))
+                self.taxonomy_changed(oi, i) || self.term_changed((oi, oj, i, j))
             }
             (Job::Extra(i), Job::Extra(oi)) => match self.old.extras.get(oi) {
                 Some(o) => {
@@ -415,10 +561,43 @@ impl<'a> Check<'a> {
             },
             _ => true,
         };
-        if context_changed {
-            return true;
+        if context_changed || record.deps.iter().any(|d| self.dep_changed(d)) {
+            return when;
         }
-        record.deps.iter().any(|d| self.dep_changed(d))
+        Need::Nothing
+    }
+
+    /// The job's own source file changed (the page being edited), as
+    /// opposed to something it lists or looks up.
+    fn own_source_changed(&self, job: Job, old_job: Job) -> bool {
+        let same = |a: &Arc<str>, b: &Arc<str>| Arc::ptr_eq(a, b) || a == b;
+        match job {
+            Job::Page(i) => {
+                let p = &self.new.lib.pages[i];
+                match self.old.lib.by_rel.get(&p.rel) {
+                    Some(Target::Page(oi)) => !same(&self.old.lib.pages[*oi].source, &p.source),
+                    _ => true,
+                }
+            }
+            Job::Section(i) => {
+                let s = &self.new.lib.sections[i];
+                match self.old.lib.by_rel.get(&s.rel) {
+                    Some(Target::Section(oi)) => {
+                        !same(&self.old.lib.sections[*oi].source, &s.source)
+                    }
+                    _ => true,
+                }
+            }
+            Job::Extra(i) => match old_job {
+                Job::Extra(oi) => self
+                    .old
+                    .extras
+                    .get(oi)
+                    .is_none_or(|o| o.vars != self.new.extras[i].vars),
+                _ => true,
+            },
+            _ => false,
+        }
     }
 
     /// The page at new index `i` reads a different `page` value than before.
@@ -450,6 +629,22 @@ impl<'a> Check<'a> {
         };
         self.sections[i] = Some(changed);
         changed
+    }
+
+    fn taxonomy_changed(&mut self, old: usize, new: usize) -> bool {
+        let (ov, nv) = (self.old.renderer.values(), self.new.renderer.values());
+        *self
+            .taxonomies
+            .entry((old, new))
+            .or_insert_with(|| ov.taxonomies.get(old) != nv.taxonomies.get(new))
+    }
+
+    fn term_changed(&mut self, key: (usize, usize, usize, usize)) -> bool {
+        let (ov, nv) = (self.old.renderer.values(), self.new.renderer.values());
+        let (oi, oj, i, j) = key;
+        *self.terms.entry(key).or_insert_with(|| {
+            ov.terms.get(oi).and_then(|t| t.get(oj)) != nv.terms.get(i).and_then(|t| t.get(j))
+        })
     }
 
     fn dep_changed(&mut self, dep: &Dep) -> bool {

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::watch as tokio_watch;
 
-pub use incremental::{Body, Changes, Engine, Files, Rebuilt};
+pub use incremental::{Body, Changes, Engine, Files, Published, Rebuilt};
 pub use reload::{Hub, Message};
 
 use crate::config::{CONFIG_FILE, Config};
@@ -218,10 +218,11 @@ pub fn start(root: &Path, opts: Options) -> Result<Handle, StartError> {
 
     let mut engine = Engine::new(&root, build_options.clone());
     let t = Instant::now();
-    let first = engine.rebuild(&Changes::everything());
+    let first = engine.rebuild(&Changes::everything(), &mut |p| {
+        *files.write().unwrap_or_else(|e| e.into_inner()) = Some(p.files);
+    });
     let initial_error = match first {
         Ok(r) => {
-            *files.write().unwrap_or_else(|e| e.into_inner()) = engine.files();
             if opts.log {
                 println!("Built {} pages in {} ms", r.pages, t.elapsed().as_millis());
             }
@@ -351,25 +352,34 @@ fn rebuild_loop(
             continue;
         }
         let t = Instant::now();
-        match engine.rebuild(&changes) {
-            Ok(r) => {
-                *files.write().unwrap_or_else(|e| e.into_inner()) = engine.files();
-                if broken {
-                    hub.send(Message::ok());
-                    broken = false;
-                }
-                if !ever_built {
+        let mut publish = |p: Published| {
+            *files.write().unwrap_or_else(|e| e.into_inner()) = Some(p.files);
+            if broken {
+                hub.send(Message::ok());
+                broken = false;
+            }
+            if !ever_built {
+                if p.last {
                     hub.send(Message::reload(&["*".into()]));
                     ever_built = true;
-                } else if !r.changed.is_empty() {
-                    if changes.css_only && !r.css.is_empty() {
-                        hub.send(Message::css(&r.css));
-                    } else {
-                        let paths: Vec<String> =
-                            r.changed.iter().map(|k| http::site_path(k)).collect();
-                        hub.send(Message::reload(&paths));
-                    }
                 }
+            } else if changes.css_only && !p.css.is_empty() {
+                hub.send(Message::css(&p.css));
+            } else if changes.css_only && p.changed.iter().all(|k| k.ends_with(".html")) {
+                // Pages whose only change is the new stylesheet name: the
+                // open ones swapped the stylesheet already.
+            } else if !p.changed.is_empty() {
+                let paths: Vec<String> = p.changed.iter().map(|k| http::site_path(k)).collect();
+                hub.send(Message::reload(&paths));
+            }
+        };
+        match engine.rebuild(&changes, &mut publish) {
+            Ok(r) => {
+                hub.send(Message::built(
+                    t.elapsed().as_secs_f64() * 1000.0,
+                    r.rendered,
+                    r.changed.len(),
+                ));
                 if opts.log {
                     println!(
                         "Rebuilt in {} ms: {} of {} pages rendered, {} files changed",

@@ -8,7 +8,9 @@
 //!   stylesheets in place, no reload;
 //! - `error` `{"diagnostics": [{file, line, column, message, snippet, hint}]}`:
 //!   show the overlay;
-//! - `ok` `{}`: remove the overlay.
+//! - `ok` `{}`: remove the overlay;
+//! - `built` `{"ms", "rendered", "changed"}`: a rebuild finished (for tools;
+//!   pages ignore it). A stream starts with `hello`.
 
 use std::sync::{Arc, Mutex};
 
@@ -82,6 +84,15 @@ impl Message {
         Message {
             event: "error",
             data: serde_json::json!({ "diagnostics": items, "count": diagnostics.len() })
+                .to_string(),
+        }
+    }
+
+    /// A rebuild finished (for tools and tests; pages ignore it).
+    pub fn built(ms: f64, rendered: usize, changed: usize) -> Message {
+        Message {
+            event: "built",
+            data: serde_json::json!({ "ms": ms, "rendered": rendered, "changed": changed })
                 .to_string(),
         }
     }
