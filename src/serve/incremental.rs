@@ -176,7 +176,14 @@ impl Engine {
         if changes.config {
             self.cache = LoadCache::default();
         } else {
-            self.cache.invalidate(&changes.paths);
+            let content = self.root.join("content");
+            let paths: Vec<PathBuf> = changes
+                .paths
+                .iter()
+                .filter(|p| p.starts_with(&content))
+                .cloned()
+                .collect();
+            self.cache.invalidate(&paths);
         }
         let site = Site::load_cached(&self.root, &self.opts, &mut self.cache)?;
         let t_load = start.elapsed();

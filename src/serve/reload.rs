@@ -265,6 +265,7 @@ const CLIENT: &str = r#"(function () {
   }
   function connect() {
     var es = new EventSource(url);
+    es.addEventListener("hello", function () { window.__waymarkConnected = true; });
     es.addEventListener("reload", function (e) {
       var d = JSON.parse(e.data);
       var mine = cfg.paths.indexOf("*") >= 0 || (d.paths || []).some(function (p) {
