@@ -381,12 +381,13 @@ fn rebuild_loop(
                     r.changed.len(),
                 ));
                 if opts.log {
+                    let n = r.changed.len();
                     println!(
-                        "Rebuilt in {} ms: {} of {} pages rendered, {} files changed",
+                        "Rebuilt in {} ms: {} of {} pages rendered, {n} file{} changed",
                         t.elapsed().as_millis(),
                         r.rendered,
                         r.pages,
-                        r.changed.len()
+                        if n == 1 { "" } else { "s" }
                     );
                     if opts.verbose {
                         for c in r.changed.iter().take(20) {
