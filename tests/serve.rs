@@ -148,6 +148,23 @@ impl Events {
         }
     }
 
+    /// Every event up to and including the next `built`.
+    fn until_built(&self) -> Vec<(String, String)> {
+        let mut seen = Vec::new();
+        loop {
+            match self.rx.recv_timeout(WAIT) {
+                Ok(e) => {
+                    let done = e.0 == "built";
+                    seen.push(e);
+                    if done {
+                        return seen;
+                    }
+                }
+                Err(_) => panic!("no `built` event came; saw {seen:?}"),
+            }
+        }
+    }
+
     /// Waits for a `reload` naming `path`.
     fn reload_of(&self, path: &str) -> String {
         let quoted = format!("\"{path}\"");
@@ -824,6 +841,20 @@ fn many_dependents_render_after_the_edited_page_and_still_equal_a_clean_build() 
     let built = ev.wait("built", |_| true);
     let v: serde_json::Value = serde_json::from_str(&built).unwrap();
     assert!(v["rendered"].as_u64().unwrap() <= 3, "{built}");
+    assert_equals_clean_build(&f, &h);
+
+    // A stylesheet: swapped first, pages re-rendered with its new name
+    // after, and no page is told to reload.
+    std::fs::write(
+        f.path("themes/mini/static/css/site.css"),
+        "body { margin: 0; }\n",
+    )
+    .unwrap();
+    let seen = ev.until_built();
+    let names: Vec<&str> = seen.iter().map(|(e, _)| e.as_str()).collect();
+    assert_eq!(names, ["css", "built"], "{seen:?}");
+    let v: serde_json::Value = serde_json::from_str(&seen[1].1).unwrap();
+    assert!(v["rendered"].as_u64().unwrap() > 70, "{seen:?}");
     assert_equals_clean_build(&f, &h);
     h.stop();
 }

@@ -7,7 +7,7 @@
 //!
 //! - its context values (`page`, `section`, `taxonomy`, `term`, assessment
 //!   variables) and the values every page gets (`site`, `assessments`, the
-//!   static-file map, the base path);
+//!   base path);
 //! - its template, and every template that one extends, includes or imports;
 //! - what its templates looked up through functions (`get_page`, `get_section`,
 //!   `get_term`, `url`, ...), recorded while it was last rendered.
@@ -307,6 +307,14 @@ impl Engine {
             for (key, body) in statics.iter().flatten() {
                 files.insert(key.clone(), body.clone());
             }
+            let last = n + 1 == step_count;
+            if !last && let Some(prev) = &previous {
+                // Pages not rendered yet still name the old stylesheet: keep
+                // files that went away until the last step.
+                for (k, v) in prev.iter() {
+                    files.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+            }
             let files = Arc::new(files);
             let mut changed = diff(previous.as_deref(), &files);
             let css = if n == 0 {
@@ -314,7 +322,6 @@ impl Engine {
             } else {
                 Vec::new()
             };
-            let last = n + 1 == step_count;
             publish(Published {
                 files: files.clone(),
                 changed: changed.clone(),
@@ -506,9 +513,10 @@ struct Check<'a> {
 impl<'a> Check<'a> {
     fn new(old: &'a Site, new: &'a Site) -> Check<'a> {
         let (ov, nv) = (old.renderer.values(), new.renderer.values());
+        // The static-file map is not here: templates reach it only through
+        // `url(path=...)`, recorded per page.
         let globals_changed = ov.site != nv.site
             || ov.assessments != nv.assessments
-            || old.renderer.lookup().assets != new.renderer.lookup().assets
             || old.base_path() != new.base_path()
             || old.link_style() != new.link_style();
         Check {

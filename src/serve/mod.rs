@@ -365,9 +365,13 @@ fn rebuild_loop(
                 }
             } else if changes.css_only && !p.css.is_empty() {
                 hub.send(Message::css(&p.css));
-            } else if changes.css_only && p.changed.iter().all(|k| k.ends_with(".html")) {
-                // Pages whose only change is the new stylesheet name: the
-                // open ones swapped the stylesheet already.
+            } else if changes.css_only
+                && p.changed
+                    .iter()
+                    .all(|k| k.ends_with(".html") || k.ends_with(".css"))
+            {
+                // Pages whose only change is the new stylesheet name, and the
+                // old stylesheet going away: open pages swapped it already.
             } else if !p.changed.is_empty() {
                 let paths: Vec<String> = p.changed.iter().map(|k| http::site_path(k)).collect();
                 hub.send(Message::reload(&paths));
