@@ -54,11 +54,16 @@ impl Reply {
 
 /// GET with the path sent exactly as given (no client-side normalising).
 fn get(addr: SocketAddr, raw_path: &str) -> Reply {
+    get_as(addr, raw_path, &addr.to_string())
+}
+
+/// GET with a chosen Host header.
+fn get_as(addr: SocketAddr, raw_path: &str, host: &str) -> Reply {
     let mut s = TcpStream::connect(addr).expect("connect");
     s.set_read_timeout(Some(WAIT)).unwrap();
     write!(
         s,
-        "GET {raw_path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "GET {raw_path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut buf = Vec::new();
@@ -347,6 +352,16 @@ fn path_traversal_is_refused() {
         .unwrap();
     }
     let h = start(&f);
+    // Another site's page cannot read this one through DNS rebinding.
+    let port = h.addr.port();
+    assert_eq!(
+        get_as(h.addr, "/sub/", &format!("evil.example:{port}")).status,
+        403
+    );
+    assert_eq!(
+        get_as(h.addr, "/sub/", &format!("localhost:{port}")).status,
+        200
+    );
     for path in [
         "/sub/../site.yaml",
         "/sub/%2e%2e/site.yaml",

@@ -38,6 +38,9 @@ pub struct AppState {
     pub root: PathBuf,
     /// Flips to true on shutdown, ending event streams.
     pub shutdown: watch::Receiver<bool>,
+    /// Listening on loopback only: then requests must name a loopback host
+    /// (a page elsewhere cannot read the site through DNS rebinding).
+    pub loopback_only: bool,
 }
 
 /// The router: one fallback handler does everything.
@@ -61,6 +64,9 @@ pub async fn serve(
 async fn handle(State(app): State<AppState>, req: Request) -> Response {
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed");
+    }
+    if app.loopback_only && !loopback_host(req.headers().get(header::HOST)) {
+        return plain(StatusCode::FORBIDDEN, "forbidden: unexpected Host header");
     }
     let head = req.method() == Method::HEAD;
     let raw = req.uri().path().to_string();
@@ -108,6 +114,25 @@ async fn handle(State(app): State<AppState>, req: Request) -> Response {
         return redirect(&format!("{raw}/{query}"));
     }
     not_found(&app, &decoded, head).await
+}
+
+/// `localhost`, `127.x.y.z` or `[::1]`, with any port (or no Host at all,
+/// as HTTP/1.0 clients send).
+fn loopback_host(host: Option<&HeaderValue>) -> bool {
+    let Some(host) = host.and_then(|h| h.to_str().ok()) else {
+        return host.is_none();
+    };
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        rest.split(']').next().unwrap_or("")
+    } else {
+        host.rsplit_once(':').map_or(host, |(n, _)| n)
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 fn current(app: &AppState) -> Option<Arc<Files>> {
@@ -362,6 +387,15 @@ mod tests {
         assert_eq!(events_url(""), "__waymark/events");
         assert_eq!(events_url("a/b/"), "../../__waymark/events");
         assert_eq!(events_url("a/x.html"), "../__waymark/events");
+    }
+
+    #[test]
+    fn only_loopback_hosts() {
+        let h = |s: &str| loopback_host(Some(&HeaderValue::from_str(s).unwrap()));
+        assert!(h("127.0.0.1:1111") && h("localhost:1111") && h("[::1]:80") && h("127.0.0.2"));
+        assert!(h("LOCALHOST") && h("app.localhost:3000"));
+        assert!(!h("evil.example:1111") && !h("192.168.1.2:1111") && !h("[::2]:1"));
+        assert!(loopback_host(None));
     }
 
     #[test]

@@ -76,7 +76,10 @@ pub enum StartError {
 impl std::fmt::Display for StartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            StartError::Bind(addr, e) => write!(f, "cannot listen on {addr}: {e}"),
+            StartError::Bind(addr, e) => write!(
+                f,
+                "cannot listen on {addr}: {e} (choose another port with --port N, or --port 0 for any free one)"
+            ),
             StartError::Io(e) => f.write_str(e),
         }
     }
@@ -251,6 +254,7 @@ pub fn start(root: &Path, opts: Options) -> Result<Handle, StartError> {
             base: base.clone(),
             root: root.clone(),
             shutdown: shutdown_rx.clone(),
+            loopback_only: addr.ip().is_loopback(),
         };
         runtime.spawn(http::serve(listener, state, shutdown_rx))
     };
