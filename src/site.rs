@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -17,6 +18,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{self, Mode};
 use crate::output::{self, LinkStyle, Staging, links};
 use crate::render::{ExtraPage, Job, Renderer, SiteValues, Templates};
+use crate::search;
 
 /// What the command line can change about a build.
 #[derive(Debug, Clone, Default)]
@@ -47,6 +49,10 @@ pub struct Site {
     pub timings: Vec<(&'static str, Duration)>,
     /// Assessment count, for the summary line.
     pub assessment_count: usize,
+    /// The search client's files, when `search` is on.
+    pub search: Option<search::client::Setup>,
+    /// Sizes of the search index of the last [`Site::write`].
+    pub search_stats: Option<search::Stats>,
 }
 
 /// What a successful write produced, for the summary line.
@@ -97,13 +103,21 @@ impl Site {
         errors.extend(render_markdown(&mut lib));
         lap("markdown", &mut timings);
 
-        let (summaries, extras, mut errs) = crate::assessments_stage::load(root, &lib);
+        let (summaries, mut extras, mut errs) = crate::assessments_stage::load(root, &lib);
         errors.append(&mut errs);
         crate::assessments_stage::embed(&mut lib, &summaries, &mut errors);
         lap("assessments", &mut timings);
 
+        if config.search {
+            extras.push(search::page(&lib));
+        }
         let templates = match Templates::load(root, &config) {
-            Ok(t) => Some(t),
+            Ok(mut t) => {
+                if config.search {
+                    search::client::add_template(&mut t);
+                }
+                Some(t)
+            }
             Err(mut e) => {
                 errors.append(&mut e);
                 None
@@ -115,13 +129,14 @@ impl Site {
         for p in &lib.pages {
             content_files.extend(p.assets.iter().cloned());
         }
-        let (assets, asset_map) =
-            output::collect_assets(&static_dirs, &content_files).map_err(|e| {
+        let (assets, mut asset_map) = output::collect_assets(&static_dirs, &content_files)
+            .map_err(|e| {
                 Diagnostics::from(Diagnostic::error(
                     "static",
                     format!("cannot read static files: {e}"),
                 ))
             })?;
+        let search = config.search.then(|| search::client::setup(&mut asset_map));
         let Some(templates) = templates else {
             return Err(finish(errors));
         };
@@ -151,6 +166,8 @@ impl Site {
             assets,
             renderer,
             timings,
+            search,
+            search_stats: None,
         })
     }
 
@@ -222,10 +239,25 @@ impl Site {
         };
         let staging = Staging::new(out).map_err(io)?;
         let jobs = self.all_jobs();
+        let html_bytes = AtomicUsize::new(0);
+        let extra_html = Mutex::new(BTreeMap::new());
         let errors = self.render_jobs(&jobs, &|path, html| {
+            html_bytes.fetch_add(html.len(), Ordering::Relaxed);
             staging
                 .write(&output::file_for(path), html.as_bytes())
-                .map_err(|e| Diagnostic::error(path, format!("cannot write: {e}")))
+                .map_err(|e| Diagnostic::error(path, format!("cannot write: {e}")))?;
+            if self.search.is_some()
+                && self
+                    .extras
+                    .iter()
+                    .any(|e| e.path == path && search::indexed(e))
+            {
+                extra_html
+                    .lock()
+                    .expect("no panics while holding the lock")
+                    .insert(path.to_string(), html);
+            }
+            Ok(())
         });
         if !errors.is_empty() {
             return Err(finish(errors));
@@ -239,12 +271,47 @@ impl Site {
         for (path, body) in self.machine_files() {
             staging.write(&path, body.as_bytes()).map_err(io)?;
         }
+        let extra_html = extra_html.into_inner().unwrap_or_default();
+        if let Some(index) = self.search_index(html_bytes.into_inner(), &extra_html) {
+            for (path, body) in &index.files {
+                staging.write(path, body.as_bytes()).map_err(io)?;
+            }
+            for (path, body) in self.search.iter().flat_map(|s| &s.builtin) {
+                staging.write(path, body.as_bytes()).map_err(io)?;
+            }
+            self.search_stats = Some(index.stats);
+        }
         staging.commit().map_err(io)?;
         self.timings.push(("write", t.elapsed()));
         Ok(Written {
             pages: jobs.len(),
             assets: self.assets.len(),
         })
+    }
+
+    /// The search index files, when `search` is on. `html_bytes` is the size
+    /// of all HTML written (the index is kept to a share of it) and
+    /// `extra_html` the rendered HTML of the extra pages (assessments) by
+    /// site path, whose text is indexed from their `<main>`.
+    pub fn search_index(
+        &self,
+        html_bytes: usize,
+        extra_html: &BTreeMap<String, String>,
+    ) -> Option<search::Index> {
+        let setup = self.search.as_ref()?;
+        let mut docs = search::content_documents(&self.lib);
+        for e in self.extras.iter().filter(|e| search::indexed(e)) {
+            if let Some(html) = extra_html.get(&e.path) {
+                docs.push(search::extra_document(&self.config, e, html));
+            }
+        }
+        Some(search::index::build(
+            &docs,
+            html_bytes,
+            &setup.paths,
+            self.config.portable,
+            &search::Options::default(),
+        ))
     }
 
     /// sitemap.xml, feed.xml, robots.txt and alias redirects.
