@@ -10,6 +10,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod assessments_stage;
+pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod config;
