@@ -184,6 +184,13 @@ pub fn extra_document(config: &Config, extra: &ExtraPage, html: &str) -> Documen
         .filter(|h| !h.is_empty())
         .collect();
     headings.dedup();
+    // A page usually repeats its description as its first paragraph.
+    let mut text = crate::html::main_text(html, HEADINGS);
+    if !description.is_empty()
+        && let Some(rest) = text.strip_prefix(description.as_str())
+    {
+        text = rest.trim_start().to_string();
+    }
     let kind = if extra.template == "assessment.html" {
         Kind::Assessment
     } else {
@@ -197,7 +204,7 @@ pub fn extra_document(config: &Config, extra: &ExtraPage, html: &str) -> Documen
         description,
         headings,
         tags: Vec::new(),
-        text: crate::html::main_text(html, HEADINGS),
+        text,
     }
 }
 
@@ -254,7 +261,7 @@ mod tests {
             title: "Quiz".into(),
             in_sitemap: true,
         };
-        let html = "<html><head><meta name=\"description\" content=\"Eight questions\"></head><body><header>Site</header><main><h1>Quiz</h1><p>Intro text.</p><h2>When must it pay?</h2><p>Choose one.</p><aside>Book a call</aside></main></body></html>";
+        let html = "<html><head><meta name=\"description\" content=\"Eight questions\"></head><body><header>Site</header><main><h1>Quiz</h1><p>Eight questions</p><p>Intro text.</p><h2>When must it pay?</h2><p>Choose one.</p><aside>Book a call</aside></main></body></html>";
         let d = extra_document(&config, &extra, html);
         assert_eq!(d.kind, Kind::Assessment);
         assert_eq!(d.description, "Eight questions");
