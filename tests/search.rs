@@ -349,14 +349,21 @@ fn ten_thousand_pages_fit_the_budget_and_still_search() {
     assert!(s.shards > 10, "{s:?}");
     let dir = tempfile::tempdir().unwrap();
     let site = write_site(dir.path(), &built.files);
-    let r = query(&site, &["page 9999", "discovery"]);
+    let r = query(&site, &["page 9999", "discovery", "st", "plannig budgte"]);
     assert_eq!(r["documents"], 10_000);
     assert_eq!(r["out"][0]["results"][0]["path"], "/s39/page-9999/");
     assert!(r["out"][1]["total"].as_u64().unwrap() > 100);
+    let ms: Vec<String> = r["out"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| format!("{}: {:.0} ms", q["query"], q["ms"].as_f64().unwrap()))
+        .collect();
     eprintln!(
-        "10,000 pages: index {} KB in {} shards, indexed by the client in {} ms",
+        "10,000 pages: index {} KB in {} shards, indexed by the client in {} ms; queries {}",
         s.index_bytes / 1024,
         s.shards,
-        r["indexMs"]
+        r["indexMs"],
+        ms.join(", ")
     );
 }

@@ -145,13 +145,9 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The file a site path is served from: `/a/` -> `/a/index.html`.
+/// The file a site path is served from, from the root: `/a/` -> `/a/index.html`.
 pub fn file_of(site_path: &str) -> String {
-    if site_path.ends_with('/') {
-        format!("{site_path}index.html")
-    } else {
-        site_path.to_string()
-    }
+    format!("/{}", crate::output::file_for(site_path))
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serde::Deserialize;
 
 use super::{Finding, Kind};
@@ -46,15 +46,6 @@ fn texts(lib: &Library) -> impl Iterator<Item = Text<'_>> {
     pages.chain(sections)
 }
 
-fn markdown_options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_SMART_PUNCTUATION
-        | Options::ENABLE_HEADING_ATTRIBUTES
-}
-
 /// Markdown images with empty alt text, and headings that skip a level
 /// (the page title is the `h1`, so the body starts at `h2`).
 pub fn markdown(lib: &Library) -> Vec<Finding> {
@@ -79,7 +70,9 @@ pub fn markdown(lib: &Library) -> Vec<Finding> {
             }
             level = found;
         };
-        for (event, range) in Parser::new_ext(text.body(), markdown_options()).into_offset_iter() {
+        for (event, range) in
+            Parser::new_ext(text.body(), crate::markdown::options()).into_offset_iter()
+        {
             match event {
                 Event::Start(Tag::Heading { level: l, .. }) => {
                     heading(l as u8, range.start, &mut out);

@@ -28,9 +28,11 @@ const indexMs = Date.now() - started;
 
 const show = (parts) => parts.map((p) => (p.mark ? `[${p.text}]` : p.text)).join('');
 const out = queries.map((q) => {
+  const t = process.hrtime.bigint();
   const found = engine.search(q, 20);
   return {
     query: q,
+    ms: Number(process.hrtime.bigint() - t) / 1e6,
     total: found.total,
     results: found.results.map((r) => ({
       path: r.doc.p,
