@@ -388,12 +388,16 @@ impl Graph {
         for p in pages.iter().filter(|p| p.path != "/404.html") {
             for link in &p.links {
                 if let links::Target::Internal(target, _) = links::resolve(&p.path, link) {
-                    let target = target.strip_suffix("index.html").unwrap_or(&target);
+                    // `/a/b/index.html` and `/a/b` (a folder) are the page `/a/b/`.
+                    let mut target = target
+                        .strip_suffix("index.html")
+                        .unwrap_or(&target)
+                        .to_string();
+                    if !target.ends_with('/') && files.contains(&format!("{target}/index.html")) {
+                        target.push('/');
+                    }
                     if target != p.path {
-                        inbound
-                            .entry(target.to_string())
-                            .or_default()
-                            .insert(p.path.clone());
+                        inbound.entry(target).or_default().insert(p.path.clone());
                     }
                 }
             }

@@ -109,7 +109,9 @@
           x: r[7]
         };
       });
-      self.docs.push.apply(self.docs, docs);
+      docs.forEach(function (d) {
+        self.docs.push(d);
+      });
       self.mini.addAll(docs);
     };
   }
@@ -154,8 +156,16 @@
       results: hits.slice(0, limit || PAGE_RESULTS).map(function (h) {
         var doc = self.docs[h.id];
         var terms = new Set(h.terms);
-        var body = doc.x || doc.d || '';
-        var where = marks(body, terms).length ? body : doc.h ? doc.h.replace(/\n/g, ' · ') : body;
+        // The snippet comes from the first text with a match: body, headings,
+        // description; else the start of the body (the match was in the title).
+        var texts = [doc.x, doc.h && doc.h.replace(/\n/g, ' · '), doc.d].filter(Boolean);
+        var where =
+          texts.filter(function (t) {
+            return marks(t, terms).length > 0;
+          })[0] ||
+          doc.d ||
+          doc.x ||
+          '';
         return {
           doc: doc,
           score: h.score,
