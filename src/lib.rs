@@ -9,6 +9,7 @@
 // Diagnostics are rich values on the error path only; boxing them buys nothing.
 #![allow(clippy::result_large_err)]
 
+pub mod assessment;
 pub mod assessments_stage;
 pub mod check;
 pub mod cli;

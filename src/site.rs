@@ -47,6 +47,8 @@ pub struct Site {
     pub renderer: Renderer,
     /// How long each stage took, for `--verbose`.
     pub timings: Vec<(&'static str, Duration)>,
+    /// The checked assessments, for `check`'s outcome counts.
+    pub assessments: Vec<crate::assessment::Assessment>,
     /// Assessment count, for the summary line.
     pub assessment_count: usize,
     /// The search client's files, when `search` is on.
@@ -103,14 +105,16 @@ impl Site {
         errors.extend(render_markdown(&mut lib));
         lap("markdown", &mut timings);
 
-        let (summaries, mut extras, mut errs) = crate::assessments_stage::load(root, &lib);
+        let (assessments, mut errs) = crate::assessments_stage::load(root, &lib);
         errors.append(&mut errs);
-        crate::assessments_stage::embed(&mut lib, &summaries, &mut errors);
+        crate::assessments_stage::embed(&mut lib, &assessments, &mut errors);
+        let mut extras = assessments.pages.clone();
         lap("assessments", &mut timings);
 
         if config.search {
             extras.push(search::page(&lib));
         }
+        errors.extend(check_output_paths(&lib, &extras));
         let templates = match Templates::load(root, &config) {
             Ok(mut t) => {
                 if config.search {
@@ -140,7 +144,7 @@ impl Site {
         let Some(templates) = templates else {
             return Err(finish(errors));
         };
-        let values = SiteValues::build(&config, &lib, &summaries);
+        let values = SiteValues::build(&config, &lib, &assessments.summaries);
         let renderer = Renderer::new(templates, &lib, values, asset_map).map_err(|d| {
             errors.push(d);
             finish(std::mem::take(&mut errors))
@@ -161,7 +165,8 @@ impl Site {
             root: root.to_path_buf(),
             config,
             lib,
-            assessment_count: summaries.len(),
+            assessment_count: assessments.summaries.len(),
+            assessments: assessments.assessments,
             extras,
             assets,
             renderer,
@@ -355,7 +360,7 @@ impl Site {
         }
         files.push(("sitemap.xml".into(), output::sitemap(entries)));
         if c.feed {
-            let base_path = self.base_path();
+            // Feed readers need absolute URLs: `https://x.org/sub/a/`.
             let feed_entries = lib
                 .pages
                 .iter()
@@ -369,7 +374,7 @@ impl Site {
                             &p.rendered.summary,
                             "/",
                             LinkStyle::Absolute,
-                            &absolute_base(c, &base_path),
+                            c.base_url(),
                         ),
                     })
                 })
@@ -394,6 +399,55 @@ impl Site {
     }
 }
 
+/// Two outputs may never claim one file: sections, pages, taxonomy listings,
+/// assessment pages and alias redirects all share one URL space.
+fn check_output_paths(lib: &Library, extras: &[ExtraPage]) -> Vec<Diagnostic> {
+    let mut claims: Vec<(String, String)> = Vec::new();
+    for job in Renderer::jobs(lib, extras) {
+        let owner = match job {
+            Job::Page(i) => lib.pages[i].file.display().to_string(),
+            Job::Section(i) => lib.sections[i].file.display().to_string(),
+            Job::Taxonomy(i) | Job::Term(i, _) => {
+                format!("the `{}` taxonomy of site.yaml", lib.taxonomies[i].name)
+            }
+            Job::Extra(i) => extras[i].file.display().to_string(),
+            Job::NotFound => continue,
+        };
+        claims.push((output::file_for(&Renderer::path(job, lib, extras)), owner));
+    }
+    for p in &lib.pages {
+        for a in &p.front.aliases {
+            claims.push((
+                output::file_for(&content::normalize_alias(&a.value)),
+                format!("an alias in {}", p.file.display()),
+            ));
+        }
+    }
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (file, owner) in &claims {
+        if let Some(first) = seen.insert(file, owner)
+            && first != owner
+            // Two Markdown files on one URL are reported at the file by content loading.
+            && !(first.ends_with(".md") && owner.ends_with(".md"))
+        {
+            let hint = if owner.contains("taxonomy") || first.contains("taxonomy") {
+                "give the taxonomy its own path in site.yaml: `taxonomies: [{ name: playbooks, path: /case-studies/by-playbook/ }]`"
+            } else {
+                "rename one of them, or give one a different `slug`"
+            };
+            errors.push(
+                Diagnostic::error(
+                    crate::config::CONFIG_FILE,
+                    format!("`{file}` would be written twice: by {first} and by {owner}"),
+                )
+                .with_hint(hint),
+            );
+        }
+    }
+    errors
+}
+
 /// Parses the templates against an empty library, for their own errors.
 fn template_errors(root: &Path, config: &Config) -> Vec<Diagnostic> {
     let lib = Library::default();
@@ -409,11 +463,6 @@ fn template_errors(root: &Path, config: &Config) -> Vec<Diagnostic> {
         .collect(),
         Err(e) => e,
     }
-}
-
-/// Feed summaries need absolute URLs: `https://x.org/sub/`.
-fn absolute_base(c: &Config, _base_path: &str) -> String {
-    c.base_url().to_string()
 }
 
 fn finish(errors: Vec<Diagnostic>) -> Diagnostics {
@@ -479,7 +528,13 @@ fn render_markdown(lib: &mut Library) -> Vec<Diagnostic> {
                 let mut known: Vec<&str> = anchors.iter().map(String::as_str).collect();
                 known.sort_unstable();
                 let hint = crate::diagnostics::did_you_mean(&link.anchor, known.iter().copied())
-                    .unwrap_or_else(|| format!("headings there: {}", known.join(", ")));
+                    .unwrap_or_else(|| {
+                        if known.is_empty() {
+                            "that page has no headings to link to".to_string()
+                        } else {
+                            format!("headings there: {}", known.join(", "))
+                        }
+                    });
                 errors.push(
                     Diagnostic::at_offset(
                         file,

@@ -234,3 +234,39 @@ fn unknown_embedded_assessment_and_menu_link() {
         ],
     );
 }
+
+#[test]
+fn a_taxonomy_may_not_take_a_section_url_unless_given_its_own_path() {
+    let f = Fixture::new("basic");
+    let cfg = std::fs::read_to_string(f.path("site.yaml")).unwrap();
+    f.write(
+        "site.yaml",
+        &cfg.replace("taxonomies: [tags]", "taxonomies: [tags, guides]"),
+    );
+    f.write(
+        "content/guides/beta.md",
+        "---\ntitle: Beta\nguides: [Alpha]\n---\n## Details\n",
+    );
+    let err = failing_build(&f);
+    assert_has(
+        &err,
+        &[
+            "`guides/index.html` would be written twice",
+            "`guides` taxonomy",
+            "give the taxonomy its own path",
+        ],
+    );
+    f.write(
+        "site.yaml",
+        &cfg.replace(
+            "taxonomies: [tags]",
+            "taxonomies: [tags, { name: guides, path: /by-guide/ }]",
+        ),
+    );
+    let out = f.build_ok(&[]);
+    assert!(out.join("by-guide/alpha/index.html").is_file());
+    assert!(
+        read(&out, "guides/index.html").contains("All the guides."),
+        "the section keeps its URL"
+    );
+}

@@ -35,8 +35,6 @@ pub use links::Rendered;
 pub enum Kind {
     /// Anything `build` rejects.
     Build,
-    /// Two outputs written to the same URL (one silently replaces the other).
-    UrlClash,
     /// An internal link to a file the site does not have.
     BrokenLink,
     /// An internal link to an id the page does not have.
@@ -77,14 +75,42 @@ impl Finding {
 }
 
 /// For each assessment, how many distinct answer sets lead to each outcome.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct AssessmentCounts {
     /// Assessment id.
     pub id: String,
     /// Its file.
     pub file: PathBuf,
-    /// Outcome id -> number of answer sets.
+    /// Outcome id -> number of answer sets, in the file's order.
     pub outcomes: Vec<(String, u128)>,
+}
+
+impl AssessmentCounts {
+    /// All answer sets.
+    pub fn total(&self) -> u128 {
+        self.outcomes
+            .iter()
+            .map(|(_, n)| *n)
+            .fold(0, u128::saturating_add)
+    }
+}
+
+/// JSON: `{id, file, outcome_counts: {outcome: "count"}}`; counts are
+/// strings because they can exceed what JavaScript numbers hold exactly.
+impl Serialize for AssessmentCounts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let counts: serde_json::Map<String, serde_json::Value> = self
+            .outcomes
+            .iter()
+            .map(|(id, n)| (id.clone(), n.to_string().into()))
+            .collect();
+        let mut st = s.serialize_struct("AssessmentCounts", 3)?;
+        st.serialize_field("id", &self.id)?;
+        st.serialize_field("file", &self.file)?;
+        st.serialize_field("outcome_counts", &counts)?;
+        st.end()
+    }
 }
 
 /// Everything `check` found.
@@ -186,7 +212,6 @@ pub fn run(site: &Site, rendered: Collector, opts: &Options) -> Report {
             .as_deref()
             .is_some_and(|d| !d.trim().is_empty()),
     ));
-    findings.extend(url_clashes(site));
     let graph = Graph::new(site, &pages);
     findings.extend(graph.broken(site, &pages, &sources));
     findings.extend(graph.orphans(site));
@@ -206,61 +231,16 @@ pub fn run(site: &Site, rendered: Collector, opts: &Options) -> Report {
     }
 }
 
-/// Outputs that claim the same URL, such as a taxonomy named like a
-/// section (`taxonomies: [playbooks]` beside `content/playbooks/`): one file
-/// overwrites the other, whichever renders last.
-fn url_clashes(site: &Site) -> Vec<Finding> {
-    let lib = &site.lib;
-    let mut by_path: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for job in site.all_jobs() {
-        let what = match job {
-            Job::Page(i) => lib.pages[i].file.display().to_string(),
-            Job::Section(i) => lib.sections[i].file.display().to_string(),
-            Job::Taxonomy(i) => format!("the taxonomy `{}`", lib.taxonomies[i].name),
-            Job::Term(i, j) => format!(
-                "the term `{}` of taxonomy `{}`",
-                lib.taxonomies[i].terms[j].name, lib.taxonomies[i].name
-            ),
-            Job::Extra(i) => site.extras[i].file.display().to_string(),
-            Job::NotFound => continue,
-        };
-        let path = crate::render::Renderer::path(job, lib, &site.extras);
-        by_path.entry(path).or_default().push(what);
-    }
-    let source =
-        std::fs::read_to_string(site.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
-    by_path
-        .into_iter()
-        .filter(|(_, v)| v.len() > 1)
-        .map(|(path, v)| {
-            let taxonomy = path.trim_matches('/').split('/').next().unwrap_or_default();
-            let message = format!("two outputs claim the URL {path}: {}", v.join(" and "));
-            // Point at the taxonomy's name in `taxonomies:` when that is the clash.
-            let d = match lints::key_line(&source, "taxonomies") {
-                Some(line) if v.iter().any(|w| w.contains("taxonomy")) => {
-                    let text = source.lines().nth(line - 1).unwrap_or_default();
-                    let col = text.find(taxonomy).map_or(1, |c| text[..c].chars().count() + 1);
-                    Diagnostic::at(crate::config::CONFIG_FILE, &source, line, col, message)
-                }
-                _ => Diagnostic::error(crate::config::CONFIG_FILE, message),
-            };
-            Finding::new(
-                Kind::UrlClash,
-                d.with_hint("only one of them can be published there; rename the taxonomy or the section folder"),
-            )
+/// Outcome counts per assessment, from the exact analysis the build ran.
+fn assessment_counts(site: &Site) -> Vec<AssessmentCounts> {
+    site.assessments
+        .iter()
+        .map(|a| AssessmentCounts {
+            id: a.id.clone(),
+            file: a.file.clone(),
+            outcomes: crate::assessment::outcome_counts(a),
         })
         .collect()
-}
-
-/// Outcome counts per assessment.
-///
-/// Hook for the assessment engine: once `crate::assessment` replaces
-/// `assessments_stage` and the site keeps its loaded assessments, this becomes
-/// one `AssessmentCounts { id, file, outcomes: crate::assessment::outcome_counts(a) }`
-/// per assessment. Until then there is nothing to count, and `check` prints
-/// nothing for it.
-fn assessment_counts(_site: &Site) -> Vec<AssessmentCounts> {
-    Vec::new()
 }
 
 /// The source files a problem in the rendered pages may come from, to find

@@ -108,17 +108,20 @@ fn print_human(
         eprintln!("{}\n", f.diagnostic.render(color));
     }
     for a in &report.assessments {
-        let counts: Vec<String> = a
-            .outcomes
-            .iter()
-            .map(|(id, n)| format!("{id}: {n}"))
-            .collect();
+        let total = a.total();
         out.status(&format!(
-            "Assessment {} ({}): answer sets per outcome: {}",
+            "{} ({}): {total} distinct answer sets",
             a.id,
-            a.file.display(),
-            counts.join(", ")
+            a.file.display()
         ));
+        for (outcome, n) in &a.outcomes {
+            let share = if total > 0 {
+                *n as f64 * 100.0 / total as f64
+            } else {
+                0.0
+            };
+            out.status(&format!("  {outcome:<28} {n:>12} {share:>6.1}%"));
+        }
     }
     if let Some(x) = &report.external {
         let mut line = format!(

@@ -170,6 +170,7 @@ pub fn load(root: &Path, config: &Config, opts: LoadOptions) -> Result<Library, 
     let entries = walk::walk(&content_dir);
     let display = |p: &Path| crate::diagnostics::display_path(root, p);
 
+    let taxonomy_names = config.taxonomy_names();
     let results: Vec<Result<Option<Loaded>, Vec<Diagnostic>>> = entries
         .par_iter()
         .filter(|e| matches!(e.kind, Kind::Section | Kind::Page { .. }))
@@ -178,7 +179,7 @@ pub fn load(root: &Path, config: &Config, opts: LoadOptions) -> Result<Library, 
             let source = std::fs::read_to_string(&entry.path)
                 .map_err(|e| vec![Diagnostic::error(&file, format!("cannot read file: {e}"))])?;
             let is_section = entry.kind == Kind::Section;
-            let parsed = front_matter::parse(&file, &source, is_section, &config.taxonomies)?;
+            let parsed = front_matter::parse(&file, &source, is_section, &taxonomy_names)?;
             if parsed.front.draft && !opts.drafts {
                 return Ok(None);
             }
@@ -336,7 +337,6 @@ pub fn load(root: &Path, config: &Config, opts: LoadOptions) -> Result<Library, 
     }
 
     errors.extend(check_unique_paths(&lib));
-    errors.extend(check_templates_named(&lib));
     order_sections(&mut lib);
     match taxonomies::build(config, &lib) {
         Ok(t) => lib.taxonomies = t,
@@ -477,11 +477,6 @@ pub fn normalize_alias(alias: &str) -> String {
     } else {
         format!("/{trimmed}/")
     }
-}
-
-fn check_templates_named(_lib: &Library) -> Vec<Diagnostic> {
-    // Template names are checked against the loaded templates in the render stage.
-    Vec::new()
 }
 
 /// Sorts each section's pages, links previous/next and subsections.

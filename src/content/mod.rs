@@ -21,7 +21,4 @@ pub fn slugify(name: &str) -> String {
     slug::slugify(name)
 }
 
-/// Hidden files and editor temporaries are never part of a site.
-pub fn is_ignored_name(name: &str) -> bool {
-    walk::is_ignored(name)
-}
+pub use walk::files_under;

@@ -115,6 +115,7 @@ pub fn register(tera: &mut Tera, lookup: Arc<Lookup>) {
             let path: &str = kwargs.must_get("path")?;
             match l.by_rel.get(path.trim_start_matches("@/")) {
                 Some(Target::Page(i)) => Ok(l.values.pages[*i].clone()),
+                _ if !required(&kwargs)? => Ok(Value::none()),
                 _ => Err(Error::message(format!(
                     "get_page: no page `{path}` under content/"
                 ))),
@@ -126,6 +127,7 @@ pub fn register(tera: &mut Tera, lookup: Arc<Lookup>) {
         let path: &str = kwargs.must_get("path")?;
         match l.by_rel.get(path.trim_start_matches("@/")) {
             Some(Target::Section(i)) => Ok(l.values.sections[*i].clone()),
+            _ if !required(&kwargs)? => Ok(Value::none()),
             _ => Err(Error::message(format!(
                 "get_section: no section `{path}` (sections are `_index.md` files, e.g. `blog/_index.md`)"
             ))),
@@ -173,6 +175,12 @@ pub fn register(tera: &mut Tera, lookup: Arc<Lookup>) {
         },
     );
     tera.register_filter("date", date_filter);
+}
+
+/// `required=false` makes a missing page or section `none` instead of an
+/// error, for themes that show a block only when the site has that content.
+fn required(kwargs: &Kwargs) -> TeraResult<bool> {
+    Ok(kwargs.get::<bool>("required")?.unwrap_or(true))
 }
 
 const MONTHS: [&str; 12] = [

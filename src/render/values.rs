@@ -148,7 +148,7 @@ fn site_value(config: &Config, lib: &Library) -> Value {
         .set("contact", Value::from_serializable(&config.contact))
         .set("cta", Value::from_serializable(&config.cta))
         .set("menu", menu)
-        .set("taxonomies", config.taxonomies.clone())
+        .set("taxonomies", config.taxonomy_names())
         .set("search", config.search)
         .set("feed", config.feed)
         .set("portable", config.portable)
@@ -183,10 +183,8 @@ fn taxonomy_terms(lib: &Library, page: &Page) -> Value {
 }
 
 fn page_summary(config: &Config, lib: &Library, p: &Page) -> Obj {
-    let summary = match &p.front.summary {
-        Some(_) => p.rendered.summary.as_str(),
-        None => p.rendered.summary.as_str(),
-    };
+    // The Markdown stage already chose: front matter `summary`, `<!-- more -->`, or the first paragraph.
+    let summary = p.rendered.summary.as_str();
     Obj::new()
         .set("title", p.title())
         .set("description", opt_str(p.front.description.as_deref()))

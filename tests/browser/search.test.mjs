@@ -3,95 +3,55 @@
 // file://. Type a query in the header box, see the expected first result,
 // follow it with the keyboard; open /search/?q=... from a plain link.
 //
-// Run: node --test tests/browser/
-// Needs: the system Chromium (/usr/bin/chromium, `apt-get install chromium`)
-// and `npm ci` (playwright-core, axe-core). No browser is downloaded.
-// WAYMARK_BIN: the waymark binary (default: target/debug/waymark, built if
-// missing); WAYMARK_SITE: the site to build (default: the repository root).
+// Run: node --test tests/browser/ (see helpers.mjs for the binary and the
+// browser used). WAYMARK_SITE: the site to build (default: the repository's).
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
-import fs from 'node:fs';
-import os from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { pathToFileURL } from 'node:url';
+import { buildSite, launch, repo, serve } from './helpers.mjs';
 
-const require = createRequire(import.meta.url);
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const site = process.env.WAYMARK_SITE || repo;
-const targetDir = process.env.CARGO_TARGET_DIR || path.join(repo, 'target');
-const bin = process.env.WAYMARK_BIN || path.join(targetDir, 'debug', 'waymark');
 
 // The query, and what a person expects first.
 const QUERY = 'klarna';
 const FIRST_TITLE = /Klarna/;
 const FIRST_PATH = 'case-studies/klarna/';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'waymark-browser-'));
-const served = path.join(tmp, 'site');
-const portable = path.join(tmp, 'portable');
+let served;
+let portable;
 let server;
 let origin;
 let browser;
 
-function build(out, extra = []) {
-  execFileSync(bin, ['build', '--root', site, '--output', out, '--quiet', ...extra], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-}
-
-/** A static file server for `dir` on 127.0.0.1, folders answered by their index.html. */
-function serve(dir) {
-  const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.xml': 'application/xml', '.svg': 'image/svg+xml' };
-  return createServer((req, res) => {
-    let p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    if (p.endsWith('/')) p += 'index.html';
-    const file = path.join(dir, path.normalize(p));
-    if (!file.startsWith(dir) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
-      res.writeHead(404, { 'content-type': 'text/html' });
-      res.end(fs.readFileSync(path.join(dir, '404.html')));
-      return;
-    }
-    res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream' });
-    fs.createReadStream(file).pipe(res);
-  });
-}
-
 before(async () => {
-  if (!process.env.WAYMARK_BIN && !fs.existsSync(bin)) {
-    execFileSync('cargo', ['build', '--quiet'], { cwd: repo, stdio: 'inherit' });
-  }
-  build(served);
-  build(portable, ['--portable']);
-  server = serve(served);
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${server.address().port}`;
-  // launch() gives every run a fresh, temporary user-data-dir.
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--allow-file-access-from-files',
-    ],
-  });
+  served = buildSite({ root: site });
+  portable = buildSite({ root: site, args: ['--portable'] });
+  // Hosted under a sub-path, as on a project page: the client finds the site root itself.
+  server = await serve(served, '/guides/');
+  origin = server.base.replace(/\/$/, '');
+  browser = await launch();
 });
 
 after(async () => {
   await browser?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
-  fs.rmSync(tmp, { recursive: true, force: true });
+  await server?.close();
+  for (const dir of [served, portable]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
+
+/** axe-core (WCAG 2.2 A/AA) on the part of the page the search UI owns. */
+async function axeOn(page, selector) {
+  await page.addScriptTag({ content: readFileSync(path.join(repo, 'node_modules/axe-core/axe.min.js'), 'utf8') });
+  return page.evaluate(async (sel) => {
+    const r = await window.axe.run(
+      { include: [[sel]] },
+      { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }
+    );
+    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  }, selector);
+}
 
 /** A new page that records every request and fails on any to another host. */
 async function newPage(allowedPrefix, options = {}) {
@@ -123,6 +83,7 @@ async function searchFromHeader(page, requests) {
   assert.ok((await page.locator('.search-panel mark').count()) > 0, 'matches are highlighted');
   assert.match(await page.locator('.search-panel [role="status"]').innerText(), /\d+ results? for “klarna”/);
   assert.ok(requests.some((u) => u.includes('search-index')), 'the index was loaded');
+  assert.deepEqual(await axeOn(page, '.search-panel'), [], 'the open results pass axe');
   await page.keyboard.press('ArrowDown');
   assert.equal(
     await page.evaluate(() => document.activeElement?.closest('.search-result') !== null),
@@ -137,7 +98,7 @@ test('header search over HTTP: type, see, follow with the keyboard', async () =>
   const { page, requests, foreign, errors } = await newPage(origin);
   await page.goto(`${origin}/`);
   await searchFromHeader(page, requests);
-  assert.equal(new URL(page.url()).pathname, `/${FIRST_PATH}`);
+  assert.equal(new URL(page.url()).pathname, `/guides/${FIRST_PATH}`);
   assert.deepEqual(foreign, [], 'no request leaves the site');
   assert.deepEqual(errors, []);
   await page.close();
@@ -164,10 +125,7 @@ test('the results page works from a plain link, and Escape and arrows behave', a
   await page.fill('#search-page-q', 'klarma');
   await page.waitForFunction(() => /Klarna/.test(document.querySelector('[data-search-results] .search-result__title')?.textContent || ''));
   // Accessibility of the search UI itself.
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  const result = await page.evaluate(() => window.axe.run({ include: [['.search-page']] }, { resultTypes: ['violations'] }));
-  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(serious.map((v) => `${v.id}: ${v.help}`), []);
+  assert.deepEqual(await axeOn(page, '.search-page'), []);
   assert.deepEqual(foreign, []);
   assert.deepEqual(errors, []);
   await page.close();
@@ -184,7 +142,7 @@ test('Escape closes the panel and / does not steal typing from other fields', as
   assert.equal(await panel.isHidden(), true);
   // Enter in the box opens the results page.
   await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
-  assert.equal(new URL(page.url()).pathname, '/search/');
+  assert.equal(new URL(page.url()).pathname, '/guides/search/');
   assert.equal(new URL(page.url()).searchParams.get('q'), QUERY);
   // `/` typed in the page's own box is just a character.
   await page.focus('#search-page-q');

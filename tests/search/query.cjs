@@ -18,7 +18,12 @@ for (const shard of manifest.shards) run(shard);
 // The client script itself is fingerprinted next to its vendor folder.
 const jsDir = path.join(site, path.dirname(path.dirname(manifest.lib[0])));
 const client = fs.readdirSync(jsDir).find((f) => /^search\.[0-9a-f]{8}\.js$/.test(f));
-const { Engine } = require(path.join(jsDir, client));
+// Evaluated as a CommonJS module whatever the nearest package.json says.
+const clientModule = { exports: {} };
+vm.runInThisContext(`(function (module) {${fs.readFileSync(path.join(jsDir, client), 'utf8')}\n})`, {
+  filename: client,
+})(clientModule);
+const { Engine } = clientModule.exports;
 
 const engine = new Engine({ MiniSearch: globalThis.MiniSearch, stemmer: globalThis.WaymarkStemmer }, manifest);
 const shards = globalThis.WaymarkSearchShards.slice().sort((a, b) => a.n - b.n);
