@@ -281,9 +281,6 @@ impl Site {
             for (path, body) in &index.files {
                 staging.write(path, body.as_bytes()).map_err(io)?;
             }
-            for (path, body) in self.search.iter().flat_map(|s| &s.builtin) {
-                staging.write(path, body.as_bytes()).map_err(io)?;
-            }
             self.search_stats = Some(index.stats);
         }
         staging.commit().map_err(io)?;
@@ -294,8 +291,9 @@ impl Site {
         })
     }
 
-    /// The search index files, when `search` is on. `html_bytes` is the size
-    /// of all HTML written (the index is kept to a share of it) and
+    /// Every file search needs besides the pages, when `search` is on: the
+    /// index and the built-in client files the theme lacks. `html_bytes` is
+    /// the size of all HTML written (the index is kept to a share of it) and
     /// `extra_html` the rendered HTML of the extra pages (assessments) by
     /// site path, whose text is indexed from their `<main>`.
     pub fn search_index(
@@ -310,13 +308,20 @@ impl Site {
                 docs.push(search::extra_document(&self.config, e, html));
             }
         }
-        Some(search::index::build(
+        let mut index = search::index::build(
             &docs,
             html_bytes,
             &setup.paths,
             self.config.portable,
             &search::Options::default(),
-        ))
+        );
+        index.files.extend(
+            setup
+                .builtin
+                .iter()
+                .map(|(path, body)| (path.clone(), (*body).to_string())),
+        );
+        Some(index)
     }
 
     /// sitemap.xml, feed.xml, robots.txt and alias redirects.

@@ -81,7 +81,8 @@ impl Stats {
 /// The files to write: (site path, content).
 #[derive(Debug, Clone, Default)]
 pub struct Index {
-    /// The manifest first, then the shards.
+    /// The manifest first, then the shards (then, from [`crate::site::Site::search_index`],
+    /// the built-in client files).
     pub files: Vec<(String, String)>,
     /// Sizes and trimming.
     pub stats: Stats,
