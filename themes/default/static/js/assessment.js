@@ -460,7 +460,7 @@
     this.returnTo = null;
     this.path().forEach(function (id) { self.seen[id] = true; });
     this.fillAll();
-    this.finish(focus);
+    this.finish(focus, true);
   };
 
   P.restore = function () {
@@ -831,8 +831,10 @@
     var h2 = "h" + (this.level + 1);
     var title = el(h1, { class: "wm-result__title", tabindex: "-1", text: outcome ? outcome.title : "No result" });
     box.textContent = "";
-    var caption = this.isPage ? "Your result" : this.data.title + ": your result";
-    box.append(el("div", { class: "wm-result__panel" }, [el("p", { class: "wm-caption", text: caption }), title]));
+    var caption = this.isPage
+      ? el("p", { class: "wm-caption" }, [el("span", { class: "wm-print-only", text: this.data.title + " · " }), "Your result"])
+      : el("p", { class: "wm-caption", text: this.data.title + ": your result" });
+    box.append(el("div", { class: "wm-result__panel" }, [caption, title]));
     if (outcome && outcome.summary_html) box.append(this.html("wm-result__summary", outcome.summary_html));
     if (outcome && outcome.url) {
       box.append(el("p", { class: "wm-result__next" }, [
