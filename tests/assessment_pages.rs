@@ -247,3 +247,27 @@ fn portable_builds_link_the_static_pages_by_file() {
     assert!(read(&out, "assessments/pulse/index.html").contains(r#"data-url="../../index.html""#));
     assert_links_resolve(&out, false);
 }
+
+#[test]
+fn a_tree_laid_out_on_one_page_still_links_its_static_pages() {
+    let f = site();
+    let tree = std::fs::read_to_string(f.path("content/assessments/tree.yaml")).unwrap();
+    f.write(
+        "content/assessments/tree-one.yaml",
+        &tree.replace(
+            "title: Build, buy or wait?",
+            "title: Build or buy, on one page\nlayout: all-on-one-page",
+        ),
+    );
+    let out = f.build_ok(&[]);
+    let html = read(&out, "assessments/tree-one/index.html");
+    // Without the script the start link leads to the static pages; the
+    // script hides it and shows every question at once.
+    assert!(html.contains(
+        r#"<p class="wm-actions" data-wm-nojs><a class="button wm-start-button" href="q/urgent/" data-wm-start>Start now</a></p>"#
+    ), "{html}");
+    assert!(
+        out.join("assessments/tree-one/result/wait/index.html")
+            .is_file()
+    );
+}
