@@ -124,7 +124,8 @@ pub fn load(_root: &Path, lib: &Library) -> (Loaded, Vec<Diagnostic>) {
 /// questions, outcomes, HTML of Markdown fields) plus `path`, `is_tree` and
 /// `json`, the same data as script-safe JSON for the page's script; for
 /// the templates only, `start_path` (a decision tree's first static page, or
-/// none) and `worksheet` (the self-scoring worksheet, or none for a tree).
+/// none), `max_questions` (the most questions one visitor can be asked) and
+/// `worksheet` (the self-scoring worksheet, or none for a tree).
 /// Also returns the browser data itself.
 fn template_value(
     a: &Assessment,
@@ -153,6 +154,7 @@ fn template_value(
         .filter(|_| is_tree)
         .map_or_else(Value::none, |q| question_path(&a.id, &q.id).into());
     map.insert("start_path".into(), start_path);
+    map.insert("max_questions".into(), longest_route(a).into());
     let sheet = if is_tree {
         Value::none()
     } else {
@@ -222,6 +224,37 @@ fn tree_pages(a: &Assessment, data: &serde_json::Value, value: &Value) -> Vec<Ex
         pages.push(page(outcome_path(&a.id, oid), title, step));
     }
     pages
+}
+
+/// The most questions one visitor can be asked: the longest route through a
+/// decision tree (the build rejects `next` cycles, so the jumps form a DAG),
+/// else every question.
+fn longest_route(a: &Assessment) -> usize {
+    use crate::assessment::scoring::Target;
+    let qs = &a.engine.questions;
+    if !a.is_decision_tree() {
+        return qs.len();
+    }
+    // Questions from `q` to the end, inclusive, memoised.
+    fn walk(q: usize, qs: &[crate::assessment::scoring::EQuestion], memo: &mut [usize]) -> usize {
+        if memo[q] > 0 {
+            return memo[q];
+        }
+        let mut best = 0;
+        for o in &qs[q].options {
+            if let Some(Target::Question(n)) = o.next {
+                best = best.max(walk(n, qs, memo));
+            }
+        }
+        memo[q] = best + 1;
+        memo[q]
+    }
+    let mut memo = vec![0; qs.len()];
+    if qs.is_empty() {
+        0
+    } else {
+        walk(0, qs, &mut memo)
+    }
 }
 
 /// For each question of a tree, its step number on the shortest route from
