@@ -13,6 +13,11 @@
  * No dependencies, no requests. A classic <script>: it sets
  * window.Waymark.assessment, or module.exports where `module` exists (the
  * Node tests load it that way, whatever package.json says about modules).
+ *
+ * The second part of this file is the page itself (questions, review,
+ * result, share links, saved progress); it runs only in a browser and uses
+ * nothing but the engine's exports. docs/assessments.md, "The page",
+ * describes what it does and the markup it expects.
  */
 (function (root, factory) {
   "use strict";
