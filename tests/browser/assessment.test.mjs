@@ -10,16 +10,18 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSite, serve, launch, htmlFiles, axe, repo } from './helpers.mjs';
 
 let site, server, fixture, fxSite, fxServer, browser;
+const temps = [];
 
 /** tests/fixtures/assess-site plus the default theme, in a temp folder. */
 function copyFixture() {
   const dir = mkdtempSync(join(tmpdir(), 'waymark-assess-'));
+  temps.push(dir);
   cpSync(join(repo, 'tests/fixtures/assess-site'), dir, { recursive: true });
   cpSync(join(repo, 'themes/default'), join(dir, 'themes/default'), { recursive: true });
   return dir;
@@ -30,6 +32,7 @@ before(async () => {
   server = await serve(site, '/sub/');
   fixture = copyFixture();
   fxSite = buildSite({ root: fixture });
+  temps.push(site, fxSite);
   fxServer = await serve(fxSite, '/sub/');
   browser = await launch();
 });
@@ -38,6 +41,7 @@ after(async () => {
   await browser?.close();
   await server?.close();
   await fxServer?.close();
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
 });
 
 /** A fresh page (own storage) that fails the test on any script error. */
@@ -247,6 +251,7 @@ test('a link made for an earlier version of the questions says so and offers to 
   const file = join(changed, 'content/assessments/pulse.yaml');
   writeFileSync(file, readFileSync(file, 'utf8').replace('label: "Yes, almost always", scores: { trust: 2 }', 'label: "Yes, almost always", scores: { trust: 3 }'));
   const rebuilt = buildSite({ root: changed });
+  temps.push(rebuilt);
   const server2 = await serve(rebuilt, '/sub/');
   const old = await open(server2.base + 'assessments/pulse/' + link.slice(link.indexOf('#')));
   const r = root(old.page);
