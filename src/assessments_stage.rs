@@ -181,7 +181,11 @@ fn tree_pages(a: &Assessment, data: &serde_json::Value, value: &Value) -> Vec<Ex
         if let Some(oid) = next.strip_prefix("outcome:") {
             outcome_path(&a.id, oid)
         } else if next == "end" {
-            at_end.map_or_else(|| a.id.clone(), |o| outcome_path(&a.id, &e.outcomes[o].id))
+            // The analysis guarantees an outcome here; the page is a safe fallback.
+            at_end.map_or_else(
+                || format!("/assessments/{}/", a.id),
+                |o| outcome_path(&a.id, &e.outcomes[o].id),
+            )
         } else {
             question_path(&a.id, next)
         }
