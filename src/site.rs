@@ -145,10 +145,11 @@ impl Site {
             return Err(finish(errors));
         };
         let values = SiteValues::build(&config, &lib, &assessments.summaries);
-        let renderer = Renderer::new(templates, &lib, values, asset_map).map_err(|d| {
+        let mut renderer = Renderer::new(templates, &lib, values, asset_map).map_err(|d| {
             errors.push(d);
             finish(std::mem::take(&mut errors))
         })?;
+        renderer.set_embeds(assessments.embeds());
         for job in Renderer::jobs(&lib, &extras) {
             if job == Job::NotFound {
                 continue;
