@@ -1,6 +1,13 @@
 //! Connects assessments to the site: loads every `content/assessments/*.yaml`
 //! with the assessment engine, checks its links against the library, renders
 //! its Markdown, and turns it into pages and ```` ```assessment ```` embeds.
+//!
+//! Each assessment gets its page (`assessment.html`); a decision tree also
+//! gets one static page per question and per outcome (`assessment_step.html`),
+//! so it works without JavaScript; any other assessment carries a
+//! self-scoring worksheet (see [`worksheet`]) for the same reason.
+
+mod worksheet;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -12,7 +19,7 @@ use crate::assessment::{self, Assessment};
 use crate::content::Library;
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, ASSESSMENT_MARKER, Mode};
-use crate::render::{AssessmentSummary, ExtraPage};
+use crate::render::{AssessmentSummary, Embed, ExtraPage};
 
 /// Everything the site needs from its assessments.
 pub struct Loaded {
@@ -24,6 +31,35 @@ pub struct Loaded {
     pub pages: Vec<ExtraPage>,
     /// The `assessment` template value per id, also used for embeds.
     pub values: BTreeMap<String, Value>,
+}
+
+impl Loaded {
+    /// What the renderer needs to embed each assessment in Markdown pages.
+    pub fn embeds(&self) -> BTreeMap<String, Embed> {
+        self.summaries
+            .iter()
+            .filter_map(|s| {
+                let value = self.values.get(&s.id)?.clone();
+                Some((
+                    s.id.clone(),
+                    Embed {
+                        card: card(s),
+                        value,
+                    },
+                ))
+            })
+            .collect()
+    }
+}
+
+/// The site path of a decision tree's static page for question `qid`.
+pub fn question_path(id: &str, qid: &str) -> String {
+    format!("/assessments/{id}/q/{qid}/")
+}
+
+/// The site path of a decision tree's static page for outcome `oid`.
+pub fn outcome_path(id: &str, oid: &str) -> String {
+    format!("/assessments/{id}/result/{oid}/")
 }
 
 /// Loads every assessment file; collects every problem.
@@ -65,7 +101,7 @@ pub fn load(_root: &Path, lib: &Library) -> (Loaded, Vec<Diagnostic>) {
             description: a.spec.description.clone(),
             path: format!("/assessments/{}/", a.id),
         };
-        let value = template_value(a, &summary, lib);
+        let (value, data) = template_value(a, &summary, lib);
         loaded.pages.push(ExtraPage {
             path: summary.path.clone(),
             template: "assessment.html".into(),
@@ -74,6 +110,9 @@ pub fn load(_root: &Path, lib: &Library) -> (Loaded, Vec<Diagnostic>) {
             title: summary.title.clone(),
             in_sitemap: true,
         });
+        if a.is_decision_tree() {
+            loaded.pages.extend(tree_pages(a, &data, &value));
+        }
         loaded.values.insert(a.id.clone(), value);
         loaded.summaries.push(summary);
     }
@@ -83,24 +122,167 @@ pub fn load(_root: &Path, lib: &Library) -> (Loaded, Vec<Diagnostic>) {
 
 /// The `assessment` variable of `assessment.html`: the browser data (texts,
 /// questions, outcomes, HTML of Markdown fields) plus `path`, `is_tree` and
-/// `json`, the same data as script-safe JSON for the page's script.
-fn template_value(a: &Assessment, summary: &AssessmentSummary, lib: &Library) -> Value {
+/// `json`, the same data as script-safe JSON for the page's script; for
+/// the templates only, `start_path` (a decision tree's first static page, or
+/// none), `max_questions` (the most questions one visitor can be asked) and
+/// `worksheet` (the self-scoring worksheet, or none for a tree).
+/// Also returns the browser data itself.
+fn template_value(
+    a: &Assessment,
+    summary: &AssessmentSummary,
+    lib: &Library,
+) -> (Value, serde_json::Value) {
     let resolve = |rel: &str| lib.path_of(rel).map(str::to_owned);
     let render = |md: &str| markdown::render_plain_html(md, Mode { escape_html: true }, &resolve);
     let link = |l: &str| resolve_link(l, lib);
     let mut data = a.browser_data(&render, &link);
+    let is_tree = a.is_decision_tree();
     if let Some(obj) = data.as_object_mut() {
         obj.insert("path".into(), summary.path.clone().into());
-        obj.insert("is_tree".into(), a.is_decision_tree().into());
+        obj.insert("is_tree".into(), is_tree.into());
     }
     let json = assessment::json_for_script(&data);
-    let mut value = Value::from_serializable(&data);
-    if let Some(map) = value.as_map() {
-        let mut map = map.clone();
-        map.insert("json".into(), Value::safe_string(&json));
-        value = Value::from(map);
+    let mut map = tera::Map::new();
+    if let Some(m) = Value::from_serializable(&data).as_map() {
+        map = m.clone();
     }
-    value
+    map.insert("json".into(), Value::safe_string(&json));
+    let start_path = a
+        .engine
+        .questions
+        .first()
+        .filter(|_| is_tree)
+        .map_or_else(Value::none, |q| question_path(&a.id, &q.id).into());
+    map.insert("start_path".into(), start_path);
+    map.insert("max_questions".into(), longest_route(a).into());
+    let sheet = if is_tree {
+        Value::none()
+    } else {
+        Value::from_serializable(&worksheet::build(a, &data))
+    };
+    map.insert("worksheet".into(), sheet);
+    (Value::from(map), data)
+}
+
+/// A decision tree's static pages: one per question (its options link to
+/// where they lead) and one per outcome, all rendered by
+/// `assessment_step.html` with `assessment` and `step`:
+/// `{kind: "question", question, number, options: [{label, path}]}` or
+/// `{kind: "outcome", outcome}`.
+fn tree_pages(a: &Assessment, data: &serde_json::Value, value: &Value) -> Vec<ExtraPage> {
+    use serde_json::json;
+    let e = &a.engine;
+    let none = serde_json::Value::Null;
+    let qs = data["questions"].as_array().map_or(&[][..], Vec::as_slice);
+    let os = data["outcomes"].as_array().map_or(&[][..], Vec::as_slice);
+    // `next: end` with nothing scored: every dimension is not assessed.
+    let at_end = e.outcome_for(&vec![None; e.dimensions.len()], None);
+    let target = |next: &str| -> String {
+        if let Some(oid) = next.strip_prefix("outcome:") {
+            outcome_path(&a.id, oid)
+        } else if next == "end" {
+            // The analysis guarantees an outcome here; the page is a safe fallback.
+            at_end.map_or_else(
+                || format!("/assessments/{}/", a.id),
+                |o| outcome_path(&a.id, &e.outcomes[o].id),
+            )
+        } else {
+            question_path(&a.id, next)
+        }
+    };
+    let depth = tree_depths(a);
+    let page = |path: String, title: String, step: serde_json::Value| ExtraPage {
+        path,
+        template: "assessment_step.html".into(),
+        vars: vec![
+            ("assessment", value.clone()),
+            ("step", Value::from_serializable(&step)),
+        ],
+        file: a.file.clone(),
+        title,
+        in_sitemap: false,
+    };
+    let mut pages = Vec::new();
+    for (i, q) in qs.iter().enumerate() {
+        let options: Vec<serde_json::Value> = q["options"]
+            .as_array()
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .map(|o| json!({"label": o["label"], "path": target(o["next"].as_str().unwrap_or("end"))}))
+            .collect();
+        let step = json!({
+            "kind": "question",
+            "question": q,
+            "number": depth[i],
+            "first": i == 0,
+            "options": options,
+        });
+        let qid = q["id"].as_str().unwrap_or_default();
+        let text = q["text"].as_str().unwrap_or_default().to_string();
+        pages.push(page(question_path(&a.id, qid), text, step));
+    }
+    for o in os {
+        let step = json!({"kind": "outcome", "outcome": o, "question": none});
+        let oid = o["id"].as_str().unwrap_or_default();
+        let title = o["title"].as_str().unwrap_or_default().to_string();
+        pages.push(page(outcome_path(&a.id, oid), title, step));
+    }
+    pages
+}
+
+/// The most questions one visitor can be asked: the longest route through a
+/// decision tree (the build rejects `next` cycles, so the jumps form a DAG),
+/// else every question.
+fn longest_route(a: &Assessment) -> usize {
+    use crate::assessment::scoring::Target;
+    let qs = &a.engine.questions;
+    if !a.is_decision_tree() {
+        return qs.len();
+    }
+    // Questions from `q` to the end, inclusive, memoised.
+    fn walk(q: usize, qs: &[crate::assessment::scoring::EQuestion], memo: &mut [usize]) -> usize {
+        if memo[q] > 0 {
+            return memo[q];
+        }
+        let mut best = 0;
+        for o in &qs[q].options {
+            if let Some(Target::Question(n)) = o.next {
+                best = best.max(walk(n, qs, memo));
+            }
+        }
+        memo[q] = best + 1;
+        memo[q]
+    }
+    let mut memo = vec![0; qs.len()];
+    if qs.is_empty() {
+        0
+    } else {
+        walk(0, qs, &mut memo)
+    }
+}
+
+/// For each question of a tree, its step number on the shortest route from
+/// the first question (1 for the first).
+fn tree_depths(a: &Assessment) -> Vec<usize> {
+    use crate::assessment::scoring::Target;
+    let qs = &a.engine.questions;
+    let mut depth = vec![0; qs.len()];
+    if qs.is_empty() {
+        return depth;
+    }
+    depth[0] = 1;
+    let mut queue = std::collections::VecDeque::from([0]);
+    while let Some(q) = queue.pop_front() {
+        for o in &qs[q].options {
+            if let Some(Target::Question(n)) = o.next
+                && depth[n] == 0
+            {
+                depth[n] = depth[q] + 1;
+                queue.push_back(n);
+            }
+        }
+    }
+    depth
 }
 
 /// `@/a.md#x` -> `/a/#x`; other links unchanged (already checked).
@@ -166,30 +348,46 @@ fn check_links(a: &Assessment, source: &str, lib: &Library) -> Vec<Diagnostic> {
     errors
 }
 
-/// Replaces each embed marker with the embed template's output.
+/// The link card that stands for an embedded assessment in the Markdown's
+/// HTML: what feeds, summaries and themes without `assessment_embed.html`
+/// show. The renderer replaces it with `assessment_embed.html` (the full
+/// assessment) when the theme has that template.
+pub fn card(s: &AssessmentSummary) -> String {
+    format!(
+        "<aside class=\"assessment-embed\" data-assessment=\"{}\"><p><a href=\"{}\">{}</a></p></aside>",
+        s.id,
+        s.path,
+        crate::output::xml_escape(&s.title)
+    )
+}
+
+/// Replaces each embed marker of pages and sections with the assessment's
+/// link card (see [`card`]); an unknown id is an error at the block.
 pub fn embed(lib: &mut Library, loaded: &Loaded, errors: &mut Vec<Diagnostic>) {
-    for p in &mut lib.pages {
-        for id in p.rendered.assessments.clone() {
+    let texts = lib
+        .pages
+        .iter_mut()
+        .map(|p| (&p.file, &p.source, p.body_start, &mut p.rendered))
+        .chain(
+            lib.sections
+                .iter_mut()
+                .map(|s| (&s.file, &s.source, s.body_start, &mut s.rendered)),
+        );
+    for (file, source, body_start, rendered) in texts {
+        for id in rendered.assessments.clone() {
             let marker = format!("{ASSESSMENT_MARKER}{id}-->");
             match loaded.summaries.iter().find(|s| s.id == id) {
                 Some(s) => {
-                    let card = format!(
-                        "<aside class=\"assessment-embed\" data-assessment=\"{}\"><p><a href=\"{}\">{}</a></p></aside>",
-                        s.id,
-                        s.path,
-                        crate::output::xml_escape(&s.title)
-                    );
-                    p.rendered.html = p.rendered.html.replace(&marker, &card);
+                    rendered.html = rendered.html.replace(&marker, &card(s));
                 }
                 None => {
-                    let offset = p
-                        .source
+                    let offset = source
                         .find(&format!("\n{id}"))
-                        .map_or(p.body_start, |o| o + 1);
+                        .map_or(body_start, |o| o + 1);
                     errors.push(
                         Diagnostic::at_offset(
-                            &p.file,
-                            &p.source,
+                            file,
+                            source,
                             offset,
                             format!("no assessment `{id}` to embed"),
                         )

@@ -11,14 +11,17 @@
 
 pub mod assessment;
 pub mod assessments_stage;
+pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod html;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod yaml;

@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -17,6 +18,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{self, Mode};
 use crate::output::{self, LinkStyle, Staging, links};
 use crate::render::{Dep, ExtraPage, Job, Renderer, SiteValues, Templates, ValuesMemo};
+use crate::search;
 
 /// What the command line can change about a build.
 #[derive(Debug, Clone, Default)]
@@ -49,6 +51,10 @@ pub struct Site {
     pub assessments: Vec<crate::assessment::Assessment>,
     /// Assessment count, for the summary line.
     pub assessment_count: usize,
+    /// The search client's files, when `search` is on.
+    pub search: Option<search::client::Setup>,
+    /// Sizes of the search index of the last [`Site::write`].
+    pub search_stats: Option<search::Stats>,
 }
 
 /// What a successful write produced, for the summary line.
@@ -140,12 +146,20 @@ impl Site {
         let (assessments, mut errs) = crate::assessments_stage::load(root, &lib);
         errors.append(&mut errs);
         crate::assessments_stage::embed(&mut lib, &assessments, &mut errors);
-        let extras = assessments.pages.clone();
+        let mut extras = assessments.pages.clone();
         lap("assessments", &mut timings);
 
+        if config.search {
+            extras.push(search::page(&lib));
+        }
         errors.extend(check_output_paths(&lib, &extras));
         let templates = match Templates::load(root, &config) {
-            Ok(t) => Some(t),
+            Ok(mut t) => {
+                if config.search {
+                    search::client::add_template(&mut t);
+                }
+                Some(t)
+            }
             Err(mut e) => {
                 errors.append(&mut e);
                 None
@@ -157,22 +171,24 @@ impl Site {
         for p in &lib.pages {
             content_files.extend(p.assets.iter().cloned());
         }
-        let (assets, asset_map) =
-            output::collect_assets(&static_dirs, &content_files).map_err(|e| {
+        let (assets, mut asset_map) = output::collect_assets(&static_dirs, &content_files)
+            .map_err(|e| {
                 Diagnostics::from(Diagnostic::error(
                     "static",
                     format!("cannot read static files: {e}"),
                 ))
             })?;
+        let search = config.search.then(|| search::client::setup(&mut asset_map));
         let Some(templates) = templates else {
             return Err(finish(errors));
         };
         let values =
             SiteValues::build_cached(&config, &lib, &assessments.summaries, &mut cache.values);
-        let renderer = Renderer::new(templates, &lib, values, asset_map).map_err(|d| {
+        let mut renderer = Renderer::new(templates, &lib, values, asset_map).map_err(|d| {
             errors.push(d);
             finish(std::mem::take(&mut errors))
         })?;
+        renderer.set_embeds(assessments.embeds());
         for job in Renderer::jobs(&lib, &extras) {
             if job == Job::NotFound {
                 continue;
@@ -195,6 +211,8 @@ impl Site {
             assets,
             renderer,
             timings,
+            search,
+            search_stats: None,
         })
     }
 
@@ -276,10 +294,25 @@ impl Site {
         };
         let staging = Staging::new(out).map_err(io)?;
         let jobs = self.all_jobs();
+        let html_bytes = AtomicUsize::new(0);
+        let extra_html = Mutex::new(BTreeMap::new());
         let errors = self.render_jobs(&jobs, &|path, html| {
+            html_bytes.fetch_add(html.len(), Ordering::Relaxed);
             staging
                 .write(&output::file_for(path), html.as_bytes())
-                .map_err(|e| Diagnostic::error(path, format!("cannot write: {e}")))
+                .map_err(|e| Diagnostic::error(path, format!("cannot write: {e}")))?;
+            if self.search.is_some()
+                && self
+                    .extras
+                    .iter()
+                    .any(|e| e.path == path && search::indexed(e))
+            {
+                extra_html
+                    .lock()
+                    .expect("no panics while holding the lock")
+                    .insert(path.to_string(), html);
+            }
+            Ok(())
         });
         if !errors.is_empty() {
             return Err(finish(errors));
@@ -293,12 +326,52 @@ impl Site {
         for (path, body) in self.machine_files() {
             staging.write(&path, body.as_bytes()).map_err(io)?;
         }
+        let extra_html = extra_html.into_inner().unwrap_or_default();
+        if let Some(index) = self.search_index(html_bytes.into_inner(), &extra_html) {
+            for (path, body) in &index.files {
+                staging.write(path, body.as_bytes()).map_err(io)?;
+            }
+            self.search_stats = Some(index.stats);
+        }
         staging.commit().map_err(io)?;
         self.timings.push(("write", t.elapsed()));
         Ok(Written {
             pages: jobs.len(),
             assets: self.assets.len(),
         })
+    }
+
+    /// Every file search needs besides the pages, when `search` is on: the
+    /// index and the built-in client files the theme lacks. `html_bytes` is
+    /// the size of all HTML written (the index is kept to a share of it) and
+    /// `extra_html` the rendered HTML of the extra pages (assessments) by
+    /// site path, whose text is indexed from their `<main>`.
+    pub fn search_index(
+        &self,
+        html_bytes: usize,
+        extra_html: &BTreeMap<String, String>,
+    ) -> Option<search::Index> {
+        let setup = self.search.as_ref()?;
+        let mut docs = search::content_documents(&self.lib);
+        for e in self.extras.iter().filter(|e| search::indexed(e)) {
+            if let Some(html) = extra_html.get(&e.path) {
+                docs.push(search::extra_document(&self.config, e, html));
+            }
+        }
+        let mut index = search::index::build(
+            &docs,
+            html_bytes,
+            &setup.paths,
+            self.config.portable,
+            &search::Options::default(),
+        );
+        index.files.extend(
+            setup
+                .builtin
+                .iter()
+                .map(|(path, body)| (path.clone(), (*body).to_string())),
+        );
+        Some(index)
     }
 
     /// sitemap.xml, feed.xml, robots.txt and alias redirects.

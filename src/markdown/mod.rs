@@ -84,7 +84,9 @@ pub struct Heading {
     pub title: String,
 }
 
-fn options() -> Options {
+/// The parser options of every Markdown text (shared with `check`, which must read
+/// the text exactly as it renders).
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

@@ -28,6 +28,10 @@ pub enum Dep {
     Assessment(String),
     /// `url(path=...)`.
     Url(String),
+    /// An assessment embedded in the page's Markdown (compared by the caller).
+    Embed(String),
+    /// A template rendered besides the page's own (compared by the caller).
+    Template(String),
 }
 
 thread_local! {
@@ -42,7 +46,8 @@ pub fn recording<T>(f: impl FnOnce() -> T) -> (T, Vec<Dep>) {
     (out, deps.unwrap_or_default())
 }
 
-fn record(dep: impl FnOnce() -> Dep) {
+/// Notes a lookup of the render running on this thread, if it records.
+pub(crate) fn record(dep: impl FnOnce() -> Dep) {
     RECORDER.with(|r| {
         if let Some(deps) = r.borrow_mut().as_mut() {
             deps.push(dep());
@@ -131,6 +136,7 @@ impl Lookup {
             }
             Dep::Assessment(id) => self.assessments.get(id).cloned(),
             Dep::Url(path) => self.url(path).ok().map(Value::from),
+            Dep::Embed(_) | Dep::Template(_) => None,
         }
     }
 

@@ -340,6 +340,7 @@ fn page_value(config: &Config, lib: &Library, p: &Page) -> Value {
             p.assets.iter().map(|(_, s)| s.clone()).collect::<Vec<_>>(),
         )
         .set("section_path", lib.sections[p.section].path.as_str())
+        .set("assessments", p.rendered.assessments.clone())
         .done()
 }
 
@@ -382,6 +383,7 @@ fn section_value(
         .set("pages", pages)
         .set("subsections", subsections)
         .set("is_home", idx == 0)
+        .set("assessments", s.rendered.assessments.clone())
         .done()
 }
 

@@ -10,7 +10,8 @@
 //!   base path);
 //! - its template, and every template that one extends, includes or imports;
 //! - what its templates looked up through functions (`get_page`, `get_section`,
-//!   `get_term`, `url`, ...), recorded while it was last rendered.
+//!   `get_term`, `url`, ...), and the assessments its Markdown embeds (with
+//!   their template), recorded while it was last rendered.
 //!
 //! Pages whose inputs are equal keep their previous bytes; the others are
 //! rendered again. Because rendering is a pure function of those inputs, the
@@ -27,6 +28,7 @@ use crate::content::Target;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output;
 use crate::render::{Dep, Job, Renderer};
+use crate::search;
 use crate::site::{BuildOptions, LoadCache, Site};
 
 /// One file of the served site.
@@ -265,6 +267,11 @@ impl Engine {
             // later file wins exactly as it would on disk.
             let mut files: Files = HashMap::with_capacity(jobs.len() + site.assets.len() + 8);
             records.clear();
+            let last = n + 1 == step_count;
+            // What the search index is built from: the size of all HTML and
+            // the HTML of the indexed extra pages (as `Site::write` does).
+            let mut html_bytes = 0usize;
+            let mut extra_html: BTreeMap<String, String> = BTreeMap::new();
             for &job in &jobs {
                 let path = Renderer::path(job, &site.lib, &site.extras);
                 let template = if job == Job::NotFound {
@@ -275,6 +282,21 @@ impl Engine {
                         .unwrap_or_default()
                 };
                 let key = output::file_for(&path);
+                if last
+                    && let Some(body) = fresh
+                        .get(&path)
+                        .map(|f| Body::Bytes(f.0.clone()))
+                        .or_else(|| old.as_ref().and_then(|o| o.files.get(&key).cloned()))
+                    && let Body::Bytes(bytes) = &body
+                {
+                    html_bytes += bytes.len();
+                    if let (Job::Extra(i), Some(_)) = (job, &site.search)
+                        && search::indexed(&site.extras[i])
+                    {
+                        extra_html
+                            .insert(path.clone(), String::from_utf8_lossy(bytes).into_owned());
+                    }
+                }
                 if let Some((html, _, deps)) = fresh.get(&path) {
                     files.insert(key, Body::Bytes(html.clone()));
                     records.insert(
@@ -307,7 +329,14 @@ impl Engine {
             for (key, body) in statics.iter().flatten() {
                 files.insert(key.clone(), body.clone());
             }
-            let last = n + 1 == step_count;
+            if last && let Some(index) = site.search_index(html_bytes, &extra_html) {
+                for (path, body) in index.files {
+                    files.insert(
+                        output::file_for(&path),
+                        Body::Bytes(Arc::from(body.into_bytes())),
+                    );
+                }
+            }
             if !last && let Some(prev) = &previous {
                 // Pages not rendered yet still name the old stylesheet: keep
                 // files that went away until the last step.
@@ -666,7 +695,22 @@ impl<'a> Check<'a> {
         if let Some(&c) = self.deps.get(dep) {
             return c;
         }
-        let changed = self.old.renderer.lookup().eval(dep) != self.new.renderer.lookup().eval(dep);
+        let changed = match dep {
+            Dep::Embed(id) => match (
+                self.old.renderer.embed_of(id),
+                self.new.renderer.embed_of(id),
+            ) {
+                (Some(o), Some(n)) => o.card != n.card || o.value != n.value,
+                (None, None) => false,
+                _ => true,
+            },
+            Dep::Template(name) => {
+                self.stale_templates.contains(name)
+                    || self.old.renderer.templates().has(name)
+                        != self.new.renderer.templates().has(name)
+            }
+            _ => self.old.renderer.lookup().eval(dep) != self.new.renderer.lookup().eval(dep),
+        };
         self.deps.insert(dep.clone(), changed);
         changed
     }
