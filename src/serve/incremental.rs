@@ -151,6 +151,13 @@ impl Engine {
         }
     }
 
+    /// Forgets the last build and every cache: the next rebuild is a
+    /// clean one.
+    pub fn reset(&mut self) {
+        self.state = None;
+        self.cache = LoadCache::default();
+    }
+
     /// The last good site, if any.
     pub fn files(&self) -> Option<Arc<Files>> {
         self.state.as_ref().map(|s| s.files.clone())

@@ -381,7 +381,29 @@ fn rebuild_loop(
                 hub.send(Message::reload(&paths));
             }
         };
-        match engine.rebuild(&changes, &mut publish) {
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            engine.rebuild(&changes, &mut publish)
+        }));
+        let outcome = match outcome {
+            Ok(o) => o,
+            Err(panic) => {
+                // A bug, not the site's fault: say so, start afresh next time.
+                let what = panic
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default();
+                engine.reset();
+                Err(Diagnostics(vec![
+                    crate::diagnostics::Diagnostic::error(
+                        "waymark serve",
+                        format!("internal error while rebuilding: {what}"),
+                    )
+                    .with_hint("save again to rebuild everything; please report this"),
+                ]))
+            }
+        };
+        match outcome {
             Ok(r) => {
                 hub.send(Message::built(
                     t.elapsed().as_secs_f64() * 1000.0,
