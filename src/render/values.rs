@@ -194,6 +194,14 @@ fn site_value(config: &Config, lib: &Library) -> Value {
         .set("cta", Value::from_serializable(&config.cta))
         .set("menu", menu)
         .set("taxonomies", config.taxonomy_names())
+        .set(
+            "taxonomy_paths",
+            config
+                .taxonomies
+                .iter()
+                .map(|t| (t.name().to_string(), t.path()))
+                .collect::<std::collections::BTreeMap<_, _>>(),
+        )
         .set("search", config.search)
         .set("feed", config.feed)
         .set("portable", config.portable)
