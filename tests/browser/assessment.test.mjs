@@ -9,11 +9,10 @@
 // theme into a temp folder.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSite, serve, launch, htmlFiles, axe, repo } from './helpers.mjs';
+import { buildSite, serve, launch, htmlFiles, axe, repo, vnuErrors } from './helpers.mjs';
 
 let site, server, fixture, fxSite, fxServer, browser;
 const temps = [];
@@ -393,13 +392,8 @@ test('the print view is a one-page summary without navigation or buttons', async
 });
 
 test('the fixture site passes the Nu HTML Checker', () => {
-  const files = htmlFiles(fxSite).map((f) => join(fxSite, f));
-  const vnu = join(repo, 'node_modules/vnu-jar/build/dist/vnu.jar');
-  try {
-    execFileSync('java', ['-jar', vnu, '--errors-only', '--format', 'text', ...files], { stdio: 'pipe' });
-  } catch (e) {
-    assert.fail(`vnu reported errors:\n${e.stderr || e.stdout}`);
-  }
+  assert.ok(htmlFiles(fxSite).length > 3);
+  assert.equal(vnuErrors(fxSite), '');
 });
 
 for (const scheme of ['light', 'dark']) {

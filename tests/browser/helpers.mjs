@@ -74,6 +74,19 @@ export function htmlFiles(dir, sub = '') {
   return out;
 }
 
+/** Runs the Nu HTML Checker over every HTML file of `dir` in one call;
+ *  returns its report, empty when there are no errors. */
+export function vnuErrors(dir) {
+  const files = htmlFiles(dir).map((f) => join(dir, f));
+  const vnu = join(repo, 'node_modules/vnu-jar/build/dist/vnu.jar');
+  try {
+    execFileSync('java', ['-jar', vnu, '--errors-only', '--format', 'text', ...files], { stdio: 'pipe' });
+    return '';
+  } catch (e) {
+    return String(e.stderr || e.stdout || e);
+  }
+}
+
 /** Runs axe-core (WCAG 2.2 A/AA) in `page` and returns its violations. */
 export async function axe(page) {
   const source = readFileSync(join(repo, 'node_modules/axe-core/axe.min.js'), 'utf8');
