@@ -1,94 +1,400 @@
-//! Connects assessments to the site: one page per `content/assessments/*.yaml`
-//! and the ```` ```assessment ```` embeds in Markdown pages.
+//! Connects assessments to the site: loads every `content/assessments/*.yaml`
+//! with the assessment engine, checks its links against the library, renders
+//! its Markdown, and turns it into pages and ```` ```assessment ```` embeds.
+//!
+//! Each assessment gets its page (`assessment.html`); a decision tree also
+//! gets one static page per question and per outcome (`assessment_step.html`),
+//! so it works without JavaScript; any other assessment carries a
+//! self-scoring worksheet (see [`worksheet`]) for the same reason.
 
+mod worksheet;
+
+use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::Deserialize;
+use rayon::prelude::*;
 use tera::Value;
 
+use crate::assessment::{self, Assessment};
 use crate::content::Library;
 use crate::diagnostics::Diagnostic;
-use crate::markdown::ASSESSMENT_MARKER;
-use crate::render::{AssessmentSummary, ExtraPage};
+use crate::markdown::{self, ASSESSMENT_MARKER, Mode};
+use crate::render::{AssessmentSummary, Embed, ExtraPage};
 
-#[derive(Deserialize)]
-struct Head {
-    title: String,
-    description: Option<String>,
+/// Everything the site needs from its assessments.
+pub struct Loaded {
+    /// The checked assessments, sorted by title.
+    pub assessments: Vec<Assessment>,
+    /// The global `assessments` list for templates.
+    pub summaries: Vec<AssessmentSummary>,
+    /// One page per assessment (and any static pages the page needs).
+    pub pages: Vec<ExtraPage>,
+    /// The `assessment` template value per id, also used for embeds.
+    pub values: BTreeMap<String, Value>,
 }
 
-/// Loads every assessment file into its page and its summary.
-pub fn load(
-    _root: &Path,
-    lib: &Library,
-) -> (Vec<AssessmentSummary>, Vec<ExtraPage>, Vec<Diagnostic>) {
-    let mut summaries = Vec::new();
-    let mut pages = Vec::new();
+impl Loaded {
+    /// What the renderer needs to embed each assessment in Markdown pages.
+    pub fn embeds(&self) -> BTreeMap<String, Embed> {
+        self.summaries
+            .iter()
+            .filter_map(|s| {
+                let value = self.values.get(&s.id)?.clone();
+                Some((
+                    s.id.clone(),
+                    Embed {
+                        card: card(s),
+                        value,
+                    },
+                ))
+            })
+            .collect()
+    }
+}
+
+/// The site path of a decision tree's static page for question `qid`.
+pub fn question_path(id: &str, qid: &str) -> String {
+    format!("/assessments/{id}/q/{qid}/")
+}
+
+/// The site path of a decision tree's static page for outcome `oid`.
+pub fn outcome_path(id: &str, oid: &str) -> String {
+    format!("/assessments/{id}/result/{oid}/")
+}
+
+/// Loads every assessment file; collects every problem.
+pub fn load(_root: &Path, lib: &Library) -> (Loaded, Vec<Diagnostic>) {
+    let results: Vec<Result<Assessment, Vec<Diagnostic>>> = lib
+        .assessment_files
+        .par_iter()
+        .map(|f| {
+            let source = std::fs::read_to_string(&f.path)
+                .map_err(|e| vec![Diagnostic::error(&f.file, format!("cannot read: {e}"))])?;
+            let a = assessment::load(&f.file, &source)?;
+            let errors = check_links(&a, &source, lib);
+            if errors.is_empty() {
+                Ok(a)
+            } else {
+                Err(errors)
+            }
+        })
+        .collect();
     let mut errors = Vec::new();
-    for f in &lib.assessment_files {
-        let source = match std::fs::read_to_string(&f.path) {
-            Ok(s) => s,
-            Err(e) => {
-                errors.push(Diagnostic::error(&f.file, format!("cannot read: {e}")));
-                continue;
-            }
-        };
-        let head: Head = match crate::yaml::parse_lenient(&f.file, &source) {
-            Ok(h) => h,
-            Err(d) => {
-                errors.push(d);
-                continue;
-            }
-        };
+    let mut assessments = Vec::new();
+    for r in results {
+        match r {
+            Ok(a) => assessments.push(a),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    assessments.sort_by(|a, b| (&a.spec.title.value, &a.id).cmp(&(&b.spec.title.value, &b.id)));
+    let mut loaded = Loaded {
+        summaries: Vec::new(),
+        pages: Vec::new(),
+        values: BTreeMap::new(),
+        assessments: Vec::new(),
+    };
+    for a in &assessments {
         let summary = AssessmentSummary {
-            id: f.id.clone(),
-            title: head.title.clone(),
-            description: head.description,
-            path: format!("/assessments/{}/", f.id),
+            id: a.id.clone(),
+            title: a.spec.title.value.clone(),
+            description: a.spec.description.clone(),
+            path: format!("/assessments/{}/", a.id),
         };
-        pages.push(ExtraPage {
+        let (value, data) = template_value(a, &summary, lib);
+        loaded.pages.push(ExtraPage {
             path: summary.path.clone(),
             template: "assessment.html".into(),
-            vars: vec![("assessment", Value::from_serializable(&summary))],
-            file: f.file.clone(),
-            title: head.title,
+            vars: vec![("assessment", value.clone())],
+            file: a.file.clone(),
+            title: summary.title.clone(),
             in_sitemap: true,
         });
-        summaries.push(summary);
+        if a.is_decision_tree() {
+            loaded.pages.extend(tree_pages(a, &data, &value));
+        }
+        loaded.values.insert(a.id.clone(), value);
+        loaded.summaries.push(summary);
     }
-    summaries.sort_by(|a, b| a.title.cmp(&b.title));
-    (summaries, pages, errors)
+    loaded.assessments = assessments;
+    (loaded, errors)
 }
 
-/// Replaces each embed marker with a link card to the assessment.
-pub fn embed(lib: &mut Library, summaries: &[AssessmentSummary], errors: &mut Vec<Diagnostic>) {
-    for p in &mut lib.pages {
-        for id in p.rendered.assessments.clone() {
+/// The `assessment` variable of `assessment.html`: the browser data (texts,
+/// questions, outcomes, HTML of Markdown fields) plus `path`, `is_tree` and
+/// `json`, the same data as script-safe JSON for the page's script; for
+/// the templates only, `start_path` (a decision tree's first static page, or
+/// none), `max_questions` (the most questions one visitor can be asked) and
+/// `worksheet` (the self-scoring worksheet, or none for a tree).
+/// Also returns the browser data itself.
+fn template_value(
+    a: &Assessment,
+    summary: &AssessmentSummary,
+    lib: &Library,
+) -> (Value, serde_json::Value) {
+    let resolve = |rel: &str| lib.path_of(rel).map(str::to_owned);
+    let render = |md: &str| markdown::render_plain_html(md, Mode { escape_html: true }, &resolve);
+    let link = |l: &str| resolve_link(l, lib);
+    let mut data = a.browser_data(&render, &link);
+    let is_tree = a.is_decision_tree();
+    if let Some(obj) = data.as_object_mut() {
+        obj.insert("path".into(), summary.path.clone().into());
+        obj.insert("is_tree".into(), is_tree.into());
+    }
+    let json = assessment::json_for_script(&data);
+    let mut map = tera::Map::new();
+    if let Some(m) = Value::from_serializable(&data).as_map() {
+        map = m.clone();
+    }
+    map.insert("json".into(), Value::safe_string(&json));
+    let start_path = a
+        .engine
+        .questions
+        .first()
+        .filter(|_| is_tree)
+        .map_or_else(Value::none, |q| question_path(&a.id, &q.id).into());
+    map.insert("start_path".into(), start_path);
+    map.insert("max_questions".into(), longest_route(a).into());
+    let sheet = if is_tree {
+        Value::none()
+    } else {
+        Value::from_serializable(&worksheet::build(a, &data))
+    };
+    map.insert("worksheet".into(), sheet);
+    (Value::from(map), data)
+}
+
+/// A decision tree's static pages: one per question (its options link to
+/// where they lead) and one per outcome, all rendered by
+/// `assessment_step.html` with `assessment` and `step`:
+/// `{kind: "question", question, number, options: [{label, path}]}` or
+/// `{kind: "outcome", outcome}`.
+fn tree_pages(a: &Assessment, data: &serde_json::Value, value: &Value) -> Vec<ExtraPage> {
+    use serde_json::json;
+    let e = &a.engine;
+    let none = serde_json::Value::Null;
+    let qs = data["questions"].as_array().map_or(&[][..], Vec::as_slice);
+    let os = data["outcomes"].as_array().map_or(&[][..], Vec::as_slice);
+    // `next: end` with nothing scored: every dimension is not assessed.
+    let at_end = e.outcome_for(&vec![None; e.dimensions.len()], None);
+    let target = |next: &str| -> String {
+        if let Some(oid) = next.strip_prefix("outcome:") {
+            outcome_path(&a.id, oid)
+        } else if next == "end" {
+            // The analysis guarantees an outcome here; the page is a safe fallback.
+            at_end.map_or_else(
+                || format!("/assessments/{}/", a.id),
+                |o| outcome_path(&a.id, &e.outcomes[o].id),
+            )
+        } else {
+            question_path(&a.id, next)
+        }
+    };
+    let depth = tree_depths(a);
+    let page = |path: String, title: String, step: serde_json::Value| ExtraPage {
+        path,
+        template: "assessment_step.html".into(),
+        vars: vec![
+            ("assessment", value.clone()),
+            ("step", Value::from_serializable(&step)),
+        ],
+        file: a.file.clone(),
+        title,
+        in_sitemap: false,
+    };
+    let mut pages = Vec::new();
+    for (i, q) in qs.iter().enumerate() {
+        let options: Vec<serde_json::Value> = q["options"]
+            .as_array()
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .map(|o| json!({"label": o["label"], "path": target(o["next"].as_str().unwrap_or("end"))}))
+            .collect();
+        let step = json!({
+            "kind": "question",
+            "question": q,
+            "number": depth[i],
+            "first": i == 0,
+            "options": options,
+        });
+        let qid = q["id"].as_str().unwrap_or_default();
+        let text = q["text"].as_str().unwrap_or_default().to_string();
+        pages.push(page(question_path(&a.id, qid), text, step));
+    }
+    for o in os {
+        let step = json!({"kind": "outcome", "outcome": o, "question": none});
+        let oid = o["id"].as_str().unwrap_or_default();
+        let title = o["title"].as_str().unwrap_or_default().to_string();
+        pages.push(page(outcome_path(&a.id, oid), title, step));
+    }
+    pages
+}
+
+/// The most questions one visitor can be asked: the longest route through a
+/// decision tree (the build rejects `next` cycles, so the jumps form a DAG),
+/// else every question.
+fn longest_route(a: &Assessment) -> usize {
+    use crate::assessment::scoring::Target;
+    let qs = &a.engine.questions;
+    if !a.is_decision_tree() {
+        return qs.len();
+    }
+    // Questions from `q` to the end, inclusive, memoised.
+    fn walk(q: usize, qs: &[crate::assessment::scoring::EQuestion], memo: &mut [usize]) -> usize {
+        if memo[q] > 0 {
+            return memo[q];
+        }
+        let mut best = 0;
+        for o in &qs[q].options {
+            if let Some(Target::Question(n)) = o.next {
+                best = best.max(walk(n, qs, memo));
+            }
+        }
+        memo[q] = best + 1;
+        memo[q]
+    }
+    let mut memo = vec![0; qs.len()];
+    if qs.is_empty() {
+        0
+    } else {
+        walk(0, qs, &mut memo)
+    }
+}
+
+/// For each question of a tree, its step number on the shortest route from
+/// the first question (1 for the first).
+fn tree_depths(a: &Assessment) -> Vec<usize> {
+    use crate::assessment::scoring::Target;
+    let qs = &a.engine.questions;
+    let mut depth = vec![0; qs.len()];
+    if qs.is_empty() {
+        return depth;
+    }
+    depth[0] = 1;
+    let mut queue = std::collections::VecDeque::from([0]);
+    while let Some(q) = queue.pop_front() {
+        for o in &qs[q].options {
+            if let Some(Target::Question(n)) = o.next
+                && depth[n] == 0
+            {
+                depth[n] = depth[q] + 1;
+                queue.push_back(n);
+            }
+        }
+    }
+    depth
+}
+
+/// `@/a.md#x` -> `/a/#x`; other links unchanged (already checked).
+fn resolve_link(link: &str, lib: &Library) -> String {
+    match link.strip_prefix("@/") {
+        Some(rest) => {
+            let (target, anchor) = rest
+                .split_once('#')
+                .map_or((rest, None), |(t, a)| (t, Some(a)));
+            let path = lib.path_of(target).unwrap_or("/");
+            anchor.map_or_else(|| path.to_string(), |a| format!("{path}#{a}"))
+        }
+        None => link.to_string(),
+    }
+}
+
+/// Every `link:` and `@/` link of the assessment must name real content
+/// (and, with `#anchor`, a real heading).
+fn check_links(a: &Assessment, source: &str, lib: &Library) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    for (link, line, col) in a.internal_links() {
+        let Some(rest) = link.strip_prefix("@/") else {
+            continue;
+        };
+        let (target, anchor) = rest
+            .split_once('#')
+            .map_or((rest, None), |(t, a)| (t, Some(a)));
+        let anchors = match lib.by_rel.get(target) {
+            Some(crate::content::Target::Page(i)) => &lib.pages[*i].rendered.anchors,
+            Some(crate::content::Target::Section(i)) => &lib.sections[*i].rendered.anchors,
+            None => {
+                errors.push(
+                    Diagnostic::at(
+                        &a.file,
+                        source,
+                        line,
+                        col,
+                        format!("broken internal link: `{link}` does not exist"),
+                    )
+                    .with_hint("the path is relative to content/, e.g. `@/playbooks/go-now.md`"),
+                );
+                continue;
+            }
+        };
+        if let Some(anchor) = anchor
+            && !anchors.contains(anchor)
+        {
+            let known: Vec<&str> = anchors.iter().map(String::as_str).collect();
+            let hint = crate::diagnostics::did_you_mean(anchor, known.iter().copied())
+                .unwrap_or_else(|| "link to one of that page's heading ids".into());
+            errors.push(
+                Diagnostic::at(
+                    &a.file,
+                    source,
+                    line,
+                    col,
+                    format!("broken anchor: `@/{target}` has no heading `#{anchor}`"),
+                )
+                .with_hint(hint),
+            );
+        }
+    }
+    errors
+}
+
+/// The link card that stands for an embedded assessment in the Markdown's
+/// HTML: what feeds, summaries and themes without `assessment_embed.html`
+/// show. The renderer replaces it with `assessment_embed.html` (the full
+/// assessment) when the theme has that template.
+pub fn card(s: &AssessmentSummary) -> String {
+    format!(
+        "<aside class=\"assessment-embed\" data-assessment=\"{}\"><p><a href=\"{}\">{}</a></p></aside>",
+        s.id,
+        s.path,
+        crate::output::xml_escape(&s.title)
+    )
+}
+
+/// Replaces each embed marker of pages and sections with the assessment's
+/// link card (see [`card`]); an unknown id is an error at the block.
+pub fn embed(lib: &mut Library, loaded: &Loaded, errors: &mut Vec<Diagnostic>) {
+    let texts = lib
+        .pages
+        .iter_mut()
+        .map(|p| (&p.file, &p.source, p.body_start, &mut p.rendered))
+        .chain(
+            lib.sections
+                .iter_mut()
+                .map(|s| (&s.file, &s.source, s.body_start, &mut s.rendered)),
+        );
+    for (file, source, body_start, rendered) in texts {
+        for id in rendered.assessments.clone() {
             let marker = format!("{ASSESSMENT_MARKER}{id}-->");
-            match summaries.iter().find(|s| s.id == id) {
+            match loaded.summaries.iter().find(|s| s.id == id) {
                 Some(s) => {
-                    let card = format!(
-                        "<aside class=\"assessment-embed\"><p><a href=\"{}\">{}</a></p></aside>",
-                        s.path,
-                        crate::output::xml_escape(&s.title)
-                    );
-                    p.rendered.html = p.rendered.html.replace(&marker, &card);
+                    rendered.html = rendered.html.replace(&marker, &card(s));
                 }
                 None => {
-                    let offset = p
-                        .source
+                    let offset = source
                         .find(&format!("\n{id}"))
-                        .map_or(p.body_start, |o| o + 1);
+                        .map_or(body_start, |o| o + 1);
                     errors.push(
                         Diagnostic::at_offset(
-                            &p.file,
-                            &p.source,
+                            file,
+                            source,
                             offset,
                             format!("no assessment `{id}` to embed"),
                         )
                         .with_hint(format!(
                             "create content/assessments/{id}.yaml or use one of: {}",
-                            summaries
+                            loaded
+                                .summaries
                                 .iter()
                                 .map(|s| s.id.as_str())
                                 .collect::<Vec<_>>()

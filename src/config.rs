@@ -42,7 +42,7 @@ pub struct Config {
     pub menu: Vec<MenuItem>,
     /// Front-matter keys that group pages (`tags`, `playbooks`, ...).
     #[serde(default)]
-    pub taxonomies: Vec<String>,
+    pub taxonomies: Vec<TaxonomyConfig>,
     /// Build the search index and page.
     #[serde(default = "yes")]
     pub search: bool,
@@ -79,6 +79,46 @@ pub struct Cta {
     /// Button label.
     #[serde(default)]
     pub label: Option<String>,
+}
+
+/// A taxonomy: just its name (`tags`, listed at `/tags/`), or a name with
+/// the path of its listing when `/name/` is taken, e.g. by a section.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum TaxonomyConfig {
+    /// `tags` -> `/tags/`.
+    Name(String),
+    /// `{ name: playbooks, path: /case-studies/by-playbook/ }`.
+    WithPath {
+        /// Front-matter key.
+        name: String,
+        /// Site path of the listing; terms go below it.
+        path: String,
+    },
+}
+
+impl TaxonomyConfig {
+    /// The front-matter key.
+    pub fn name(&self) -> &str {
+        match self {
+            TaxonomyConfig::Name(n) | TaxonomyConfig::WithPath { name: n, .. } => n,
+        }
+    }
+
+    /// Site path of the listing, `/name/` unless configured.
+    pub fn path(&self) -> String {
+        match self {
+            TaxonomyConfig::Name(n) => format!("/{}/", crate::content::slugify(n)),
+            TaxonomyConfig::WithPath { path, .. } => {
+                let p = path.trim_matches('/');
+                if p.is_empty() {
+                    "/".into()
+                } else {
+                    format!("/{p}/")
+                }
+            }
+        }
+    }
 }
 
 /// One menu entry; `url` may be `@/path.md`, a site path or an external URL.
@@ -138,6 +178,14 @@ impl Config {
     /// The absolute URL of a site-root path (`/a/` -> `https://x.org/sub/a/`).
     pub fn permalink(&self, site_path: &str) -> String {
         format!("{}{}", self.base_url(), site_path.trim_start_matches('/'))
+    }
+
+    /// The taxonomies' front-matter keys, in order.
+    pub fn taxonomy_names(&self) -> Vec<String> {
+        self.taxonomies
+            .iter()
+            .map(|t| t.name().to_string())
+            .collect()
     }
 
     /// The theme's folder.

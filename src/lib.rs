@@ -9,14 +9,19 @@
 // Diagnostics are rich values on the error path only; boxing them buys nothing.
 #![allow(clippy::result_large_err)]
 
+pub mod assessment;
 pub mod assessments_stage;
+pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod html;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod search;
+pub mod serve;
 pub mod site;
 pub mod yaml;

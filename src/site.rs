@@ -4,9 +4,10 @@
 //! all diagnostics; [`Site::render_all`] renders every output page in
 //! parallel; [`Site::write`] writes into a staging folder and swaps it in.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -16,7 +17,8 @@ use crate::content::{self, Library, LoadOptions};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{self, Mode};
 use crate::output::{self, LinkStyle, Staging, links};
-use crate::render::{ExtraPage, Job, Renderer, SiteValues, Templates};
+use crate::render::{Dep, ExtraPage, Job, Renderer, SiteValues, Templates, ValuesMemo};
+use crate::search;
 
 /// What the command line can change about a build.
 #[derive(Debug, Clone, Default)]
@@ -45,8 +47,14 @@ pub struct Site {
     pub renderer: Renderer,
     /// How long each stage took, for `--verbose`.
     pub timings: Vec<(&'static str, Duration)>,
+    /// The checked assessments, for `check`'s outcome counts.
+    pub assessments: Vec<crate::assessment::Assessment>,
     /// Assessment count, for the summary line.
     pub assessment_count: usize,
+    /// The search client's files, when `search` is on.
+    pub search: Option<search::client::Setup>,
+    /// Sizes of the search index of the last [`Site::write`].
+    pub search_stats: Option<search::Stats>,
 }
 
 /// What a successful write produced, for the summary line.
@@ -58,9 +66,60 @@ pub struct Written {
     pub assets: usize,
 }
 
+/// Work kept between loads of one site, so `serve` re-reads, re-parses and
+/// re-renders the Markdown of only the files that changed. A load with a
+/// cache gives exactly what a load without one gives.
+#[derive(Default)]
+pub struct LoadCache {
+    content: content::ContentCache,
+    markdown: HashMap<(bool, String), MarkdownMemo>,
+    values: ValuesMemo,
+    /// Loading once, for a build that then ends: keep no copies for later.
+    one_build: bool,
+}
+
+impl LoadCache {
+    /// For [`Site::load`]: the Markdown output moves into the library instead
+    /// of being copied into the cache, and page values are built as their
+    /// pages render (see [`SiteValues::page`]); a 10,000-page build then
+    /// holds each page's HTML once instead of three times.
+    fn one_build() -> LoadCache {
+        LoadCache {
+            values: ValuesMemo::one_build(),
+            one_build: true,
+            ..LoadCache::default()
+        }
+    }
+
+    /// Forgets what it knows about `paths` (absolute files or folders).
+    pub fn invalidate(&mut self, paths: &[PathBuf]) {
+        self.content.invalidate(paths);
+    }
+}
+
+/// One page's Markdown output and the link lookups it made.
+struct MarkdownMemo {
+    source: Arc<str>,
+    body_start: usize,
+    summary: Option<String>,
+    resolved: Vec<(String, Option<String>)>,
+    rendered: markdown::Rendered,
+    problems: Vec<(usize, markdown::Problem)>,
+}
+
 impl Site {
     /// Loads and validates everything; returns every problem found.
     pub fn load(root: &Path, opts: &BuildOptions) -> Result<Site, Diagnostics> {
+        Site::load_cached(root, opts, &mut LoadCache::one_build())
+    }
+
+    /// [`Site::load`], reusing the work in `cache` for files that did not
+    /// change since (see [`LoadCache::invalidate`]).
+    pub fn load_cached(
+        root: &Path,
+        opts: &BuildOptions,
+        cache: &mut LoadCache,
+    ) -> Result<Site, Diagnostics> {
         let mut timings = Vec::new();
         let mut t = Instant::now();
         let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
@@ -77,27 +136,48 @@ impl Site {
         }
         config.portable |= opts.portable;
         let mut errors = Vec::new();
-        let mut lib = content::load(
+        let mut lib = match content::load_cached(
             root,
             &config,
             LoadOptions {
                 drafts: opts.drafts,
             },
-        )
-        .map_err(Diagnostics::from)?;
+            &mut cache.content,
+        ) {
+            Ok(lib) => lib,
+            Err(mut errs) => {
+                // Content is broken, but template mistakes are independent: report them too.
+                errs.extend(template_errors(root, &config));
+                return Err(finish(errs));
+            }
+        };
         errors.extend(check_menu(&config, &lib, root));
         lap("load", &mut timings);
 
-        errors.extend(render_markdown(&mut lib));
+        errors.extend(render_markdown(
+            &mut lib,
+            &mut cache.markdown,
+            !cache.one_build,
+        ));
         lap("markdown", &mut timings);
 
-        let (summaries, extras, mut errs) = crate::assessments_stage::load(root, &lib);
+        let (assessments, mut errs) = crate::assessments_stage::load(root, &lib);
         errors.append(&mut errs);
-        crate::assessments_stage::embed(&mut lib, &summaries, &mut errors);
+        crate::assessments_stage::embed(&mut lib, &assessments, &mut errors);
+        let mut extras = assessments.pages.clone();
         lap("assessments", &mut timings);
 
+        if config.search {
+            extras.push(search::page(&lib));
+        }
+        errors.extend(check_output_paths(&lib, &extras));
         let templates = match Templates::load(root, &config) {
-            Ok(t) => Some(t),
+            Ok(mut t) => {
+                if config.search {
+                    search::client::add_template(&mut t);
+                }
+                Some(t)
+            }
             Err(mut e) => {
                 errors.append(&mut e);
                 None
@@ -109,21 +189,30 @@ impl Site {
         for p in &lib.pages {
             content_files.extend(p.assets.iter().cloned());
         }
-        let (assets, asset_map) =
-            output::collect_assets(&static_dirs, &content_files).map_err(|e| {
+        let (assets, mut asset_map) = output::collect_assets(&static_dirs, &content_files)
+            .map_err(|e| {
                 Diagnostics::from(Diagnostic::error(
                     "static",
                     format!("cannot read static files: {e}"),
                 ))
             })?;
+        let search = config.search.then(|| search::client::setup(&mut asset_map));
         let Some(templates) = templates else {
             return Err(finish(errors));
         };
-        let values = SiteValues::build(&config, &lib, &summaries, templates.mention("get_page"));
-        let renderer = Renderer::new(templates, &lib, values, asset_map).map_err(|d| {
+        let get_page = templates.mention("get_page");
+        let values = SiteValues::build_cached(
+            &config,
+            &lib,
+            &assessments.summaries,
+            &mut cache.values,
+            get_page,
+        );
+        let mut renderer = Renderer::new(templates, &lib, values, asset_map).map_err(|d| {
             errors.push(d);
             finish(std::mem::take(&mut errors))
         })?;
+        renderer.set_embeds(assessments.embeds());
         for job in Renderer::jobs(&lib, &extras) {
             if job == Job::NotFound {
                 continue;
@@ -140,11 +229,14 @@ impl Site {
             root: root.to_path_buf(),
             config,
             lib,
-            assessment_count: summaries.len(),
+            assessment_count: assessments.summaries.len(),
+            assessments: assessments.assessments,
             extras,
             assets,
             renderer,
             timings,
+            search,
+            search_stats: None,
         })
     }
 
@@ -176,20 +268,8 @@ impl Site {
         let errors = Mutex::new(Vec::new());
         let base_path = self.base_path();
         jobs.par_iter().for_each(|&job| {
-            let path = Renderer::path(job, &self.lib, &self.extras);
-            let result = self
-                .renderer
-                .render(job, &self.lib, &self.extras)
-                .and_then(|html| {
-                    let style = if job == Job::NotFound {
-                        LinkStyle::Absolute
-                    } else {
-                        self.link_style()
-                    };
-                    let html = links::rewrite(&html, links::dir_of(&path), style, &base_path);
-                    sink(&path, html)
-                });
-            if let Err(d) = result {
+            let (result, _) = self.render_one(job, &base_path);
+            if let Err(d) = result.and_then(|(path, html)| sink(&path, html)) {
                 errors
                     .lock()
                     .expect("no panics while holding the lock")
@@ -197,6 +277,28 @@ impl Site {
             }
         });
         errors.into_inner().unwrap_or_default()
+    }
+
+    /// Renders one job into its final HTML (links made relative), returning
+    /// its site path and what its templates looked up through functions.
+    /// `base_path` is [`Site::base_path`], passed in to compute it once.
+    pub fn render_one(
+        &self,
+        job: Job,
+        base_path: &str,
+    ) -> (Result<(String, String), Diagnostic>, Vec<Dep>) {
+        let path = Renderer::path(job, &self.lib, &self.extras);
+        let (html, deps) = self.renderer.render_recording(job, &self.lib, &self.extras);
+        let result = html.map(|html| {
+            let style = if job == Job::NotFound {
+                LinkStyle::Absolute
+            } else {
+                self.link_style()
+            };
+            let html = links::rewrite(&html, links::dir_of(&path), style, base_path);
+            (path, html)
+        });
+        (result, deps)
     }
 
     /// Every job of the site.
@@ -216,15 +318,30 @@ impl Site {
         };
         let staging = Staging::new(out).map_err(io)?;
         let jobs = self.all_jobs();
+        let html_bytes = AtomicUsize::new(0);
+        let extra_html = Mutex::new(BTreeMap::new());
         // The sitemap, feed and redirects read only the library: they are
         // built while the pages render rather than after.
         let this = &*self;
         let (errors, machine_files) = rayon::join(
             || {
                 this.render_jobs(&jobs, &|path, html| {
+                    html_bytes.fetch_add(html.len(), Ordering::Relaxed);
                     staging
                         .write(&output::file_for(path), html.as_bytes())
-                        .map_err(|e| Diagnostic::error(path, format!("cannot write: {e}")))
+                        .map_err(|e| Diagnostic::error(path, format!("cannot write: {e}")))?;
+                    if this.search.is_some()
+                        && this
+                            .extras
+                            .iter()
+                            .any(|e| e.path == path && search::indexed(e))
+                    {
+                        extra_html
+                            .lock()
+                            .expect("no panics while holding the lock")
+                            .insert(path.to_string(), html);
+                    }
+                    Ok(())
                 })
             },
             || this.machine_files(),
@@ -241,12 +358,52 @@ impl Site {
         for (path, body) in machine_files {
             staging.write(&path, body.as_bytes()).map_err(io)?;
         }
+        let extra_html = extra_html.into_inner().unwrap_or_default();
+        if let Some(index) = self.search_index(html_bytes.into_inner(), &extra_html) {
+            for (path, body) in &index.files {
+                staging.write(path, body.as_bytes()).map_err(io)?;
+            }
+            self.search_stats = Some(index.stats);
+        }
         staging.commit().map_err(io)?;
         self.timings.push(("write", t.elapsed()));
         Ok(Written {
             pages: jobs.len(),
             assets: self.assets.len(),
         })
+    }
+
+    /// Every file search needs besides the pages, when `search` is on: the
+    /// index and the built-in client files the theme lacks. `html_bytes` is
+    /// the size of all HTML written (the index is kept to a share of it) and
+    /// `extra_html` the rendered HTML of the extra pages (assessments) by
+    /// site path, whose text is indexed from their `<main>`.
+    pub fn search_index(
+        &self,
+        html_bytes: usize,
+        extra_html: &BTreeMap<String, String>,
+    ) -> Option<search::Index> {
+        let setup = self.search.as_ref()?;
+        let mut docs = search::content_documents(&self.lib);
+        for e in self.extras.iter().filter(|e| search::indexed(e)) {
+            if let Some(html) = extra_html.get(&e.path) {
+                docs.push(search::extra_document(&self.config, e, html));
+            }
+        }
+        let mut index = search::index::build(
+            &docs,
+            html_bytes,
+            &setup.paths,
+            self.config.portable,
+            &search::Options::default(),
+        );
+        index.files.extend(
+            setup
+                .builtin
+                .iter()
+                .map(|(path, body)| (path.clone(), (*body).to_string())),
+        );
+        Some(index)
     }
 
     /// sitemap.xml, feed.xml, robots.txt and alias redirects.
@@ -290,7 +447,7 @@ impl Site {
         }
         files.push(("sitemap.xml".into(), output::sitemap(entries)));
         if c.feed {
-            let base_path = self.base_path();
+            // Feed readers need absolute URLs: `https://x.org/sub/a/`.
             let feed_entries = lib
                 .pages
                 .iter()
@@ -304,7 +461,7 @@ impl Site {
                             &p.rendered.summary,
                             "/",
                             LinkStyle::Absolute,
-                            &absolute_base(c, &base_path),
+                            c.base_url(),
                         ),
                     })
                 })
@@ -329,9 +486,70 @@ impl Site {
     }
 }
 
-/// Feed summaries need absolute URLs: `https://x.org/sub/`.
-fn absolute_base(c: &Config, _base_path: &str) -> String {
-    c.base_url().to_string()
+/// Two outputs may never claim one file: sections, pages, taxonomy listings,
+/// assessment pages and alias redirects all share one URL space.
+fn check_output_paths(lib: &Library, extras: &[ExtraPage]) -> Vec<Diagnostic> {
+    let mut claims: Vec<(String, String)> = Vec::new();
+    for job in Renderer::jobs(lib, extras) {
+        let owner = match job {
+            Job::Page(i) => lib.pages[i].file.display().to_string(),
+            Job::Section(i) => lib.sections[i].file.display().to_string(),
+            Job::Taxonomy(i) | Job::Term(i, _) => {
+                format!("the `{}` taxonomy of site.yaml", lib.taxonomies[i].name)
+            }
+            Job::Extra(i) => extras[i].file.display().to_string(),
+            Job::NotFound => continue,
+        };
+        claims.push((output::file_for(&Renderer::path(job, lib, extras)), owner));
+    }
+    for p in &lib.pages {
+        for a in &p.front.aliases {
+            claims.push((
+                output::file_for(&content::normalize_alias(&a.value)),
+                format!("an alias in {}", p.file.display()),
+            ));
+        }
+    }
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (file, owner) in &claims {
+        if let Some(first) = seen.insert(file, owner)
+            && first != owner
+            // Two Markdown files on one URL are reported at the file by content loading.
+            && !(first.ends_with(".md") && owner.ends_with(".md"))
+        {
+            let hint = if owner.contains("taxonomy") || first.contains("taxonomy") {
+                "give the taxonomy its own path in site.yaml: `taxonomies: [{ name: playbooks, path: /case-studies/by-playbook/ }]`"
+            } else {
+                "rename one of them, or give one a different `slug`"
+            };
+            errors.push(
+                Diagnostic::error(
+                    crate::config::CONFIG_FILE,
+                    format!("`{file}` would be written twice: by {first} and by {owner}"),
+                )
+                .with_hint(hint),
+            );
+        }
+    }
+    errors
+}
+
+/// Parses the templates against an empty library, for their own errors.
+fn template_errors(root: &Path, config: &Config) -> Vec<Diagnostic> {
+    let lib = Library::default();
+    match Templates::load(root, config) {
+        Ok(t) => Renderer::new(
+            t,
+            &lib,
+            SiteValues::build(config, &lib, &[]),
+            BTreeMap::new(),
+        )
+        .err()
+        .into_iter()
+        .collect(),
+        Err(e) => e,
+    }
 }
 
 fn finish(errors: Vec<Diagnostic>) -> Diagnostics {
@@ -341,39 +559,116 @@ fn finish(errors: Vec<Diagnostic>) -> Diagnostics {
 }
 
 /// Renders the Markdown of every page and section in parallel, then checks
-/// `@/` anchors against the targets' headings.
-fn render_markdown(lib: &mut Library) -> Vec<Diagnostic> {
+/// `@/` anchors against the targets' headings. `memo` holds earlier results:
+/// a text whose source and link targets are unchanged is not rendered again;
+/// with `keep`, this build's results are kept there for the next.
+fn render_markdown(
+    lib: &mut Library,
+    memo: &mut HashMap<(bool, String), MarkdownMemo>,
+    keep: bool,
+) -> Vec<Diagnostic> {
     let paths: HashMap<String, String> = lib
         .by_rel
         .keys()
         .filter_map(|k| lib.path_of(k).map(|p| (k.clone(), p.to_string())))
         .collect();
     let resolve = |rel: &str| paths.get(rel).cloned();
-    let mut errors: Vec<Diagnostic> = lib
+    // One text (source, body start, summary), reusing `old` when it still holds.
+    let render_one = |source: &Arc<str>,
+                      body_start: usize,
+                      summary: Option<&String>,
+                      old: Option<MarkdownMemo>|
+     -> MarkdownMemo {
+        if let Some(mut m) = old
+            && (Arc::ptr_eq(&m.source, source) || m.source == *source)
+            && m.body_start == body_start
+            && m.summary.as_ref() == summary
+            && m.resolved.iter().all(|(t, p)| resolve(t) == *p)
+        {
+            m.source = source.clone();
+            return m;
+        }
+        let resolved = std::sync::Mutex::new(Vec::new());
+        let recording = |t: &str| {
+            let r = resolve(t);
+            resolved
+                .lock()
+                .expect("no panics while holding the lock")
+                .push((t.to_string(), r.clone()));
+            r
+        };
+        let (mut rendered, problems) =
+            markdown::render(&source[body_start..], Mode::default(), &recording);
+        let mut problems: Vec<(usize, markdown::Problem)> =
+            problems.into_iter().map(|p| (body_start, p)).collect();
+        if let Some(summary) = summary {
+            let (r, more) = markdown::render(summary, Mode::default(), &recording);
+            rendered.summary = r.html;
+            problems.extend(more.into_iter().map(|p| (0, p)));
+        }
+        MarkdownMemo {
+            source: source.clone(),
+            body_start,
+            summary: summary.cloned(),
+            resolved: resolved.into_inner().unwrap_or_default(),
+            rendered,
+            problems,
+        }
+    };
+    let mut old = std::mem::take(memo);
+    let old_pages: Vec<Option<MarkdownMemo>> = lib
         .pages
-        .par_iter_mut()
-        .flat_map_iter(|p| {
-            let (rendered, problems) = markdown::render(p.body(), Mode::default(), &resolve);
-            p.rendered = rendered;
-            let mut errs = locate(&p.file, &p.source, p.body_start, problems);
-            if let Some(summary) = &p.front.summary {
-                let (r, problems) = markdown::render(summary, Mode::default(), &resolve);
-                p.rendered.summary = r.html;
-                errs.extend(locate(&p.file, &p.source, 0, problems));
-            }
-            errs
-        })
+        .iter()
+        .map(|p| old.remove(&(false, p.rel.clone())))
         .collect();
-    let section_errors: Vec<Diagnostic> = lib
+    let old_sections: Vec<Option<MarkdownMemo>> = lib
         .sections
-        .par_iter_mut()
-        .flat_map_iter(|s| {
-            let (rendered, problems) = markdown::render(s.body(), Mode::default(), &resolve);
-            s.rendered = rendered;
-            locate(&s.file, &s.source, s.body_start, problems)
-        })
+        .iter()
+        .map(|s| old.remove(&(true, s.rel.clone())))
         .collect();
-    errors.extend(section_errors);
+    let page_memos: Vec<MarkdownMemo> = lib
+        .pages
+        .par_iter()
+        .zip(old_pages)
+        .map(|(p, m)| render_one(&p.source, p.body_start, p.front.summary.as_ref(), m))
+        .collect();
+    let section_memos: Vec<MarkdownMemo> = lib
+        .sections
+        .par_iter()
+        .zip(old_sections)
+        .map(|(s, m)| render_one(&s.source, s.body_start, None, m))
+        .collect();
+    let mut errors = Vec::new();
+    let mut next = HashMap::with_capacity(page_memos.len() + section_memos.len());
+    for (p, mut m) in lib.pages.iter_mut().zip(page_memos) {
+        for (start, pr) in &m.problems {
+            errors.push(
+                Diagnostic::at_offset(&p.file, &p.source, start + pr.offset, pr.message.clone())
+                    .with_hint(pr.hint.clone()),
+            );
+        }
+        if keep {
+            p.rendered = m.rendered.clone();
+            next.insert((false, p.rel.clone()), m);
+        } else {
+            p.rendered = std::mem::take(&mut m.rendered);
+        }
+    }
+    for (s, mut m) in lib.sections.iter_mut().zip(section_memos) {
+        for (start, pr) in &m.problems {
+            errors.push(
+                Diagnostic::at_offset(&s.file, &s.source, start + pr.offset, pr.message.clone())
+                    .with_hint(pr.hint.clone()),
+            );
+        }
+        if keep {
+            s.rendered = m.rendered.clone();
+            next.insert((true, s.rel.clone()), m);
+        } else {
+            s.rendered = std::mem::take(&mut m.rendered);
+        }
+    }
+    *memo = next;
     // Anchors: every `@/x.md#id` must name a heading or footnote of x.md.
     let anchors_of = |rel: &str| match lib.by_rel.get(rel) {
         Some(content::Target::Page(i)) => Some(&lib.pages[*i].rendered.anchors),
@@ -397,7 +692,13 @@ fn render_markdown(lib: &mut Library) -> Vec<Diagnostic> {
                 let mut known: Vec<&str> = anchors.iter().map(String::as_str).collect();
                 known.sort_unstable();
                 let hint = crate::diagnostics::did_you_mean(&link.anchor, known.iter().copied())
-                    .unwrap_or_else(|| format!("headings there: {}", known.join(", ")));
+                    .unwrap_or_else(|| {
+                        if known.is_empty() {
+                            "that page has no headings to link to".to_string()
+                        } else {
+                            format!("headings there: {}", known.join(", "))
+                        }
+                    });
                 errors.push(
                     Diagnostic::at_offset(
                         file,
@@ -414,20 +715,6 @@ fn render_markdown(lib: &mut Library) -> Vec<Diagnostic> {
         }
     }
     errors
-}
-
-fn locate(
-    file: &Path,
-    source: &str,
-    body_start: usize,
-    problems: Vec<markdown::Problem>,
-) -> Vec<Diagnostic> {
-    problems
-        .into_iter()
-        .map(|p| {
-            Diagnostic::at_offset(file, source, body_start + p.offset, p.message).with_hint(p.hint)
-        })
-        .collect()
 }
 
 /// Menu entries with `@/` must name real content.

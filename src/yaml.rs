@@ -20,6 +20,61 @@ pub fn position<T>(value: &Spanned<T>) -> (usize, usize) {
     )
 }
 
+/// A YAML mapping read in file order with the position of every key.
+///
+/// `Spanned<String>` is neither `Ord` nor `Hash`, so it cannot key a map;
+/// authors' maps (`scores: { horizon: 2 }`, `when: {...}`, example answers)
+/// need the key's own line for "unknown dimension" errors, hence this list.
+#[derive(Debug, Clone)]
+pub struct SpannedMap<V>(pub Vec<(Spanned<String>, V)>);
+
+impl<V> Default for SpannedMap<V> {
+    fn default() -> Self {
+        SpannedMap(Vec::new())
+    }
+}
+
+impl<V> SpannedMap<V> {
+    /// The entries in file order.
+    pub fn iter(&self) -> impl Iterator<Item = (&Spanned<String>, &V)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    /// True when the mapping has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'de, V: serde::Deserialize<'de>> serde::Deserialize<'de> for SpannedMap<V> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit<V>(std::marker::PhantomData<V>);
+        impl<'de, V: serde::Deserialize<'de>> serde::de::Visitor<'de> for Visit<V> {
+            type Value = SpannedMap<V>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a mapping such as `{ key: value }`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(key) = map.next_key::<Spanned<String>>()? {
+                    entries.push((key, map.next_value()?));
+                }
+                Ok(SpannedMap(entries))
+            }
+        }
+        deserializer.deserialize_map(Visit(std::marker::PhantomData))
+    }
+}
+
+/// A spanned value made by Waymark rather than read (a default option id
+/// taken from its label), placed where `at` was read.
+pub fn spanned_like<T, U>(value: T, at: &Spanned<U>) -> Spanned<T> {
+    Spanned::new(value, at.referenced, at.defined)
+}
+
 /// Parses `source` (which starts at line `first_line` of `file`, for front
 /// matter) into `T`, turning any failure into a diagnostic with a position,
 /// the source line and a hint.
@@ -76,8 +131,32 @@ fn to_diagnostic(
                     .unwrap_or_else(|| format!("use one of: {}", expected.join(", "))),
             ),
         ),
+        E::DuplicateMappingKey { key, .. } => (
+            match key {
+                Some(k) => format!("duplicate key `{k}`"),
+                None => "duplicate key".to_string(),
+            },
+            Some(
+                "each key may appear only once in a mapping; remove or merge the repeated one"
+                    .into(),
+            ),
+        ),
+        E::InvalidScalar { ty, .. } => {
+            let (what, hint) = match *ty {
+                "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "usize" | "isize" => {
+                    (
+                        "a whole number",
+                        "write a whole number such as 2, without decimals or quotes",
+                    )
+                }
+                "f32" | "f64" => ("a number", "write a number such as 50 or 12.5"),
+                "bool" => ("true or false", "write true or false"),
+                _ => ("a different kind of value", "check the value's type"),
+            };
+            (format!("expected {what} here"), Some(hint.to_string()))
+        }
         other => (
-            first_line_of(&other.to_string()),
+            without_position(&first_line_of(&other.to_string())),
             Some(
                 "check the YAML syntax here: indentation, a missing `:` or an unclosed quote"
                     .into(),
@@ -87,6 +166,14 @@ fn to_diagnostic(
     let mut d = Diagnostic::at(file, whole_file, line, column, message);
     d.hint = hint;
     d
+}
+
+/// serde-saphyr appends " at line N, column M"; the diagnostic shows the position itself.
+fn without_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) if message[i..].contains(", column ") => message[..i].to_string(),
+        _ => message.to_string(),
+    }
 }
 
 fn first_line_of(s: &str) -> String {
@@ -130,5 +217,16 @@ mod tests {
         assert_eq!(err.message, "missing required key `title`");
         let err = parse::<Fm>(Path::new("a.md"), "title: [a\n", "title: [a\n", 1).unwrap_err();
         assert!(err.line >= 1, "{err:?}");
+        let err = parse::<Fm>(
+            Path::new("a.md"),
+            "title: A\nweight: 0.5\n",
+            "title: A\nweight: 0.5\n",
+            1,
+        )
+        .unwrap_err();
+        assert_eq!(
+            (err.line, err.message.as_str()),
+            (2, "expected a whole number here")
+        );
     }
 }

@@ -22,6 +22,22 @@ pub fn run(root: Option<&std::path::Path>, args: &BuildArgs, out: Output) -> Res
         for (stage, t) in &site.timings {
             println!("  {stage:<12} {:>8.1} ms", t.as_secs_f64() * 1000.0);
         }
+        if let Some(s) = &site.search_stats {
+            println!(
+                "  search index: {} documents, {} KB in {} shard{} ({:.1}% of {} KB of HTML{})",
+                s.documents,
+                s.index_bytes.div_ceil(1024),
+                s.shards,
+                if s.shards == 1 { "" } else { "s" },
+                s.ratio() * 100.0,
+                s.html_bytes.div_ceil(1024),
+                if s.text_cap.is_some() {
+                    "; body text trimmed to fit"
+                } else {
+                    ""
+                }
+            );
+        }
     }
     out.status(&format!(
         "Built {} pages, {} assessments, {} assets in {} ms -> {}",

@@ -164,31 +164,105 @@ struct Loaded {
     parsed: front_matter::Parsed,
 }
 
+/// A file's parsed front matter, or its problems.
+type ParseResult = Result<front_matter::Parsed, Vec<Diagnostic>>;
+
+/// What `load` keeps between runs so that `serve` re-reads and re-parses
+/// only the files that changed: the walked file list and, per file, its
+/// source and parsed front matter (or its errors).
+#[derive(Debug, Default)]
+pub struct ContentCache {
+    entries: Option<Vec<Entry>>,
+    files: HashMap<PathBuf, (Arc<str>, ParseResult)>,
+    /// The taxonomy names the parses were made with.
+    taxonomies: Vec<String>,
+}
+
+impl ContentCache {
+    /// Forgets what it knows about `paths` (files or folders, absolute).
+    /// The file list is walked again unless every path is a known file that
+    /// still exists.
+    pub fn invalidate(&mut self, paths: &[PathBuf]) {
+        for changed in paths {
+            let known_file = self
+                .entries
+                .as_ref()
+                .is_some_and(|e| e.iter().any(|e| &e.path == changed));
+            if !known_file || !changed.is_file() {
+                self.entries = None;
+            }
+            self.files.retain(|p, _| !p.starts_with(changed));
+        }
+    }
+}
+
 /// Loads `root/content` into a [`Library`], collecting every problem.
 pub fn load(root: &Path, config: &Config, opts: LoadOptions) -> Result<Library, Vec<Diagnostic>> {
+    load_cached(root, config, opts, &mut ContentCache::default())
+}
+
+/// [`load`], reusing what `cache` holds for files not invalidated since.
+pub fn load_cached(
+    root: &Path,
+    config: &Config,
+    opts: LoadOptions,
+    cache: &mut ContentCache,
+) -> Result<Library, Vec<Diagnostic>> {
     let content_dir = root.join("content");
-    let entries = walk::walk(&content_dir);
+    let taxonomy_names = config.taxonomy_names();
+    if cache.taxonomies != taxonomy_names {
+        *cache = ContentCache {
+            taxonomies: taxonomy_names.clone(),
+            ..ContentCache::default()
+        };
+    }
+    let entries = match cache.entries.take() {
+        Some(e) => e,
+        None => walk::walk(&content_dir),
+    };
     let display = |p: &Path| crate::diagnostics::display_path(root, p);
 
-    let results: Vec<Result<Option<Loaded>, Vec<Diagnostic>>> = entries
+    let cached = &cache.files;
+    let parsed: Vec<(&Entry, Arc<str>, ParseResult, bool)> = entries
         .par_iter()
         .filter(|e| matches!(e.kind, Kind::Section | Kind::Page { .. }))
         .map(|entry| {
-            let file = display(&entry.path);
-            let source = std::fs::read_to_string(&entry.path)
-                .map_err(|e| vec![Diagnostic::error(&file, format!("cannot read file: {e}"))])?;
-            let is_section = entry.kind == Kind::Section;
-            let parsed = front_matter::parse(&file, &source, is_section, &config.taxonomies)?;
-            if parsed.front.draft && !opts.drafts {
-                return Ok(None);
+            if let Some((source, parsed)) = cached.get(&entry.path) {
+                return (entry, source.clone(), parsed.clone(), false);
             }
-            Ok(Some(Loaded {
-                entry: entry.clone(),
-                source: source.into(),
-                parsed,
-            }))
+            let file = display(&entry.path);
+            let source: Arc<str> = match std::fs::read_to_string(&entry.path) {
+                Ok(s) => s.into(),
+                Err(e) => {
+                    let d = vec![Diagnostic::error(&file, format!("cannot read file: {e}"))];
+                    return (entry, Arc::from(""), Err(d), false);
+                }
+            };
+            let is_section = entry.kind == Kind::Section;
+            let parsed = front_matter::parse(&file, &source, is_section, &taxonomy_names);
+            (entry, source, parsed, true)
         })
         .collect();
+    let mut results: Vec<Result<Option<Loaded>, Vec<Diagnostic>>> =
+        Vec::with_capacity(parsed.len());
+    let mut fresh = Vec::new();
+    for (entry, source, parsed, is_new) in parsed {
+        // Unreadable files are tried again next time.
+        if is_new && !(source.is_empty() && parsed.is_err()) {
+            fresh.push((entry.path.clone(), (source.clone(), parsed.clone())));
+        }
+        results.push(match parsed {
+            Ok(p) if p.front.draft && !opts.drafts => Ok(None),
+            Ok(parsed) => Ok(Some(Loaded {
+                entry: entry.clone(),
+                source,
+                parsed,
+            })),
+            Err(e) => Err(e),
+        });
+    }
+    cache.files.extend(fresh);
+    let entries: &[Entry] = cache.entries.insert(entries);
 
     let mut errors = Vec::new();
     let mut loaded = Vec::new();
@@ -301,7 +375,7 @@ pub fn load(root: &Path, config: &Config, opts: LoadOptions) -> Result<Library, 
         .map(|(i, p)| (parent_dir(&p.rel), i))
         .collect();
     let mut bundle_assets: Vec<(usize, PathBuf, String)> = Vec::new();
-    for e in &entries {
+    for e in entries {
         match e.kind {
             Kind::Asset => {
                 let dir = parent_dir(&e.rel);
@@ -336,7 +410,6 @@ pub fn load(root: &Path, config: &Config, opts: LoadOptions) -> Result<Library, 
     }
 
     errors.extend(check_unique_paths(&lib));
-    errors.extend(check_templates_named(&lib));
     order_sections(&mut lib);
     match taxonomies::build(config, &lib) {
         Ok(t) => lib.taxonomies = t,
@@ -477,11 +550,6 @@ pub fn normalize_alias(alias: &str) -> String {
     } else {
         format!("/{trimmed}/")
     }
-}
-
-fn check_templates_named(_lib: &Library) -> Vec<Diagnostic> {
-    // Template names are checked against the loaded templates in the render stage.
-    Vec::new()
 }
 
 /// Sorts each section's pages, links previous/next and subsections.

@@ -12,7 +12,8 @@ mod walk;
 
 pub use front_matter::{FrontMatter, SortBy, is_date};
 pub use library::{
-    AssessmentFile, Library, LoadOptions, Page, Section, Target, load, normalize_alias,
+    AssessmentFile, ContentCache, Library, LoadOptions, Page, Section, Target, load, load_cached,
+    normalize_alias,
 };
 pub use taxonomies::{Taxonomy, Term};
 
@@ -21,7 +22,4 @@ pub fn slugify(name: &str) -> String {
     slug::slugify(name)
 }
 
-/// Hidden files and editor temporaries are never part of a site.
-pub fn is_ignored_name(name: &str) -> bool {
-    walk::is_ignored(name)
-}
+pub use walk::{files_under, is_ignored};

@@ -33,15 +33,16 @@ pub struct Term {
 /// Groups pages by term for every configured taxonomy.
 pub fn build(config: &Config, lib: &Library) -> Result<Vec<Taxonomy>, Vec<Diagnostic>> {
     let mut out = Vec::new();
-    for name in &config.taxonomies {
-        let slug_name = super::slugify(name);
+    for tax in &config.taxonomies {
+        let name = &tax.name().to_string();
+        let base = tax.path();
         let mut terms: BTreeMap<String, Term> = BTreeMap::new();
         for (i, page) in lib.pages.iter().enumerate() {
             for term in page.taxonomies.get(name).into_iter().flatten() {
                 let slug = super::slugify(term);
                 let entry = terms.entry(slug.clone()).or_insert_with(|| Term {
                     name: term.clone(),
-                    path: format!("/{slug_name}/{slug}/"),
+                    path: format!("{base}{slug}/"),
                     slug,
                     pages: Vec::new(),
                 });
@@ -72,7 +73,7 @@ pub fn build(config: &Config, lib: &Library) -> Result<Vec<Taxonomy>, Vec<Diagno
         }
         out.push(Taxonomy {
             name: name.clone(),
-            path: format!("/{slug_name}/"),
+            path: base.clone(),
             terms,
         });
     }

@@ -32,45 +32,54 @@ pub struct Entry {
     pub kind: Kind,
 }
 
-/// Lists `content_dir` in a stable order. Hidden files and editor backups are skipped.
-pub fn walk(content_dir: &Path) -> Vec<Entry> {
-    let mut out = Vec::new();
-    for entry in WalkDir::new(content_dir)
+/// Every file under `dir` as (path relative to `dir` with `/` separators,
+/// absolute path), sorted, skipping hidden and temporary files and never
+/// following symlinks. Content, templates and static files all load through it.
+pub fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
+    WalkDir::new(dir)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| !is_ignored(e.file_name().to_string_lossy().as_ref()))
         .filter_map(Result::ok)
-    {
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let path = entry.path().to_path_buf();
-        let rel = path
-            .strip_prefix(content_dir)
-            .unwrap_or(&path)
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        let name = entry.file_name().to_string_lossy();
-        let kind = if name == "_index.md" {
-            Kind::Section
-        } else if name == "index.md" && rel.contains('/') {
-            Kind::Page { bundle: true }
-        } else if name.ends_with(".md") {
-            Kind::Page { bundle: false }
-        } else if rel.starts_with("assessments/")
-            && rel.matches('/').count() == 1
-            && (name.ends_with(".yaml") || name.ends_with(".yml"))
-        {
-            Kind::Assessment
-        } else {
-            Kind::Asset
-        };
-        out.push(Entry { path, rel, kind });
-    }
-    out
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap_or(e.path())
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            (rel, e.path().to_path_buf())
+        })
+        .collect()
+}
+
+/// Lists `content_dir` in a stable order and classifies each file.
+pub fn walk(content_dir: &Path) -> Vec<Entry> {
+    files_under(content_dir)
+        .into_iter()
+        .map(|(rel, path)| {
+            let name = rel.rsplit('/').next().unwrap_or(&rel);
+            let kind = if name == "_index.md" {
+                Kind::Section
+            } else if name == "index.md" && rel.contains('/') {
+                Kind::Page { bundle: true }
+            } else if name.ends_with(".md") {
+                Kind::Page { bundle: false }
+            } else if rel.starts_with("assessments/")
+                && rel.matches('/').count() == 1
+                && (name.ends_with(".yaml") || name.ends_with(".yml"))
+            {
+                Kind::Assessment
+            } else {
+                Kind::Asset
+            };
+            Entry { path, rel, kind }
+        })
+        .collect()
 }
 
 /// Dotfiles, editor swap/backup files and temporary saves are never content.

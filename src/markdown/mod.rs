@@ -84,7 +84,9 @@ pub struct Heading {
     pub title: String,
 }
 
-fn options() -> Options {
+/// The parser options of every Markdown text (shared with `check`, which must read
+/// the text exactly as it renders).
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -177,10 +179,11 @@ pub fn render(
                 title,
                 id,
             }) => {
-                let dest = rewrite_link(&dest_url, range.start, resolve, &mut out, &mut problems);
+                let dest_url =
+                    rewrite_link(&dest_url, range.start, resolve, &mut out, &mut problems).into();
                 Event::Start(Tag::Link {
                     link_type,
-                    dest_url: dest.into(),
+                    dest_url,
                     title,
                     id,
                 })
@@ -191,10 +194,11 @@ pub fn render(
                 title,
                 id,
             }) => {
-                let dest = rewrite_link(&dest_url, range.start, resolve, &mut out, &mut problems);
+                let dest_url =
+                    rewrite_link(&dest_url, range.start, resolve, &mut out, &mut problems).into();
                 Event::Start(Tag::Image {
                     link_type,
-                    dest_url: dest.into(),
+                    dest_url,
                     title,
                     id,
                 })
@@ -204,6 +208,15 @@ pub fn render(
                 event
             }
             Event::Html(h) | Event::InlineHtml(h) if mode.escape_html => Event::Text(h),
+            // pulldown-cmark's task checkboxes have no accessible name; give them one.
+            Event::TaskListMarker(done) => Event::InlineHtml(
+                if done {
+                    r#"<input type="checkbox" disabled checked aria-label="Done"> "#
+                } else {
+                    r#"<input type="checkbox" disabled aria-label="Not done"> "#
+                }
+                .into(),
+            ),
             Event::Html(ref h) if h.contains("<!-- more -->") => {
                 out.summary = render_plain_html(&text[..range.start], mode, resolve);
                 event
@@ -373,7 +386,12 @@ mod tests {
         let text = "First *para* here.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\n~~old~~ \"quoted\"[^1]\n\n[^1]: Note.\n";
         let (r, _) = render(text, Mode::default(), &resolve);
         assert!(r.html.contains("<table>"));
-        assert!(r.html.contains("checkbox"));
+        assert!(
+            r.html
+                .contains(r#"<input type="checkbox" disabled checked aria-label="Done">"#),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("<del>old</del>"));
         assert!(r.html.contains('\u{201c}'), "smart quotes: {}", r.html);
         assert!(r.html.contains("footnote"));

@@ -3,10 +3,9 @@
 //! their name so hosts can cache them forever.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use sha2::{Digest, Sha256};
-use walkdir::WalkDir;
 
 /// One file to copy.
 #[derive(Debug, Clone)]
@@ -25,19 +24,7 @@ pub fn collect_assets(
 ) -> std::io::Result<(Vec<Asset>, BTreeMap<String, String>)> {
     let mut by_name: BTreeMap<String, PathBuf> = BTreeMap::new();
     for dir in dirs {
-        for entry in WalkDir::new(dir)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(Result::ok)
-        {
-            if !entry.file_type().is_file()
-                || crate::content::is_ignored_name(&entry.file_name().to_string_lossy())
-            {
-                continue;
-            }
-            let rel = rel_name(dir, entry.path());
-            by_name.insert(rel, entry.path().to_path_buf());
-        }
+        by_name.extend(crate::content::files_under(dir));
     }
     let mut assets = Vec::new();
     let mut map = BTreeMap::new();
@@ -58,15 +45,6 @@ pub fn collect_assets(
         });
     }
     Ok((assets, map))
-}
-
-fn rel_name(dir: &Path, path: &Path) -> String {
-    path.strip_prefix(dir)
-        .unwrap_or(path)
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 /// `css/site.css` + bytes -> `/css/site.1a2b3c4d.css`.

@@ -8,7 +8,7 @@ pub mod links;
 
 use std::path::{Path, PathBuf};
 
-pub use assets::{Asset, collect_assets};
+pub use assets::{Asset, collect_assets, fingerprinted};
 pub use feeds::{FeedEntry, SitemapEntry, alias_page, atom_feed, robots_txt, sitemap, xml_escape};
 pub use links::LinkStyle;
 

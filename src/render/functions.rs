@@ -3,6 +3,7 @@
 //! They read from data built once per build ([`Lookup`]), so calling them
 //! in every page costs a map lookup and a reference-count bump.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -10,6 +11,49 @@ use tera::{Error, Kwargs, State, Tera, TeraResult, Value};
 
 use super::values::SiteValues;
 use crate::content::{Library, Target};
+
+/// One lookup a template made through a function, recorded while rendering so
+/// `serve` knows which outputs to re-render when that data changes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Dep {
+    /// `get_page(path=...)`, by `@/` key.
+    Page(String),
+    /// `get_section(path=...)`, by `@/` key.
+    Section(String),
+    /// `get_taxonomy(name=...)`.
+    Taxonomy(String),
+    /// `get_term(taxonomy=..., term=...)`.
+    Term(String, String),
+    /// `get_assessment(id=...)`.
+    Assessment(String),
+    /// `url(path=...)`.
+    Url(String),
+    /// An assessment embedded in the page's Markdown (compared by the caller).
+    Embed(String),
+    /// A template rendered besides the page's own (compared by the caller).
+    Template(String),
+}
+
+thread_local! {
+    static RECORDER: RefCell<Option<Vec<Dep>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` (one render, on this thread) and returns what it looked up.
+pub fn recording<T>(f: impl FnOnce() -> T) -> (T, Vec<Dep>) {
+    let outer = RECORDER.with(|r| r.borrow_mut().replace(Vec::new()));
+    let out = f();
+    let deps = RECORDER.with(|r| std::mem::replace(&mut *r.borrow_mut(), outer));
+    (out, deps.unwrap_or_default())
+}
+
+/// Notes a lookup of the render running on this thread, if it records.
+pub(crate) fn record(dep: impl FnOnce() -> Dep) {
+    RECORDER.with(|r| {
+        if let Some(deps) = r.borrow_mut().as_mut() {
+            deps.push(dep());
+        }
+    });
+}
 
 /// Everything the functions can look up.
 pub struct Lookup {
@@ -66,6 +110,36 @@ impl Lookup {
         }
     }
 
+    /// What a recorded lookup returns now (errors as `None`), to compare
+    /// across rebuilds: equal answers mean equal output.
+    pub fn eval(&self, dep: &Dep) -> Option<Value> {
+        match dep {
+            Dep::Page(path) => match self.by_rel.get(path.trim_start_matches("@/")) {
+                Some(Target::Page(i)) => Some(self.values.pages[*i].clone()),
+                _ => None,
+            },
+            Dep::Section(path) => match self.by_rel.get(path.trim_start_matches("@/")) {
+                Some(Target::Section(i)) => Some(self.values.sections[*i].clone()),
+                _ => None,
+            },
+            Dep::Taxonomy(name) => self
+                .taxonomies
+                .get(name)
+                .map(|(i, _)| self.values.taxonomies[*i].clone()),
+            Dep::Term(taxonomy, term) => {
+                let (i, terms) = self.taxonomies.get(taxonomy)?;
+                Some(
+                    terms
+                        .get(&crate::content::slugify(term))
+                        .map_or_else(Value::none, |j| self.values.terms[*i][*j].clone()),
+                )
+            }
+            Dep::Assessment(id) => self.assessments.get(id).cloned(),
+            Dep::Url(path) => self.url(path).ok().map(Value::from),
+            Dep::Embed(_) | Dep::Template(_) => None,
+        }
+    }
+
     /// Resolves what `url(path=...)` accepts to a site path.
     pub fn url(&self, path: &str) -> Result<String, String> {
         if let Some(rest) = path.strip_prefix("@/") {
@@ -105,6 +179,7 @@ pub fn register(tera: &mut Tera, lookup: Arc<Lookup>) {
         "url",
         move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
             let path: &str = kwargs.must_get("path")?;
+            record(|| Dep::Url(path.to_string()));
             l.url(path).map_err(Error::message)
         },
     );
@@ -113,11 +188,13 @@ pub fn register(tera: &mut Tera, lookup: Arc<Lookup>) {
         "get_page",
         move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
             let path: &str = kwargs.must_get("path")?;
+            record(|| Dep::Page(path.to_string()));
             match l.by_rel.get(path.trim_start_matches("@/")) {
                 // Built up front whenever a template mentions `get_page`.
                 Some(Target::Page(i)) if *i < l.values.pages.len() => {
                     Ok(l.values.pages[*i].clone())
                 }
+                _ if !required(&kwargs)? => Ok(Value::none()),
                 _ => Err(Error::message(format!(
                     "get_page: no page `{path}` under content/"
                 ))),
@@ -127,8 +204,10 @@ pub fn register(tera: &mut Tera, lookup: Arc<Lookup>) {
     let l = lookup.clone();
     tera.register_function("get_section", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
         let path: &str = kwargs.must_get("path")?;
+        record(|| Dep::Section(path.to_string()));
         match l.by_rel.get(path.trim_start_matches("@/")) {
             Some(Target::Section(i)) => Ok(l.values.sections[*i].clone()),
+            _ if !required(&kwargs)? => Ok(Value::none()),
             _ => Err(Error::message(format!(
                 "get_section: no section `{path}` (sections are `_index.md` files, e.g. `blog/_index.md`)"
             ))),
@@ -139,6 +218,7 @@ pub fn register(tera: &mut Tera, lookup: Arc<Lookup>) {
         "get_taxonomy",
         move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
             let name: &str = kwargs.must_get("name")?;
+            record(|| Dep::Taxonomy(name.to_string()));
             l.taxonomies
                 .get(name)
                 .map(|(i, _)| l.values.taxonomies[*i].clone())
@@ -155,6 +235,7 @@ pub fn register(tera: &mut Tera, lookup: Arc<Lookup>) {
         move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
             let taxonomy: &str = kwargs.must_get("taxonomy")?;
             let term: &str = kwargs.must_get("term")?;
+            record(|| Dep::Term(taxonomy.to_string(), term.to_string()));
             let (i, terms) = l.taxonomies.get(taxonomy).ok_or_else(|| {
                 Error::message(format!(
                     "get_term: `{taxonomy}` is not in `taxonomies` of site.yaml"
@@ -170,12 +251,19 @@ pub fn register(tera: &mut Tera, lookup: Arc<Lookup>) {
         "get_assessment",
         move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
             let id: &str = kwargs.must_get("id")?;
+            record(|| Dep::Assessment(id.to_string()));
             l.assessments.get(id).cloned().ok_or_else(|| {
                 Error::message(format!("get_assessment: no content/assessments/{id}.yaml"))
             })
         },
     );
     tera.register_filter("date", date_filter);
+}
+
+/// `required=false` makes a missing page or section `none` instead of an
+/// error, for themes that show a block only when the site has that content.
+fn required(kwargs: &Kwargs) -> TeraResult<bool> {
+    Ok(kwargs.get::<bool>("required")?.unwrap_or(true))
 }
 
 const MONTHS: [&str; 12] = [

@@ -10,9 +10,9 @@ use std::sync::Arc;
 
 use tera::{Context, Value};
 
-pub use functions::Lookup;
+pub use functions::{Dep, Lookup};
 pub use templates::Templates;
-pub use values::{AssessmentSummary, SiteValues};
+pub use values::{AssessmentSummary, SiteValues, ValuesMemo};
 
 use crate::content::Library;
 use crate::diagnostics::Diagnostic;
@@ -35,6 +35,21 @@ pub struct ExtraPage {
     pub in_sitemap: bool,
 }
 
+/// An assessment embedded in Markdown with ```` ```assessment ````: the link
+/// card the content holds (what feeds, summaries and themes without
+/// `assessment_embed.html` show) and the `assessment` value that
+/// `assessment_embed.html` renders in its place.
+#[derive(Debug, Clone)]
+pub struct Embed {
+    /// The exact HTML of the card in the rendered Markdown.
+    pub card: String,
+    /// The `assessment` template value.
+    pub value: Value,
+}
+
+/// The template that renders an embedded assessment, when the theme has it.
+pub const EMBED_TEMPLATE: &str = "assessment_embed.html";
+
 /// One output page to render.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Job {
@@ -56,6 +71,8 @@ pub enum Job {
 pub struct Renderer {
     templates: Templates,
     values: Arc<SiteValues>,
+    lookup: Arc<Lookup>,
+    embeds: std::collections::BTreeMap<String, Embed>,
 }
 
 impl Renderer {
@@ -68,9 +85,34 @@ impl Renderer {
     ) -> Result<Renderer, Diagnostic> {
         let values = Arc::new(values);
         let lookup = Arc::new(Lookup::new(lib, values.clone(), assets));
-        functions::register(&mut templates.tera, lookup);
+        functions::register(&mut templates.tera, lookup.clone());
         templates.parse()?;
-        Ok(Renderer { templates, values })
+        Ok(Renderer {
+            templates,
+            values,
+            lookup,
+            embeds: Default::default(),
+        })
+    }
+
+    /// The data templates read, for comparing two builds.
+    pub fn values(&self) -> &SiteValues {
+        &self.values
+    }
+
+    /// What the template functions look up, for comparing two builds.
+    pub fn lookup(&self) -> &Lookup {
+        &self.lookup
+    }
+
+    /// The assessments Markdown can embed, by id.
+    pub fn set_embeds(&mut self, embeds: std::collections::BTreeMap<String, Embed>) {
+        self.embeds = embeds;
+    }
+
+    /// The embed of one assessment, for comparing two builds.
+    pub fn embed_of(&self, id: &str) -> Option<&Embed> {
+        self.embeds.get(id)
     }
 
     /// The loaded templates.
@@ -146,6 +188,17 @@ impl Renderer {
         .with_hint(hint))
     }
 
+    /// Like [`Renderer::render`], also returning what the templates looked up
+    /// through functions (`get_page`, `url`, ...).
+    pub fn render_recording(
+        &self,
+        job: Job,
+        lib: &Library,
+        extras: &[ExtraPage],
+    ) -> (Result<String, Diagnostic>, Vec<Dep>) {
+        functions::recording(|| self.render(job, lib, extras))
+    }
+
     /// Renders one job to HTML with site-root links (the output stage makes them relative).
     pub fn render(
         &self,
@@ -181,10 +234,59 @@ impl Renderer {
             }
             Job::NotFound => {}
         }
-        self.templates
+        let html = self
+            .templates
             .tera
             .render(&template, &ctx)
-            .map_err(|e| self.templates.diagnostic(&e, Some(&path)))
+            .map_err(|e| self.templates.diagnostic(&e, Some(&path)))?;
+        let embedded: &[String] = match job {
+            Job::Page(i) => &lib.pages[i].rendered.assessments,
+            Job::Section(i) => &lib.sections[i].rendered.assessments,
+            _ => &[],
+        };
+        if !embedded.is_empty() {
+            functions::record(|| Dep::Template(EMBED_TEMPLATE.into()));
+            for id in embedded {
+                functions::record(|| Dep::Embed(id.clone()));
+            }
+        }
+        if embedded.is_empty() || !self.templates.has(EMBED_TEMPLATE) {
+            return Ok(html);
+        }
+        self.embed(html, embedded, ctx, &path)
+    }
+
+    /// Replaces the link card of each embedded assessment with
+    /// `assessment_embed.html`, rendered with the page's context plus
+    /// `assessment` and `embed` (`{uid, index}`: `uid` is unique on the page,
+    /// so one page can hold several assessments, or one twice).
+    fn embed(
+        &self,
+        mut html: String,
+        ids: &[String],
+        mut ctx: Context,
+        path: &str,
+    ) -> Result<String, Diagnostic> {
+        for (n, id) in ids.iter().enumerate() {
+            let Some(e) = self.embeds.get(id) else {
+                continue;
+            };
+            let Some(at) = html.find(&e.card) else {
+                continue;
+            };
+            let mut embed = tera::Map::new();
+            embed.insert("uid".into(), format!("wm-{id}-{}", n + 1).into());
+            embed.insert("index".into(), (n + 1).into());
+            ctx.insert_value("assessment", e.value.clone());
+            ctx.insert_value("embed", Value::from(embed));
+            let out = self
+                .templates
+                .tera
+                .render(EMBED_TEMPLATE, &ctx)
+                .map_err(|err| self.templates.diagnostic(&err, Some(path)))?;
+            html.replace_range(at..at + e.card.len(), &out);
+        }
+        Ok(html)
     }
 }
 

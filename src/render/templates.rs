@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use tera::Tera;
-use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, did_you_mean};
@@ -34,26 +33,9 @@ impl Templates {
         }
         let mut files = BTreeMap::new();
         for dir in [&theme_dir, &override_dir] {
-            for entry in WalkDir::new(dir)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_map(Result::ok)
-            {
-                if !entry.file_type().is_file()
-                    || crate::content::is_ignored_name(&entry.file_name().to_string_lossy())
-                {
-                    continue;
-                }
-                let name = entry
-                    .path()
-                    .strip_prefix(dir)
-                    .unwrap_or(entry.path())
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                let display = crate::diagnostics::display_path(root, entry.path());
-                match std::fs::read_to_string(entry.path()) {
+            for (name, path) in crate::content::files_under(dir) {
+                let display = crate::diagnostics::display_path(root, &path);
+                match std::fs::read_to_string(&path) {
                     Ok(src) => {
                         files.insert(name, (display, src));
                     }

@@ -4,6 +4,9 @@
 //! is shared by all the pages that show it: a sidebar costs the bytes it
 //! writes, not a copy of the section per page.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hash, Hasher};
+
 use rayon::prelude::*;
 use tera::{Map, Value};
 
@@ -28,11 +31,11 @@ pub struct AssessmentSummary {
 pub struct SiteValues {
     /// `site`.
     pub site: Value,
-    /// Full `page` values by page index, built up front only when a
-    /// template calls `get_page`; otherwise empty, and [`SiteValues::page`]
-    /// builds each page's value when that page renders, so the content and
-    /// toc of every page are not all held at once (a third of the memory of
-    /// a 10,000-page build).
+    /// Full `page` values by page index. Empty for a one-shot build
+    /// ([`ValuesMemo::one_build`]) whose templates never call `get_page`:
+    /// [`SiteValues::page`] then builds each page's value when that page
+    /// renders, so the content and toc of every page are not all held at
+    /// once (a third of the memory of a 10,000-page build).
     pub pages: Vec<Value>,
     /// Page summaries (no content), by page index.
     pub summaries: Vec<Value>,
@@ -79,40 +82,95 @@ fn toc(entries: &[TocEntry]) -> Value {
     Value::from_serializable(entries)
 }
 
+/// Page values kept from one build to the next (for `serve`): a page whose
+/// inputs hash the same as last time reuses its values, which also makes
+/// comparing the two builds' values a pointer comparison.
+#[derive(Default)]
+pub struct ValuesMemo {
+    pages: HashMap<String, (u64, Value, Value)>,
+    one_build: bool,
+}
+
+impl ValuesMemo {
+    /// For a build that renders once and ends (`waymark build`): nothing is
+    /// kept, and page values are built as their pages render.
+    pub fn one_build() -> ValuesMemo {
+        ValuesMemo {
+            one_build: true,
+            ..ValuesMemo::default()
+        }
+    }
+}
+
 impl SiteValues {
-    /// Builds the shared values from the loaded, rendered library; the full
-    /// page values too when `all_pages` (a template calls `get_page`).
-    pub fn build(
+    /// Builds all values from the loaded, rendered library.
+    pub fn build(config: &Config, lib: &Library, assessments: &[AssessmentSummary]) -> SiteValues {
+        SiteValues::build_cached(config, lib, assessments, &mut ValuesMemo::default(), true)
+    }
+
+    /// [`SiteValues::build`], reusing the values in `memo` of pages whose
+    /// inputs did not change. `get_page` says a template calls `get_page`,
+    /// which needs every page's value up front even in a one-shot build.
+    pub fn build_cached(
         config: &Config,
         lib: &Library,
         assessments: &[AssessmentSummary],
-        all_pages: bool,
+        memo: &mut ValuesMemo,
+        get_page: bool,
     ) -> SiteValues {
         // Each value depends only on the library and the summaries, so the
         // lists are built in parallel; `collect` keeps the order.
         let site = site_value(config, lib);
         let term_links = term_links(lib);
-        let summaries: Vec<Value> = lib
-            .pages
-            .par_iter()
-            .map(|p| page_summary(config, lib, p, &term_links).done())
+        let page_ancestors: Vec<Value> = (0..lib.sections.len())
+            .map(|i| ancestors(lib, i, true))
             .collect();
+        let (summaries, pages) = if memo.one_build && !get_page {
+            let summaries: Vec<Value> = lib
+                .pages
+                .par_iter()
+                .map(|p| page_summary(config, lib, p, &term_links).done())
+                .collect();
+            (summaries, Vec::new())
+        } else {
+            let old = std::mem::take(&mut memo.pages);
+            let built: Vec<(u64, Value, Value)> = lib
+                .pages
+                .par_iter()
+                .map(|p| {
+                    let key = page_key(config, lib, p);
+                    if let Some((k, summary, page)) = old.get(&p.rel)
+                        && *k == key
+                    {
+                        // Guards `page_key`: it must cover every input of the values.
+                        debug_assert!(
+                            *summary == page_summary(config, lib, p, &term_links).done()
+                                && *page == page_value(lib, p, summary, &page_ancestors),
+                            "page_key misses an input of the values of {}",
+                            p.rel
+                        );
+                        return (key, summary.clone(), page.clone());
+                    }
+                    let summary = page_summary(config, lib, p, &term_links).done();
+                    let page = page_value(lib, p, &summary, &page_ancestors);
+                    (key, summary, page)
+                })
+                .collect();
+            let mut summaries = Vec::with_capacity(built.len());
+            let mut pages = Vec::with_capacity(built.len());
+            for (p, (key, summary, page)) in lib.pages.iter().zip(built) {
+                summaries.push(summary.clone());
+                pages.push(page.clone());
+                if !memo.one_build {
+                    memo.pages.insert(p.rel.clone(), (key, summary, page));
+                }
+            }
+            (summaries, pages)
+        };
         let sections: Vec<Value> = (0..lib.sections.len())
             .into_par_iter()
             .map(|i| section_value(config, lib, &lib.sections[i], i, &summaries))
             .collect();
-        let page_ancestors: Vec<Value> = (0..lib.sections.len())
-            .map(|i| ancestors(lib, i, true))
-            .collect();
-        let pages = if all_pages {
-            lib.pages
-                .par_iter()
-                .zip(&summaries)
-                .map(|(p, summary)| page_value(lib, p, summary, &page_ancestors))
-                .collect()
-        } else {
-            Vec::new()
-        };
         let terms: Vec<Vec<Value>> = lib
             .taxonomies
             .iter()
@@ -181,7 +239,15 @@ fn site_value(config: &Config, lib: &Library) -> Value {
         .set("contact", Value::from_serializable(&config.contact))
         .set("cta", Value::from_serializable(&config.cta))
         .set("menu", menu)
-        .set("taxonomies", config.taxonomies.clone())
+        .set("taxonomies", config.taxonomy_names())
+        .set(
+            "taxonomy_paths",
+            config
+                .taxonomies
+                .iter()
+                .map(|t| (t.name().to_string(), t.path()))
+                .collect::<std::collections::BTreeMap<_, _>>(),
+        )
         .set("search", config.search)
         .set("feed", config.feed)
         .set("portable", config.portable)
@@ -239,10 +305,8 @@ fn taxonomy_terms(lib: &Library, page: &Page, term_links: &[Vec<Value>]) -> Valu
 /// ones by hashing the name, so keep it at twelve: sidebar loops read these
 /// a few times per entry.
 fn page_summary(config: &Config, lib: &Library, p: &Page, term_links: &[Vec<Value>]) -> Obj {
-    let summary = match &p.front.summary {
-        Some(_) => p.rendered.summary.as_str(),
-        None => p.rendered.summary.as_str(),
-    };
+    // The Markdown stage already chose: front matter `summary`, `<!-- more -->`, or the first paragraph.
+    let summary = p.rendered.summary.as_str();
     Obj::new()
         .set("title", p.title())
         .set("description", opt_str(p.front.description.as_deref()))
@@ -268,6 +332,55 @@ fn page_summary(config: &Config, lib: &Library, p: &Page, term_links: &[Vec<Valu
             "extra",
             json(&serde_json::to_value(&p.front.extra).unwrap_or_default()),
         )
+}
+
+/// A hash of everything [`page_summary`] and [`page_value`] read for `p`.
+/// Keep it in step with them: debug builds check it on every reuse.
+fn page_key(config: &Config, lib: &Library, p: &Page) -> u64 {
+    let mut h = ahash::RandomState::with_seeds(7, 11, 13, 17).build_hasher();
+    config.base_url().hash(&mut h);
+    let f = &p.front;
+    (p.title(), &f.description, &p.path, &p.slug, f.weight).hash(&mut h);
+    f.date.as_ref().map(|d| &d.value).hash(&mut h);
+    f.updated.as_ref().map(|d| &d.value).hash(&mut h);
+    if !f.extra.is_empty() {
+        serde_json::to_string(&f.extra)
+            .unwrap_or_default()
+            .hash(&mut h);
+    }
+    let r = &p.rendered;
+    (&r.html, &r.summary, r.reading_time, r.word_count).hash(&mut h);
+    fn toc_hash(entries: &[TocEntry], h: &mut impl Hasher) {
+        entries.len().hash(h);
+        for e in entries {
+            (e.level, &e.id, &e.title).hash(h);
+            toc_hash(&e.children, h);
+        }
+    }
+    toc_hash(&r.toc, &mut h);
+    for t in &lib.taxonomies {
+        t.name.hash(&mut h);
+        for name in p.taxonomies.get(&t.name).into_iter().flatten() {
+            let slug = crate::content::slugify(name);
+            match t.terms.iter().find(|term| term.slug == slug) {
+                Some(term) => (&term.name, &term.slug, &term.path).hash(&mut h),
+                None => 0u8.hash(&mut h),
+            }
+        }
+        1u8.hash(&mut h);
+    }
+    for n in [p.previous, p.next] {
+        n.map(|i| (lib.pages[i].title(), &lib.pages[i].path))
+            .hash(&mut h);
+    }
+    for i in lib.section_chain(p.section) {
+        let s = &lib.sections[i];
+        (s.front.title.as_deref().unwrap_or(""), &s.path).hash(&mut h);
+    }
+    for (_, site_path) in &p.assets {
+        site_path.hash(&mut h);
+    }
+    h.finish()
 }
 
 fn ancestors(lib: &Library, section: usize, include_self: bool) -> Value {
@@ -306,6 +419,7 @@ fn page_value(lib: &Library, p: &Page, summary: &Value, page_ancestors: &[Value]
             p.assets.iter().map(|(_, s)| s.clone()).collect::<Vec<_>>(),
         )
         .set("section_path", lib.sections[p.section].path.as_str())
+        .set("assessments", p.rendered.assessments.clone())
         .done()
 }
 
@@ -348,6 +462,7 @@ fn section_value(
         .set("pages", pages)
         .set("subsections", subsections)
         .set("is_home", idx == 0)
+        .set("assessments", s.rendered.assessments.clone())
         .done()
 }
 

@@ -1,0 +1,223 @@
+//! The JSON embedded in an assessment page for `assessment.js`.
+//!
+//! The shape is documented in `docs/assessment-json.md`. It carries what
+//! the browser engine needs to reproduce [`scoring`](super::scoring)
+//! exactly (ids, scores, jumps, conditions, bands) plus the texts and the
+//! rendered Markdown for the UI, and a short `hash` of the questions so a
+//! share link made for an older version of the questions is detected.
+
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use super::Assessment;
+use super::scoring::{Engine, Target};
+
+impl Assessment {
+    /// The page data. `render_markdown` turns a Markdown field into HTML
+    /// (it must escape raw HTML: an assessment is data); `resolve_link`
+    /// turns a `link:` (`@/x.md` or a URL) into the URL to print.
+    pub fn browser_data(
+        &self,
+        render_markdown: &dyn Fn(&str) -> String,
+        resolve_link: &dyn Fn(&str) -> String,
+    ) -> Value {
+        let spec = &self.spec;
+        let engine = &self.engine;
+        let md = |t: &Option<crate::yaml::Spanned<String>>| {
+            t.as_ref().map(|t| render_markdown(&t.value))
+        };
+        let dimensions: Vec<Value> = spec
+            .dimensions
+            .iter()
+            .map(|d| {
+                let d = &d.value;
+                let bands: Vec<Value> = d
+                    .bands
+                    .iter()
+                    .map(|b| json!({"up_to": b.value.up_to.value, "label": b.value.label, "advice_html": md(&b.value.advice)}))
+                    .collect();
+                json!({"id": d.id.value, "label": d.label, "low": d.low, "high": d.high, "bands": bands})
+            })
+            .collect();
+        let questions: Vec<Value> = spec
+            .questions
+            .value
+            .iter()
+            .zip(&engine.questions)
+            .map(|(q, eq)| {
+                let q = &q.value;
+                let options: Vec<Value> = q
+                    .options
+                    .iter()
+                    .zip(&eq.options)
+                    .map(|(o, eo)| {
+                        json!({
+                            "id": eo.id,
+                            "label": o.value.label.value,
+                            "scores": scores(engine, &eo.scores),
+                            "next": eo.next.map(|t| next(engine, t)),
+                        })
+                    })
+                    .collect();
+                json!({
+                    "id": eq.id,
+                    "text": q.text,
+                    "help_html": md(&q.help),
+                    "type": eq.kind.as_str(),
+                    "required": eq.required,
+                    "options": options,
+                    "scale": q.scale.as_ref().filter(|_| eq.scale.is_some()).map(|s| json!({
+                        "min": s.value.min, "max": s.value.max,
+                        "min_label": s.value.min_label, "max_label": s.value.max_label,
+                    })),
+                    "scores": eq.scale.map(|_| scores(engine, &eq.scale_scores)),
+                    "show_if": eq.show_if.map(|(other, mask)| show_if(engine, other, mask)),
+                })
+            })
+            .collect();
+        let outcomes: Vec<Value> = spec
+            .outcomes
+            .value
+            .iter()
+            .zip(&engine.outcomes)
+            .map(|(o, eo)| {
+                let when = eo.when.as_ref().map(|w| {
+                    w.iter()
+                        .map(|(d, c)| {
+                            let mut v = c.to_json();
+                            v["dimension"] = json!(engine.dimensions[*d].id);
+                            v
+                        })
+                        .collect::<Vec<_>>()
+                });
+                json!({
+                    "id": eo.id,
+                    "title": o.value.title,
+                    "summary_html": md(&o.value.summary),
+                    "url": o.value.link.as_ref().map(|l| resolve_link(&l.value)),
+                    "when": when,
+                })
+            })
+            .collect();
+        let chart = spec.chart.as_ref().map(|c| {
+            let c = &c.value;
+            match c.kind {
+                super::model::ChartType::Matrix => json!({
+                    "type": "matrix",
+                    "x": c.x.as_ref().map(|x| &x.value),
+                    "y": c.y.as_ref().map(|y| &y.value),
+                }),
+                super::model::ChartType::Bars => json!({"type": "bars"}),
+            }
+        });
+        json!({
+            "id": self.id,
+            "title": spec.title.value,
+            "description": spec.description,
+            "intro_html": md(&spec.intro),
+            "layout": spec.layout.as_str(),
+            "check_answers": spec.check_answers,
+            "hash": questions_hash(engine),
+            "dimensions": dimensions,
+            "questions": questions,
+            "outcomes": outcomes,
+            "chart": chart,
+        })
+    }
+}
+
+/// Non-zero scores by dimension id (a JSON object).
+fn scores(engine: &Engine, dense: &[i64]) -> Value {
+    let map: serde_json::Map<String, Value> = dense
+        .iter()
+        .zip(&engine.dimensions)
+        .filter(|(s, _)| **s != 0)
+        .map(|(s, d)| (d.id.clone(), json!(s)))
+        .collect();
+    Value::Object(map)
+}
+
+/// `next` as written: a question id, `end`, or `outcome:ID`.
+fn next(engine: &Engine, t: Target) -> String {
+    match t {
+        Target::Question(q) => engine.questions[q].id.clone(),
+        Target::End => "end".into(),
+        Target::Outcome(o) => format!("outcome:{}", engine.outcomes[o].id),
+    }
+}
+
+fn show_if(engine: &Engine, other: usize, mask: u64) -> Value {
+    let q = &engine.questions[other];
+    let any_of: Vec<&str> = (0..q.options.len())
+        .filter(|i| mask & (1 << i) != 0)
+        .map(|i| q.options[i].id.as_str())
+        .collect();
+    json!({"question": q.id, "any_of": any_of})
+}
+
+/// First 8 hex digits of the SHA-256 of everything that decides which
+/// questions are asked and what an answer means: question ids, types,
+/// required, options (ids, scores, next), scales and show_if. Texts are
+/// left out so fixing a typo does not invalidate share links.
+pub fn questions_hash(engine: &Engine) -> String {
+    let canonical: Vec<Value> = engine
+        .questions
+        .iter()
+        .map(|q| {
+            json!([
+                q.id,
+                q.kind.as_str(),
+                q.required,
+                q.options
+                    .iter()
+                    .map(|o| json!([
+                        o.id,
+                        scores(engine, &o.scores),
+                        o.next.map(|t| next(engine, t))
+                    ]))
+                    .collect::<Vec<_>>(),
+                q.scale,
+                scores(engine, &q.scale_scores),
+                q.show_if.map(|(o, m)| show_if(engine, o, m)),
+            ])
+        })
+        .collect();
+    let digest = Sha256::digest(Value::Array(canonical).to_string().as_bytes());
+    digest.iter().take(4).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Serialises page data for a `<script type="application/json">` element:
+/// `<`, `>`, `&` and the JS line separators are escaped as `\uXXXX`, so a
+/// `</script>` or `<!--` inside any text stays inert.
+pub fn json_for_script(value: &Value) -> String {
+    let raw = value.to_string();
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_json_cannot_close_the_script_element() {
+        let v = json!({"t": "</script><!-- & \u{2028}"});
+        let s = json_for_script(&v);
+        assert!(
+            !s.contains('<') && !s.contains('>') && !s.contains('&'),
+            "{s}"
+        );
+        let back: Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(back, v);
+    }
+}

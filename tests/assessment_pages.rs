@@ -1,0 +1,273 @@
+//! What the build makes of assessments for the browser: a decision tree's
+//! static pages, the self-scoring worksheet, and assessments embedded in
+//! Markdown pages. Builds `tests/fixtures/assess-site` (with the default
+//! theme copied in) with the real binary.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{Fixture, assert_links_resolve, ids, read};
+
+/// The fixture site with the repository's default theme.
+fn site() -> Fixture {
+    let f = Fixture::new("assess-site");
+    common::copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default"),
+        &f.path("themes/default"),
+    );
+    f
+}
+
+fn built() -> (Fixture, PathBuf) {
+    let f = site();
+    let out = f.build_ok(&[]);
+    (f, out)
+}
+
+/// The `href`s of the `<a class="CLASS"` links in `html`, in order.
+fn hrefs_of_class(html: &str, class: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let needle = format!("<a class=\"{class}\" href=\"");
+    let mut rest = html;
+    while let Some(i) = rest.find(&needle) {
+        rest = &rest[i + needle.len()..];
+        out.push(rest[..rest.find('"').unwrap()].to_string());
+    }
+    out
+}
+
+fn count(html: &str, needle: &str) -> usize {
+    html.matches(needle).count()
+}
+
+#[test]
+fn a_decision_tree_becomes_linked_static_pages() {
+    let (_f, out) = built();
+    for page in [
+        "q/urgent",
+        "q/skills",
+        "q/budget",
+        "result/hire",
+        "result/outsource",
+        "result/wait",
+    ] {
+        assert!(
+            out.join(format!("assessments/tree/{page}/index.html"))
+                .is_file(),
+            "{page}"
+        );
+    }
+    // The assessment page starts the static walk when there is no script.
+    let start = read(&out, "assessments/tree/index.html");
+    assert!(
+        start.contains(
+            r#"<a class="button wm-start-button" href="q/urgent/" data-wm-start>Start now</a>"#
+        ),
+        "{start}"
+    );
+    assert!(!start.contains("wm-sheet"), "a tree needs no worksheet");
+
+    // Each answer is a link to where it leads.
+    let urgent = read(&out, "assessments/tree/q/urgent/index.html");
+    assert!(urgent.contains("<h1 class=\"wm-step__title\" id=\"step-title\">Is it urgent?</h1>"));
+    assert_eq!(
+        hrefs_of_class(&urgent, "wm-step__option"),
+        ["../skills/", "../budget/"]
+    );
+    assert!(
+        urgent.contains("<title>Is it urgent? · Build, buy or wait? · Assessment Fixture</title>")
+    );
+    let skills = read(&out, "assessments/tree/q/skills/index.html");
+    assert_eq!(
+        hrefs_of_class(&skills, "wm-step__option"),
+        ["../../result/hire/", "../../result/outsource/"]
+    );
+    assert!(skills.contains("Question 2"), "the step on the way");
+    assert!(skills.contains(r#"<a href="../urgent/">Start again</a>"#));
+    let budget = read(&out, "assessments/tree/q/budget/index.html");
+    assert_eq!(
+        hrefs_of_class(&budget, "wm-step__option"),
+        ["../../result/wait/", "../../result/wait/"]
+    );
+
+    // An outcome page: the result, a way back to the start and the call to action.
+    let hire = read(&out, "assessments/tree/result/hire/index.html");
+    assert!(hire.contains("<h1 class=\"wm-result__title\">Build it with your team</h1>"));
+    assert!(hire.contains(r#"<a href="../../q/urgent/">Start again</a>"#));
+    assert!(hire.contains("Talk it through"));
+    assert!(hire.contains("mailto:hello@example.org"));
+    // Static pages need the stylesheet, not the script.
+    assert!(hire.contains("css/assessment."));
+    assert!(!hire.contains("js/assessment."));
+
+    // Step pages stay out of the sitemap; the assessment itself is in it.
+    let sitemap = read(&out, "sitemap.xml");
+    assert!(sitemap.contains("/assessments/tree/</loc>"));
+    assert!(!sitemap.contains("/assessments/tree/q/"));
+    assert_links_resolve(&out, true);
+}
+
+#[test]
+fn a_scored_assessment_carries_a_self_scoring_worksheet() {
+    let (_f, out) = built();
+    let html = read(&out, "assessments/pulse/index.html");
+    let sheet = &html[html.find("<section class=\"wm-sheet\"").expect("worksheet")..];
+    for text in [
+        "Score it yourself",
+        "100 × (your points − lowest) ÷ (highest − lowest)",
+        // Each answer's points per area it can move.
+        "<th scope=\"col\" class=\"wm-num\">Trust points</th>",
+        "<th scope=\"row\">Yes, almost always</th>\n            <td class=\"wm-num\">2</td>",
+        "<th scope=\"row\">Fear of blame</th>\n            <td class=\"wm-num\">-1</td>",
+        // Lowest and highest possible, for the percent.
+        "<td class=\"wm-num\">-1 to 0</td>",
+        "<td class=\"wm-num\">0 to 4</td>",
+        // Scale values, ends labelled.
+        "<th scope=\"row\">1 (Strongly disagree)</th>",
+        "<th scope=\"row\">5 (Strongly agree)</th>",
+        // Skip logic and optional questions in words.
+        "Answer this only if you chose “Rarely” in question 1; otherwise skip it.",
+        "<strong>What holds them back?</strong> (optional)",
+        // Bands with their advice, outcome rules in order.
+        "<dt>0 to 50%: Fragile</dt>",
+        "<dt>above 50 up to 100%: Solid</dt>",
+        "<strong>A thriving team</strong>. When Trust is above 50% and Focus is above 50%.",
+        "<strong>Rebuild trust first</strong>. When Trust is 50% or less.",
+        "<strong>Narrow the focus</strong>. When none of the rules above is met.",
+    ] {
+        assert!(sheet.contains(text), "missing `{text}` in:\n{sheet}");
+    }
+    // Outcome links in the worksheet are relative like every other link.
+    assert!(sheet.contains(
+        r#"<a href="../../guide/#build-buy-or-wait">Read more: Rebuild trust first</a>"#
+    ));
+
+    // Jumps: "Go to" and "Stop here" notes, and a jump-only outcome.
+    let quiz = read(&out, "assessments/quiz/index.html");
+    assert!(quiz.contains("Stop here: your result is “Welcome aboard”."));
+    assert!(quiz.contains("Only when a “Stop here” instruction names it."));
+}
+
+#[test]
+fn the_page_holds_the_form_the_data_and_the_script() {
+    let (_f, out) = built();
+    let html = read(&out, "assessments/pulse/index.html");
+    // One fieldset and legend per question, real inputs with labels.
+    assert_eq!(count(&html, "<fieldset class=\"wm-fieldset\""), 4);
+    assert_eq!(count(&html, "<legend class=\"wm-legend\">"), 4);
+    assert!(html.contains(r#"<input class="wm-option__input" type="radio" id="wm-pulse__speak-up__always" name="wm-pulse__speak-up" value="always">"#));
+    assert!(html.contains(r#"<label class="wm-option__label" for="wm-pulse__speak-up__always">Yes, almost always</label>"#));
+    assert!(html.contains(r#"type="checkbox" id="wm-pulse__notes__retro""#));
+    assert!(html.contains(r#"<input class="wm-scale__input" type="radio" id="wm-pulse__priorities__5" name="wm-pulse__priorities" value="5">"#));
+    assert!(html.contains(
+        "Which of these does your team do every week? <span class=\"wm-optional\">(optional)</span>"
+    ));
+    assert!(html.contains(">There is a problem</h2>"));
+    assert!(html.contains(">Continue</button>"));
+    // The data, script-safe, and the script and stylesheet.
+    assert!(html.contains("<script type=\"application/json\" data-wm-data>{"));
+    assert!(html.contains("\"hash\":\""));
+    assert!(html.contains(r#"<script defer src="../../js/assessment."#));
+    assert!(html.contains(r#"<link rel="stylesheet" href="../../css/assessment."#));
+    // The site root for links the script builds, made relative like every link.
+    assert!(html.contains(r#"data-url="../../""#));
+    // The call to action, contact from site.yaml.
+    assert!(html.contains("<div class=\"wm-cta\" data-wm-cta>"));
+    assert!(html.contains("https://example.org/book"));
+    let unique = ids(&html);
+    let mut sorted = unique.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), unique.len(), "duplicate ids");
+}
+
+#[test]
+fn embedded_assessments_are_the_real_thing_with_unique_ids() {
+    let (_f, out) = built();
+    let html = read(&out, "guide/index.html");
+    assert!(
+        !html.contains("assessment-embed"),
+        "the link card is replaced"
+    );
+    assert_eq!(count(&html, "data-wm-assessment "), 3);
+    for uid in ["wm-pulse-1", "wm-tree-2", "wm-pulse-3"] {
+        assert!(html.contains(&format!("id=\"{uid}\"")), "{uid}");
+    }
+    assert!(html.contains(r#"id="wm-pulse-3__speak-up__always""#));
+    assert_eq!(
+        count(&html, "<script type=\"application/json\" data-wm-data>"),
+        3
+    );
+    // Below the page's own h1, one script and one stylesheet for the page.
+    assert_eq!(count(&html, "<h2 class=\"wm-title\""), 3);
+    assert_eq!(count(&html, "<h1"), 1);
+    assert_eq!(count(&html, "js/assessment."), 1);
+    assert_eq!(count(&html, "css/assessment."), 1);
+    // The page's own call to action only once (no duplicate ids).
+    assert_eq!(count(&html, "id=\"cta-title\""), 1);
+    // The embedded tree still starts its static pages without a script.
+    assert!(html.contains(r#"href="../assessments/tree/q/urgent/" data-wm-start"#));
+    let unique = ids(&html);
+    let mut sorted = unique.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), unique.len(), "duplicate ids");
+
+    // Plain pages load nothing.
+    let plain = read(&out, "plain/index.html");
+    assert!(!plain.contains("assessment."));
+    assert!(!read(&out, "index.html").contains("js/assessment."));
+}
+
+#[test]
+fn a_theme_without_the_embed_template_keeps_the_link_card() {
+    let f = Fixture::new("basic");
+    f.write(
+        "content/guides/quizzed.md",
+        "---\ntitle: Quizzed\n---\nBefore.\n\n```assessment\nquiz\n```\n\nAfter.\n",
+    );
+    let out = f.build_ok(&[]);
+    let html = read(&out, "guides/quizzed/index.html");
+    assert!(
+        html.contains(r#"<aside class="assessment-embed" data-assessment="quiz"><p><a href="../../assessments/quiz/">Quiz</a></p></aside>"#),
+        "{html}"
+    );
+}
+
+#[test]
+fn portable_builds_link_the_static_pages_by_file() {
+    let f = site();
+    let out = f.build_ok(&["--portable"]);
+    let urgent = read(&out, "assessments/tree/q/urgent/index.html");
+    assert_eq!(
+        hrefs_of_class(&urgent, "wm-step__option"),
+        ["../skills/index.html", "../budget/index.html"]
+    );
+    assert!(read(&out, "assessments/pulse/index.html").contains(r#"data-url="../../index.html""#));
+    assert_links_resolve(&out, false);
+}
+
+#[test]
+fn a_tree_laid_out_on_one_page_still_links_its_static_pages() {
+    let f = site();
+    let tree = std::fs::read_to_string(f.path("content/assessments/tree.yaml")).unwrap();
+    f.write(
+        "content/assessments/tree-one.yaml",
+        &tree.replace(
+            "title: Build, buy or wait?",
+            "title: Build or buy, on one page\nlayout: all-on-one-page",
+        ),
+    );
+    let out = f.build_ok(&[]);
+    let html = read(&out, "assessments/tree-one/index.html");
+    // Without the script the start link leads to the static pages; the
+    // script hides it and shows every question at once.
+    assert!(html.contains(
+        r#"<p class="wm-actions" data-wm-nojs><a class="button wm-start-button" href="q/urgent/" data-wm-start>Start now</a></p>"#
+    ), "{html}");
+    assert!(
+        out.join("assessments/tree-one/result/wait/index.html")
+            .is_file()
+    );
+}

@@ -1,0 +1,453 @@
+// The assessment pages in a real browser: the keyboard-only flow, the
+// GOV.UK error pattern, Back and Change, share links (and links made for an
+// earlier version), saved progress, pages without JavaScript, embeds, print,
+// and axe-core on every view in light and dark mode.
+//
+// Uses the repository's site (which-playbook has a matrix chart, the others
+// bars) and tests/fixtures/assess-site (a decision tree, an all-on-one-page
+// assessment, and a guide that embeds assessments), copied with the default
+// theme into a temp folder.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSite, serve, launch, htmlFiles, axe, repo, vnuErrors } from './helpers.mjs';
+
+let site, server, fixture, fxSite, fxServer, browser;
+const temps = [];
+
+/** tests/fixtures/assess-site plus the default theme, in a temp folder. */
+function copyFixture() {
+  const dir = mkdtempSync(join(tmpdir(), 'waymark-assess-'));
+  temps.push(dir);
+  cpSync(join(repo, 'tests/fixtures/assess-site'), dir, { recursive: true });
+  cpSync(join(repo, 'themes/default'), join(dir, 'themes/default'), { recursive: true });
+  return dir;
+}
+
+before(async () => {
+  site = buildSite();
+  server = await serve(site, '/sub/');
+  fixture = copyFixture();
+  fxSite = buildSite({ root: fixture });
+  temps.push(site, fxSite);
+  fxServer = await serve(fxSite, '/sub/');
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  await fxServer?.close();
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh page (own storage) that fails the test on any script error. */
+async function open(url, options = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  if (url) await page.goto(url);
+  return { context, page, errors };
+}
+
+const WP = 'assessments/which-playbook/';
+// which-playbook's first example: every answer is the first option (all
+// four boxes ticked on the last question), which gives Go NOW!.
+const GO_NOW = {
+  initiative: 'one-initiative', payback: 'next-quarters', benefits: 'immediate', patience: '1',
+  'evidence-base': 'own-data', 'done-before': 'several-times', 'can-show': ['baseline', 'data', 'adoption', 'costs'],
+};
+
+const root = (page, n = 0) => page.locator('[data-wm-assessment]').nth(n);
+const view = (page, n = 0) => root(page, n).getAttribute('data-wm-view');
+const active = (page) => page.evaluate(() => {
+  const a = document.activeElement;
+  return { tag: a.tagName, cls: a.className, text: a.textContent.trim(), id: a.id, value: a.value };
+});
+
+/** Answers the shown question(s) of instance `n` from `answers` and continues. */
+async function answer(page, answers, n = 0) {
+  const r = root(page, n);
+  for (const q of await r.locator('[data-wm-question]:visible').all()) {
+    const id = await q.getAttribute('data-wm-question');
+    for (const v of [answers[id]].flat().filter((x) => x !== undefined)) {
+      await q.locator(`input[value="${v}"]`).check();
+    }
+  }
+  await r.locator('[data-wm-continue]:visible').click();
+}
+
+/** Clicks through to the result: Start, every question, See your result. */
+async function complete(page, answers, n = 0) {
+  const r = root(page, n);
+  const start = r.locator('[data-wm-start]:visible');
+  if (await start.count()) await start.click();
+  for (let i = 0; i < 30; i++) {
+    const v = await view(page, n);
+    if (v === 'question' || v === 'form') await answer(page, answers, n);
+    else if (v === 'review') await r.getByRole('button', { name: 'See your result' }).click();
+    else break;
+  }
+  assert.equal(await view(page, n), 'result');
+}
+
+/** The figures of the result view: outcome title and each area's text. */
+async function resultFigures(page, n = 0) {
+  const r = root(page, n);
+  return {
+    title: (await r.locator('.wm-result__title').textContent()).trim(),
+    areas: await r.locator('.wm-area__score').allTextContents(),
+    table: await r.locator('.wm-chart table').textContent(),
+  };
+}
+
+test('an assessment can be completed with the keyboard only', async () => {
+  const { context, page, errors } = await open(server.base + WP);
+  const press = async (key, times = 1) => { for (let i = 0; i < times; i++) await page.keyboard.press(key); };
+  const tabTo = async (match) => {
+    for (let i = 0; i < 60; i++) {
+      await press('Tab');
+      if (match(await active(page))) return;
+    }
+    assert.fail('never reached the element with Tab');
+  };
+  await tabTo((a) => a.cls.includes('wm-start-button'));
+  await press('Enter');
+  // Each question: focus is on its heading (the legend); Tab reaches the first option.
+  const seen = [];
+  for (let i = 0; i < 7; i++) {
+    const a = await active(page);
+    assert.match(a.cls, /wm-legend__heading/, `focus on the question heading, got ${JSON.stringify(a)}`);
+    seen.push(a.text);
+    const progress = await root(page).locator('[data-wm-progress-text]').textContent();
+    assert.match(progress, new RegExp(`^Question ${i + 1} of \\d+$`));
+    await press('Tab');
+    const q = await active(page);
+    if (q.value === 'baseline') {
+      // The checkboxes: tick each with Space.
+      for (let k = 0; k < 4; k++) { await press('Space'); await press('Tab'); }
+      await tabTo((x) => x.text === 'Continue');
+      await press('Enter');
+    } else {
+      await press('Space'); // the first option (scale: 1)
+      await press('Enter'); // implicit submission from a radio
+    }
+  }
+  assert.equal(seen[0], 'Do you have one specific initiative or decision in mind?');
+  assert.equal(await view(page), 'review');
+  let a = await active(page);
+  assert.equal(a.text, 'Check your answers');
+  assert.match(await page.title(), /^Check your answers · /);
+  await tabTo((x) => x.text === 'See your result');
+  await press('Enter');
+  a = await active(page);
+  assert.equal(a.text, 'Go NOW!');
+  assert.equal(await view(page), 'result');
+  assert.match(await page.title(), /^Your result · Which playbook/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a missing answer shows the error summary, prefixes the title and links to the field', async () => {
+  const { context, page, errors } = await open(server.base + WP);
+  const title = await page.title();
+  await root(page).locator('[data-wm-start]').click();
+  await root(page).locator('[data-wm-continue]').click();
+  assert.equal(await page.title(), `Error: Do you have one specific initiative or decision in mind? · ${title}`);
+  const summary = root(page).locator('[data-wm-errors]');
+  assert.ok(await summary.isVisible());
+  assert.equal((await summary.locator('h2').textContent()).trim(), 'There is a problem');
+  let a = await active(page);
+  assert.match(a.cls, /wm-error-summary/, 'focus moves to the error summary');
+  const inline = root(page).locator('.wm-question--error .wm-error-message');
+  assert.match(await inline.textContent(), /Error:\s+Select an answer/);
+  const fieldset = root(page).locator('.wm-question--error fieldset');
+  assert.ok((await fieldset.getAttribute('aria-describedby')).includes(await inline.getAttribute('id')));
+  await summary.getByRole('link', { name: 'Select an answer' }).click();
+  a = await active(page);
+  assert.equal(a.id, 'wm-which-playbook__initiative__one-initiative', 'the link moves focus to the first option');
+  await page.keyboard.press('Space');
+  await root(page).locator('[data-wm-continue]').click();
+  assert.ok(!(await page.title()).startsWith('Error: '), 'the prefix goes when the error does');
+  assert.ok(await summary.isHidden());
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('Back returns to the previous question with its answer; Change returns to the review', async () => {
+  const { context, page, errors } = await open(server.base + WP);
+  const r = root(page);
+  await r.locator('[data-wm-start]').click();
+  await answer(page, GO_NOW);
+  await answer(page, GO_NOW);
+  assert.equal(await r.locator('[data-wm-question]:visible').getAttribute('data-wm-question'), 'benefits');
+  await r.getByRole('link', { name: 'Back' }).click();
+  assert.equal(await r.locator('[data-wm-question]:visible').getAttribute('data-wm-question'), 'payback');
+  assert.ok(await r.locator('input[value="next-quarters"]').isChecked(), 'the earlier answer is kept');
+  assert.match((await active(page)).text, /When does this investment/);
+  // Back from the first question leads to the start.
+  await r.getByRole('link', { name: 'Back' }).click();
+  await r.getByRole('link', { name: 'Back' }).click();
+  assert.equal(await view(page), 'start');
+  await complete(page, GO_NOW);
+  // From the result, Back leads to the review; Change a single answer there.
+  await r.getByRole('link', { name: 'Back' }).click();
+  assert.equal(await view(page), 'review');
+  const change = r.getByRole('link', { name: 'Change your answer to: When does this investment need to show a return?' });
+  await change.click();
+  assert.equal(await view(page), 'question');
+  await r.locator('input[value="five-years"]').check();
+  await r.getByRole('link', { name: 'Back' }).click();
+  assert.equal(await view(page), 'review', 'Back from a change leads to the review');
+  await change.click();
+  await r.locator('input[value="five-years"]').check();
+  await r.locator('[data-wm-continue]').click();
+  assert.equal(await view(page), 'review', 'after a change, Continue returns to the review');
+  assert.match(await r.locator('.wm-review .wm-summary').textContent(), /Five years or more/);
+  // A change that opens a new question asks it before returning.
+  await r.getByRole('link', { name: /Change your answer to: What is the case/ }).click();
+  await r.locator('input[value="vendor"]').check();
+  await r.locator('[data-wm-continue]').click();
+  assert.equal(await r.locator('[data-wm-question]:visible').getAttribute('data-wm-question'), 'claims-checked');
+  await r.locator('input[value="held-up"]').check();
+  await r.locator('[data-wm-continue]').click();
+  assert.equal(await view(page), 'review');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a share link reopened in a fresh browser shows the same result; answers never reach the server', async () => {
+  const { context, page, errors } = await open(null);
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(server.base + WP);
+  await complete(page, { ...GO_NOW, 'evidence-base': 'vendor', 'claims-checked': 'partly', patience: '4' });
+  const first = await resultFigures(page);
+  const link = await root(page).locator('.wm-share__input').inputValue();
+  assert.ok(link.includes('#which-playbook='), link);
+  assert.equal(page.url(), link, 'the address bar holds the result too');
+  await context.close();
+
+  const fresh = await open(link);
+  assert.equal(await view(fresh.page), 'result');
+  assert.deepEqual(await resultFigures(fresh.page), first);
+  assert.deepEqual([...errors, ...fresh.errors], []);
+  await fresh.context.close();
+  assert.ok(requests.every((u) => !u.includes('initiative')), 'no request carries the answers');
+});
+
+test('a link made for an earlier version of the questions says so and offers to start again', async () => {
+  const { context, page } = await open(fxServer.base + 'assessments/pulse/');
+  await complete(page, { 'speak-up': 'always', priorities: '5', notes: ['retro'] });
+  const link = await root(page).locator('.wm-share__input').inputValue();
+  await context.close();
+
+  // The same assessment with different scores: a new hash.
+  const changed = copyFixture();
+  const file = join(changed, 'content/assessments/pulse.yaml');
+  writeFileSync(file, readFileSync(file, 'utf8').replace('label: "Yes, almost always", scores: { trust: 2 }', 'label: "Yes, almost always", scores: { trust: 3 }'));
+  const rebuilt = buildSite({ root: changed });
+  temps.push(rebuilt);
+  const server2 = await serve(rebuilt, '/sub/');
+  const old = await open(server2.base + 'assessments/pulse/' + link.slice(link.indexOf('#')));
+  const r = root(old.page);
+  assert.equal(await view(old.page), 'notice');
+  assert.match(await r.textContent(), /This link was made for an earlier version of this assessment/);
+  assert.equal(await r.locator('.wm-result__title').count(), 0, 'no result is shown');
+  await r.getByRole('button', { name: 'Start again' }).click();
+  assert.equal(await view(old.page), 'question');
+  assert.ok(!old.page.url().includes('#'), 'the old link is gone from the address bar');
+  assert.deepEqual(old.errors, []);
+  await old.context.close();
+  await server2.close();
+});
+
+test('progress is kept in localStorage until "Clear my answers"', async () => {
+  const { context, page, errors } = await open(server.base + WP);
+  const r = root(page);
+  await r.locator('[data-wm-start]').click();
+  await answer(page, GO_NOW);
+  await answer(page, GO_NOW);
+  await page.reload();
+  assert.equal(await view(page), 'question');
+  assert.equal(await r.locator('[data-wm-question]:visible').getAttribute('data-wm-question'), 'benefits');
+  assert.match(await r.locator('[data-wm-progress-text]').textContent(), /^Question 3 of /);
+  const keys = await page.evaluate(() => Object.keys(localStorage));
+  assert.equal(keys.length, 1);
+  assert.match(keys[0], /^waymark:which-playbook:[0-9a-f]{8}$/);
+  await r.getByRole('button', { name: 'Clear my answers' }).click();
+  assert.equal(await view(page), 'start');
+  assert.match(await r.locator('.wm-flash').textContent(), /cleared/);
+  assert.deepEqual(await page.evaluate(() => Object.keys(localStorage)), []);
+  await page.reload();
+  assert.equal(await view(page), 'start');
+  await r.locator('[data-wm-start]').click();
+  assert.ok(!(await r.locator('input[value="one-initiative"]').isChecked()), 'no answer survives');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('all on one page: skip logic, every error at once, straight to the result', async () => {
+  const { context, page, errors } = await open(fxServer.base + 'assessments/quiz/');
+  const r = root(page);
+  assert.equal(await view(page), 'form');
+  assert.equal(await r.locator('[data-wm-question]:visible').count(), 3);
+  await r.locator('[data-wm-continue]').click();
+  const links = await r.locator('[data-wm-errors] a').allTextContents();
+  assert.deepEqual(links, ['Select an answer to “How long have you done this?”', 'Select a number from 1 to 4 to “I could explain it to a colleague.”']);
+  assert.match(await page.title(), /^Error: /);
+  // An answer that ends the assessment hides the questions after it.
+  await r.locator('input[value="new"]').check();
+  assert.equal(await r.locator('[data-wm-question]:visible').count(), 1);
+  await r.locator('[data-wm-continue]').click();
+  assert.equal(await view(page), 'result', 'check_answers: false goes straight to the result');
+  assert.equal((await r.locator('.wm-result__title').textContent()).trim(), 'Welcome aboard');
+  assert.match(await r.locator('.wm-why').textContent(), /leads straight to this result/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the decision tree runs in the browser too', async () => {
+  const { context, page, errors } = await open(fxServer.base + 'assessments/tree/');
+  await complete(page, { urgent: 'yes', skills: 'no' });
+  assert.equal((await root(page).locator('.wm-result__title').textContent()).trim(), 'Buy it in');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('without JavaScript a decision tree is answered by following links', async () => {
+  const { context, page } = await open(fxServer.base + 'assessments/tree/', { javaScriptEnabled: false });
+  await page.getByRole('link', { name: 'Start now' }).click();
+  assert.match(page.url(), /\/assessments\/tree\/q\/urgent\/$/);
+  assert.equal(await page.locator('h1').textContent(), 'Is it urgent?');
+  await page.getByRole('link', { name: 'Yes' }).click();
+  assert.match(page.url(), /\/q\/skills\/$/);
+  await page.getByRole('link', { name: 'No' }).click();
+  assert.match(page.url(), /\/assessments\/tree\/result\/outsource\/$/);
+  assert.equal(await page.locator('h1').textContent(), 'Buy it in');
+  assert.match(await page.locator('.cta').textContent(), /Talk it through/);
+  await page.getByRole('link', { name: 'Start again' }).click();
+  assert.match(page.url(), /\/q\/urgent\/$/);
+  await context.close();
+});
+
+test('without JavaScript a scored assessment shows the self-scoring worksheet', async () => {
+  const { context, page } = await open(server.base + WP, { javaScriptEnabled: false });
+  const sheet = page.locator('.wm-sheet');
+  assert.ok(await sheet.isVisible());
+  assert.ok(await page.locator('form.wm-form').isHidden());
+  const text = await sheet.textContent();
+  assert.match(text, /Score it yourself/);
+  assert.match(text, /100 × \(your points − lowest\) ÷ \(highest − lowest\)/);
+  assert.match(text, /Answer this only if you chose “Vendor claims, analyst reports or conference talks” or “A strong conviction among our leaders” in question 5/);
+  assert.match(text, /Stop here and work out your result/);
+  assert.match(text, /When Time to results is 50% or less and What you know is above 50%/);
+  assert.match(text, /When none of the rules above is met/);
+  assert.ok(await page.locator('.wm-sheet .wm-sheet__table').count() >= 8);
+  assert.ok(await page.locator('.cta').isVisible(), 'the call to action is there');
+  await context.close();
+
+  // With JavaScript, the worksheet gives way to the questions.
+  const js = await open(server.base + WP);
+  assert.ok(await js.page.locator('.wm-sheet').isHidden());
+  await js.context.close();
+});
+
+test('embedded assessments work inside a Markdown page, each on its own', async () => {
+  const html = readFileSync(join(fxSite, 'guide/index.html'), 'utf8');
+  assert.match(html, /<script defer src="\.\.\/js\/assessment\.[0-9a-f]+\.js">/);
+  const plain = readFileSync(join(fxSite, 'plain/index.html'), 'utf8');
+  assert.ok(!plain.includes('assessment.'), 'a page without an assessment loads no assessment script or CSS');
+
+  const { context, page, errors } = await open(fxServer.base + 'guide/');
+  const ids = await page.locator('[data-wm-assessment]').evaluateAll((els) => els.map((e) => e.id));
+  assert.deepEqual(ids, ['wm-pulse-1', 'wm-tree-2', 'wm-pulse-3']);
+  assert.equal(await page.locator('[data-wm-assessment] h2.wm-title').count(), 3, 'the embed title is below the page title');
+  const title = await page.title();
+  await complete(page, { 'speak-up': 'rarely', 'why-not': ['blame'], priorities: '2' }, 2);
+  assert.equal(await view(page, 0), 'start', 'the other copy is untouched');
+  assert.equal((await root(page, 2).locator('.wm-result__title').textContent()).trim(), 'Rebuild trust first');
+  assert.equal(await page.title(), title, 'an embed leaves the page title alone');
+  // Links from the assessment's Markdown work from the page it is embedded in.
+  const href = await root(page, 2).locator('.wm-result__next a').evaluate((a) => a.href);
+  assert.equal(href, fxServer.base + 'guide/#build-buy-or-wait');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the print view is a one-page summary without navigation or buttons', async () => {
+  const { context, page } = await open(server.base + WP);
+  await complete(page, GO_NOW);
+  await page.emulateMedia({ media: 'print' });
+  for (const sel of ['.site-nav', '.wm-share', '.wm-back', '.wm-why']) {
+    assert.ok(await page.locator(sel).first().isHidden(), `${sel} is hidden in print`);
+  }
+  const pdf = await page.pdf({ format: 'A4' });
+  const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+  assert.equal(pages, 1, `the printed result takes ${pages} pages`);
+  await context.close();
+});
+
+test('the fixture site passes the Nu HTML Checker', () => {
+  assert.ok(htmlFiles(fxSite).length > 3);
+  assert.equal(vnuErrors(fxSite), '');
+});
+
+for (const scheme of ['light', 'dark']) {
+  test(`axe-core finds no violation on the question, error, review and result views (${scheme})`, async () => {
+    const problems = [];
+    const check = async (page, what) => {
+      for (const v of await axe(page)) problems.push(`${what}: ${v.id} (${v.help}) at ${v.nodes.join(', ')}`);
+    };
+    const cases = [
+      [server.base + WP, 0, GO_NOW],
+      [server.base + 'assessments/ai-readiness/', 0, null],
+      [fxServer.base + 'assessments/quiz/', 0, { years: 'long', confidence: '3', extras: ['wrote'] }],
+      [fxServer.base + 'guide/', 1, { urgent: 'no', budget: 'yes' }],
+    ];
+    for (const [url, n, answers] of cases) {
+      const { context, page } = await open(url, { colorScheme: scheme });
+      const r = root(page, n);
+      const name = url.replace(/^.*\/sub\//, '');
+      const start = r.locator('[data-wm-start]:visible');
+      if (await start.count()) await start.click();
+      await r.locator('[data-wm-continue]:visible').click();
+      await check(page, `${name} error`);
+      for (let i = 0; i < 30; i++) {
+        const v = await view(page, n);
+        if (v === 'question' || v === 'form') {
+          if (i === 1) await check(page, `${name} question`);
+          if (answers) await answer(page, answers, n);
+          else {
+            // The last option of every shown question.
+            for (const q of await r.locator('[data-wm-question]:visible').all()) await q.locator('input').last().check();
+            await r.locator('[data-wm-continue]:visible').click();
+          }
+        } else if (v === 'review') {
+          await check(page, `${name} review`);
+          await r.getByRole('button', { name: 'See your result' }).click();
+        } else break;
+      }
+      for (const d of await r.locator('details').all()) await d.locator('summary').click();
+      await check(page, `${name} result`);
+      await context.close();
+    }
+    // Pages as a visitor without JavaScript sees them: the script is
+    // blocked (axe itself needs JavaScript to run).
+    const noScript = async (url) => {
+      const { context, page } = await open(null, { colorScheme: scheme });
+      await page.route(/\/js\/assessment\.[0-9a-f]+\.js$/, (route) => route.abort());
+      await page.goto(url);
+      return { context, page };
+    };
+    for (const url of [fxServer.base + 'assessments/tree/q/urgent/', fxServer.base + 'assessments/tree/result/wait/', server.base + WP]) {
+      const { context, page } = await noScript(url);
+      await check(page, `${url.replace(/^.*\/sub\//, '')} without JavaScript`);
+      await context.close();
+    }
+    assert.deepEqual(problems, []);
+  });
+}

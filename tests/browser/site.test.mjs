@@ -1,0 +1,51 @@
+// The repository's own site: valid HTML (Nu checker), no axe violations in
+// light and dark mode, a light home page, and no request to another host.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildSite, serve, launch, htmlFiles, axe, vnuErrors } from './helpers.mjs';
+
+let site, server, browser;
+
+before(async () => {
+  site = buildSite();
+  server = await serve(site, '/sub/');
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('every generated page passes the Nu HTML Checker', () => {
+  assert.ok(htmlFiles(site).length > 20, `only ${htmlFiles(site).length} pages`);
+  assert.equal(vnuErrors(site), '');
+});
+
+for (const scheme of ['light', 'dark']) {
+  test(`axe-core finds no WCAG 2.2 AA violation on any page (${scheme})`, async () => {
+    const context = await browser.newContext({ colorScheme: scheme });
+    const page = await context.newPage();
+    const problems = [];
+    for (const file of htmlFiles(site)) {
+      if (file === '404.html' || file.startsWith('old-') || /\/patient-planning\//.test(file)) continue;
+      await page.goto(server.base + file.replace(/index\.html$/, ''));
+      for (const v of await axe(page)) problems.push(`${file}: ${v.id} (${v.help}) at ${v.nodes.join(', ')}`);
+    }
+    await context.close();
+    assert.deepEqual(problems, []);
+  });
+}
+
+test('the home page weighs under 100 KB and requests nothing from other hosts', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  let bytes = 0;
+  const foreign = [];
+  page.on('request', (r) => { if (!r.url().startsWith(server.base.replace(/\/sub\/$/, ''))) foreign.push(r.url()); });
+  page.on('response', async (r) => { try { bytes += (await r.body()).length; } catch { /* redirects have no body */ } });
+  await page.goto(server.base, { waitUntil: 'networkidle' });
+  await context.close();
+  assert.deepEqual(foreign, []);
+  assert.ok(bytes < 100 * 1024, `home page weighs ${bytes} bytes`);
+});

@@ -1,0 +1,212 @@
+//! Helpers shared by the integration tests: copy a fixture site into a
+//! temporary folder, run the real `waymark` binary on it, read the output.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A copy of `tests/fixtures/NAME` in a temporary folder (removed on drop).
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    pub fn new(name: &str) -> Fixture {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
+        copy_dir(&src, dir.path());
+        Fixture { dir }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let p = self.path(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    /// Runs `waymark ARGS --root ROOT`.
+    pub fn run(&self, args: &[&str]) -> Output {
+        waymark(&[args, &["--root", self.root().to_str().unwrap()]].concat())
+    }
+
+    /// Builds into `out` (relative to the fixture) and asserts success.
+    pub fn build_ok(&self, extra: &[&str]) -> PathBuf {
+        let out = self.path("public");
+        let o = self.run(&[&["build", "--output", out.to_str().unwrap()], extra].concat());
+        assert!(o.status.success(), "build failed:\n{}", stderr(&o));
+        out
+    }
+}
+
+pub fn waymark(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run waymark")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn copy_dir(src: &Path, dst: &Path) {
+    for entry in walkdir::WalkDir::new(src) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(src).unwrap();
+        let to = dst.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+}
+
+/// Every file under `dir`: relative path -> bytes.
+pub fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+pub fn read(dir: &Path, rel: &str) -> String {
+    std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// The values of `href`, `src` and `action` attributes in `html`.
+pub fn links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in [" href=\"", " src=\"", " action=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            if let Some(end) = rest.find('"') {
+                out.push(rest[..end].to_string());
+                rest = &rest[end..];
+            }
+        }
+    }
+    out
+}
+
+/// The `id` attributes in `html`.
+pub fn ids(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(" id=\"") {
+        rest = &rest[i + 5..];
+        if let Some(end) = rest.find('"') {
+            out.push(rest[..end].to_string());
+        }
+    }
+    out
+}
+
+/// Resolves a relative link from the HTML file `from` (path relative to the
+/// site folder) the way a browser does, and maps it to the file a server
+/// gives (`dir/` -> `dir/index.html` when `server_index` is true).
+/// Returns (file, fragment), or None for links that leave the site.
+pub fn resolve(from: &str, link: &str, server_index: bool) -> Option<(String, Option<String>)> {
+    if link.contains("://")
+        || link.starts_with("mailto:")
+        || link.starts_with("//")
+        || link.starts_with("data:")
+    {
+        return None;
+    }
+    let (path, frag) = match link.split_once('#') {
+        Some((p, f)) => (p, Some(f.to_string())),
+        None => (link, None),
+    };
+    let path = path.split('?').next().unwrap_or("");
+    let mut segs: Vec<&str> = from.split('/').collect();
+    segs.pop(); // the file name
+    if path.starts_with('/') {
+        panic!("{from}: link `{link}` is root-absolute; it would break under a sub-path");
+    }
+    if path.is_empty() {
+        return Some((from.to_string(), frag));
+    }
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                assert!(
+                    segs.pop().is_some(),
+                    "{from}: link `{link}` climbs above the site root"
+                );
+            }
+            p => segs.push(p),
+        }
+    }
+    let mut file = segs.join("/");
+    if path.ends_with('/')
+        || path == "."
+        || path.ends_with("/.")
+        || path == ".."
+        || path.ends_with("..")
+    {
+        assert!(
+            server_index,
+            "{from}: link `{link}` needs a server to find index.html"
+        );
+        file = if file.is_empty() {
+            "index.html".into()
+        } else {
+            format!("{file}/index.html")
+        };
+    }
+    Some((file, frag))
+}
+
+/// Asserts every internal link and anchor of every HTML file in `dir` resolves.
+pub fn assert_links_resolve(dir: &Path, server_index: bool) -> usize {
+    let tree = read_tree(dir);
+    let mut checked = 0;
+    for (name, bytes) in tree
+        .iter()
+        .filter(|(n, _)| n.ends_with(".html") && n.as_str() != "404.html")
+    {
+        let html = String::from_utf8_lossy(bytes);
+        for link in links(&html) {
+            let Some((file, frag)) = resolve(name, &link, server_index) else {
+                continue;
+            };
+            let target = tree
+                .get(&file)
+                .unwrap_or_else(|| panic!("{name}: link `{link}` -> missing `{file}`"));
+            if let Some(f) = frag.filter(|f| !f.is_empty()) {
+                let t = String::from_utf8_lossy(target);
+                assert!(
+                    ids(&t).contains(&f),
+                    "{name}: link `{link}`: `{file}` has no id `{f}`"
+                );
+            }
+            checked += 1;
+        }
+    }
+    checked
+}
