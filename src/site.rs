@@ -351,6 +351,10 @@ impl Site {
         }
         self.timings.push(("render", t.elapsed()));
         let t = Instant::now();
+        let extra_html = extra_html.into_inner().unwrap_or_default();
+        let index = self.search_index(html_bytes.into_inner(), &extra_html);
+        self.timings.push(("search index", t.elapsed()));
+        let t = Instant::now();
         self.assets
             .par_iter()
             .try_for_each(|a| staging.copy(&a.source, &a.output))
@@ -358,8 +362,7 @@ impl Site {
         for (path, body) in machine_files {
             staging.write(&path, body.as_bytes()).map_err(io)?;
         }
-        let extra_html = extra_html.into_inner().unwrap_or_default();
-        if let Some(index) = self.search_index(html_bytes.into_inner(), &extra_html) {
+        if let Some(index) = index {
             for (path, body) in &index.files {
                 staging.write(path, body.as_bytes()).map_err(io)?;
             }
