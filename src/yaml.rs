@@ -4,6 +4,7 @@
 //! successor with the same serde model and line:column spans. Everything else
 //! in Waymark sees typed structs, [`Spanned`] values and [`Diagnostic`]s.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
@@ -190,6 +191,42 @@ pub fn parse_lenient<T: DeserializeOwned>(file: &Path, source: &str) -> Result<T
     parse(file, source, source, 1)
 }
 
+/// `key: [a, b]` lines read without the YAML parser, whose setup costs more
+/// than such a line. `None` for any other shape (block lists, quotes,
+/// comments, words YAML reads as booleans or null), left to the parser.
+pub fn plain_flow_lists(lines: &str) -> Option<BTreeMap<String, serde_json::Value>> {
+    let mut out = BTreeMap::new();
+    for line in lines.lines() {
+        let (key, value) = line.split_once(':')?;
+        let items = value.trim().strip_prefix('[')?.strip_suffix(']')?;
+        let mut list = Vec::new();
+        if !items.trim().is_empty() {
+            for item in items.split(',') {
+                let item = item.trim();
+                let plain = item.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && item
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b' '))
+                    && !matches!(
+                        item.to_ascii_lowercase().as_str(),
+                        "y" | "n" | "yes" | "no" | "on" | "off" | "true" | "false" | "null"
+                    );
+                if !plain {
+                    return None;
+                }
+                list.push(serde_json::Value::String(item.to_string()));
+            }
+        }
+        if out
+            .insert(key.trim_end().to_string(), serde_json::Value::Array(list))
+            .is_some()
+        {
+            return None;
+        }
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,5 +265,50 @@ mod tests {
             (err.line, err.message.as_str()),
             (2, "expected a whole number here")
         );
+    }
+
+    #[test]
+    fn plain_flow_lists_read_as_yaml_does() {
+        let items = [
+            "",
+            "a",
+            "ai, data",
+            "machine learning",
+            "a  b",
+            "a-b, c_d",
+            "x1, e5",
+            "nan",
+            "Inf",
+            "yes",
+            "No",
+            "ON",
+            "y",
+            "true",
+            "Null",
+            "~",
+            "1",
+            "0x1f",
+            ".inf",
+            "-a",
+            "a,",
+            "'q'",
+            "c++",
+            "node.js",
+            "café",
+            "a # b",
+            "[a]",
+            "{a: b}",
+        ];
+        for item in items {
+            let line = format!("tags: [{item}]\n");
+            let yaml: Option<BTreeMap<String, serde_json::Value>> =
+                parse(Path::new("a.md"), &line, &line, 2).ok();
+            if let Some(fast) = plain_flow_lists(&line) {
+                assert_eq!(Some(fast), yaml, "{line}");
+            }
+        }
+        assert!(plain_flow_lists("tags: [a, b]\n").is_some());
+        assert!(plain_flow_lists("tags: [yes]\n").is_none());
+        assert!(plain_flow_lists("tags:\n  - a\n").is_none());
     }
 }

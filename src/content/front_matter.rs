@@ -149,7 +149,7 @@ pub fn parse(
         // with the parser; anything unusual takes a full second parse.
         let all: BTreeMap<String, serde_json::Value> = match taxonomy_lines(yaml_src, taxonomies)
             .and_then(|lines| {
-                plain_flow_lists(&lines)
+                yaml::plain_flow_lists(&lines)
                     .or_else(|| yaml::parse(file, source, &lines, first_line).ok())
             }) {
             Some(all) => all,
@@ -254,42 +254,6 @@ fn taxonomy_lines(yaml_src: &str, taxonomies: &[String]) -> Option<String> {
     Some(out)
 }
 
-/// `key: [a, b]` lines read without the YAML parser, whose setup costs more
-/// than such a line. `None` for any other shape (block lists, quotes,
-/// comments, words YAML reads as booleans or null), left to the parser.
-fn plain_flow_lists(lines: &str) -> Option<BTreeMap<String, serde_json::Value>> {
-    let mut out = BTreeMap::new();
-    for line in lines.lines() {
-        let (key, value) = line.split_once(':')?;
-        let items = value.trim().strip_prefix('[')?.strip_suffix(']')?;
-        let mut list = Vec::new();
-        if !items.trim().is_empty() {
-            for item in items.split(',') {
-                let item = item.trim();
-                let plain = item.starts_with(|c: char| c.is_ascii_alphabetic())
-                    && item
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b' '))
-                    && !matches!(
-                        item.to_ascii_lowercase().as_str(),
-                        "y" | "n" | "yes" | "no" | "on" | "off" | "true" | "false" | "null"
-                    );
-                if !plain {
-                    return None;
-                }
-                list.push(serde_json::Value::String(item.to_string()));
-            }
-        }
-        if out
-            .insert(key.trim_end().to_string(), serde_json::Value::Array(list))
-            .is_some()
-        {
-            return None;
-        }
-    }
-    Some(out)
-}
-
 fn key_line(yaml_src: &str, name: &str) -> Option<usize> {
     top_level_keys(yaml_src)
         .find(|(_, k)| *k == name)
@@ -379,51 +343,6 @@ mod tests {
                 .message
                 .contains("must be a list of names")
         );
-    }
-
-    #[test]
-    fn plain_flow_lists_read_as_yaml_does() {
-        let items = [
-            "",
-            "a",
-            "ai, data",
-            "machine learning",
-            "a  b",
-            "a-b, c_d",
-            "x1, e5",
-            "nan",
-            "Inf",
-            "yes",
-            "No",
-            "ON",
-            "y",
-            "true",
-            "Null",
-            "~",
-            "1",
-            "0x1f",
-            ".inf",
-            "-a",
-            "a,",
-            "'q'",
-            "c++",
-            "node.js",
-            "café",
-            "a # b",
-            "[a]",
-            "{a: b}",
-        ];
-        for item in items {
-            let line = format!("tags: [{item}]\n");
-            let yaml: Option<BTreeMap<String, serde_json::Value>> =
-                yaml::parse(Path::new("a.md"), &line, &line, 2).ok();
-            if let Some(fast) = plain_flow_lists(&line) {
-                assert_eq!(Some(fast), yaml, "{line}");
-            }
-        }
-        assert!(plain_flow_lists("tags: [a, b]\n").is_some());
-        assert!(plain_flow_lists("tags: [yes]\n").is_none());
-        assert!(plain_flow_lists("tags:\n  - a\n").is_none());
     }
 
     #[test]
