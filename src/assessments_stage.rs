@@ -310,29 +310,27 @@ fn check_links(a: &Assessment, source: &str, lib: &Library) -> Vec<Diagnostic> {
         let (target, anchor) = rest
             .split_once('#')
             .map_or((rest, None), |(t, a)| (t, Some(a)));
-        let anchors = match lib.by_rel.get(target) {
-            Some(crate::content::Target::Page(i)) => &lib.pages[*i].rendered.anchors,
-            Some(crate::content::Target::Section(i)) => &lib.sections[*i].rendered.anchors,
-            None => {
-                errors.push(
-                    Diagnostic::at(
-                        &a.file,
-                        source,
-                        line,
-                        col,
-                        format!("broken internal link: `{link}` does not exist"),
-                    )
-                    .with_hint("the path is relative to content/, e.g. `@/playbooks/go-now.md`"),
-                );
-                continue;
-            }
+        let Some(anchors) = lib.anchors(target) else {
+            errors.push(
+                Diagnostic::at(
+                    &a.file,
+                    source,
+                    line,
+                    col,
+                    format!("broken internal link: `{link}` does not exist"),
+                )
+                .with_hint("the path is relative to content/, e.g. `@/playbooks/go-now.md`"),
+            );
+            continue;
         };
         if let Some(anchor) = anchor
             && !anchors.contains(anchor)
         {
-            let known: Vec<&str> = anchors.iter().map(String::as_str).collect();
-            let hint = crate::diagnostics::did_you_mean(anchor, known.iter().copied())
-                .unwrap_or_else(|| "link to one of that page's heading ids".into());
+            let hint = crate::diagnostics::anchor_hint(
+                anchor,
+                anchors.iter().map(String::as_str),
+                "headings",
+            );
             errors.push(
                 Diagnostic::at(
                     &a.file,

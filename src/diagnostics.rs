@@ -243,6 +243,29 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| format!("did you mean `{c}`?"))
 }
 
+/// The hint for a link to a missing `#anchor`: the closest id, else the ids
+/// there (sorted, at most 12), so the message is the same on every run.
+/// `what` names the ids (`headings`, `ids`).
+pub fn anchor_hint<'a>(
+    anchor: &str,
+    known: impl IntoIterator<Item = &'a str>,
+    what: &str,
+) -> String {
+    let mut known: Vec<&str> = known.into_iter().collect();
+    known.sort_unstable();
+    if let Some(hint) = did_you_mean(anchor, known.iter().copied()) {
+        return hint;
+    }
+    if known.is_empty() {
+        return format!("that page has no {what} to link to");
+    }
+    let more = if known.len() > 12 { ", ..." } else { "" };
+    format!(
+        "{what} on that page: {}{more}",
+        known[..known.len().min(12)].join(", ")
+    )
+}
+
 /// Shows paths relative to the site root when they are inside it.
 pub fn display_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()

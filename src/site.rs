@@ -673,11 +673,6 @@ fn render_markdown(
     }
     *memo = next;
     // Anchors: every `@/x.md#id` must name a heading or footnote of x.md.
-    let anchors_of = |rel: &str| match lib.by_rel.get(rel) {
-        Some(content::Target::Page(i)) => Some(&lib.pages[*i].rendered.anchors),
-        Some(content::Target::Section(i)) => Some(&lib.sections[*i].rendered.anchors),
-        None => None,
-    };
     let sources = lib
         .pages
         .iter()
@@ -689,19 +684,14 @@ fn render_markdown(
         );
     for (file, source, start, rendered) in sources {
         for link in &rendered.anchor_links {
-            if let Some(anchors) = anchors_of(&link.target)
+            if let Some(anchors) = lib.anchors(&link.target)
                 && !anchors.contains(&link.anchor)
             {
-                let mut known: Vec<&str> = anchors.iter().map(String::as_str).collect();
-                known.sort_unstable();
-                let hint = crate::diagnostics::did_you_mean(&link.anchor, known.iter().copied())
-                    .unwrap_or_else(|| {
-                        if known.is_empty() {
-                            "that page has no headings to link to".to_string()
-                        } else {
-                            format!("headings there: {}", known.join(", "))
-                        }
-                    });
+                let hint = crate::diagnostics::anchor_hint(
+                    &link.anchor,
+                    anchors.iter().map(String::as_str),
+                    "headings",
+                );
                 errors.push(
                     Diagnostic::at_offset(
                         file,

@@ -443,21 +443,11 @@ impl Graph {
                 if let Some(&i) = self.ids.get(page)
                     && !pages[i].ids.contains(&fragment)
                 {
-                    let mut known: Vec<&str> = pages[i].ids.iter().map(String::as_str).collect();
-                    known.sort_unstable();
-                    let hint = crate::diagnostics::did_you_mean(&fragment, known.iter().copied())
-                        .unwrap_or_else(|| {
-                            let shown: Vec<&str> = known.iter().take(12).copied().collect();
-                            format!(
-                                "ids on that page: {}{}",
-                                shown.join(", "),
-                                if known.len() > shown.len() {
-                                    ", ..."
-                                } else {
-                                    ""
-                                }
-                            )
-                        });
+                    let hint = crate::diagnostics::anchor_hint(
+                        &fragment,
+                        pages[i].ids.iter().map(String::as_str),
+                        "ids",
+                    );
                     let d = sources.locate(
                         &p.path,
                         &[&format!("#{fragment}"), link],

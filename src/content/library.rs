@@ -146,6 +146,15 @@ impl Library {
         })
     }
 
+    /// The ids (headings, footnotes) a `@/rel#id` link may target, once the
+    /// Markdown stage has run; none if `rel` names no page or section.
+    pub fn anchors(&self, rel: &str) -> Option<&std::collections::HashSet<String>> {
+        Some(match self.by_rel.get(rel)? {
+            Target::Page(i) => &self.pages[*i].rendered.anchors,
+            Target::Section(i) => &self.sections[*i].rendered.anchors,
+        })
+    }
+
     /// Sections from home down to `section` (inclusive).
     pub fn section_chain(&self, mut section: usize) -> Vec<usize> {
         let mut chain = vec![section];
