@@ -55,6 +55,10 @@ pub struct Config {
     /// Free data for the theme.
     #[serde(default)]
     pub extra: BTreeMap<String, serde_json::Value>,
+    /// The text of `site.yaml`, kept for diagnostics that point into it
+    /// (menu links, links found by `check`) instead of reading it again.
+    #[serde(skip)]
+    pub source: String,
 }
 
 /// How visitors reach the consultant.
@@ -167,6 +171,7 @@ impl Config {
         } else {
             format!("{url}/")
         };
+        config.source = source;
         Ok(config)
     }
 

@@ -151,7 +151,7 @@ impl Site {
                 return Err(finish(errs));
             }
         };
-        errors.extend(check_menu(&config, &lib, root));
+        errors.extend(check_menu(&config, &lib));
         lap("load", &mut timings);
 
         errors.extend(render_markdown(
@@ -711,8 +711,8 @@ fn render_markdown(
 }
 
 /// Menu entries with `@/` must name real content.
-fn check_menu(config: &Config, lib: &Library, root: &Path) -> Vec<Diagnostic> {
-    let source = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+fn check_menu(config: &Config, lib: &Library) -> Vec<Diagnostic> {
+    let source = &config.source;
     config
         .menu
         .iter()
@@ -726,7 +726,7 @@ fn check_menu(config: &Config, lib: &Library, root: &Path) -> Vec<Diagnostic> {
             Some(
                 Diagnostic::at(
                     crate::config::CONFIG_FILE,
-                    &source,
+                    source,
                     l,
                     c,
                     format!("menu link `{}` names no page", m.url.value),

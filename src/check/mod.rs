@@ -260,9 +260,10 @@ impl Sources {
         // template (looked at in that order), or, in a list of summaries,
         // in another page.
         let mut files: Vec<(PathBuf, std::sync::Arc<str>)> = Vec::new();
-        if let Ok(src) = std::fs::read_to_string(site.root.join(crate::config::CONFIG_FILE)) {
-            files.push((PathBuf::from(crate::config::CONFIG_FILE), src.into()));
-        }
+        files.push((
+            PathBuf::from(crate::config::CONFIG_FILE),
+            site.config.source.as_str().into(),
+        ));
         for (file, src) in site.renderer.templates().files.values() {
             files.push((file.clone(), src.as_str().into()));
         }
