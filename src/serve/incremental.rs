@@ -28,7 +28,6 @@ use crate::content::Target;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output;
 use crate::render::{Dep, Job, Renderer};
-use crate::search;
 use crate::site::{BuildOptions, LoadCache, Site};
 
 /// One file of the served site.
@@ -275,10 +274,8 @@ impl Engine {
             let mut files: Files = HashMap::with_capacity(jobs.len() + site.assets.len() + 8);
             records.clear();
             let last = n + 1 == step_count;
-            // What the search index is built from: the size of all HTML and
-            // the HTML of the indexed extra pages (as `Site::write` does).
+            // The size of all HTML, for the search index's statistics.
             let mut html_bytes = 0usize;
-            let mut extra_html: BTreeMap<String, String> = BTreeMap::new();
             for &job in &jobs {
                 let path = Renderer::path(job, &site.lib, &site.extras);
                 let template = if job == Job::NotFound {
@@ -297,12 +294,6 @@ impl Engine {
                     && let Body::Bytes(bytes) = &body
                 {
                     html_bytes += bytes.len();
-                    if let (Job::Extra(i), Some(_)) = (job, &site.search)
-                        && search::indexed(&site.extras[i])
-                    {
-                        extra_html
-                            .insert(path.clone(), String::from_utf8_lossy(bytes).into_owned());
-                    }
                 }
                 if let Some((html, _, deps)) = fresh.get(&path) {
                     files.insert(key, Body::Bytes(html.clone()));
@@ -336,8 +327,8 @@ impl Engine {
             for (key, body) in statics.iter().flatten() {
                 files.insert(key.clone(), body.clone());
             }
-            if last && let Some(index) = site.search_index(html_bytes, &extra_html) {
-                for (path, body) in index.files {
+            if last && let Some(mut index) = site.search_index(html_bytes) {
+                for (path, body) in site.search_files(&mut index).0 {
                     files.insert(
                         output::file_for(&path),
                         Body::Bytes(Arc::from(body.into_bytes())),
