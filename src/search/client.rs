@@ -44,8 +44,8 @@ const STANDALONE: &str = r#"<!DOCTYPE html>
 <title>Search · {{ site.title }}</title>
 <link rel="stylesheet" href="{{ url(path='css/search.css') }}"></head>
 <body><main class="search-page" data-search-page>
-<h1>Search {{ site.title }}</h1>
-<form role="search" action="/search/" method="get" class="search-page__form">
+<h1 id="search-page-title">Search {{ site.title }}</h1>
+<form role="search" action="/search/" method="get" class="search-page__form" aria-labelledby="search-page-title">
 <label for="search-page-q">Search for</label>
 <input type="search" id="search-page-q" name="q" autocomplete="off" spellcheck="false" data-search-input>
 <button type="submit">Search</button>

@@ -738,9 +738,12 @@
       var page = document.querySelector('[data-search-page]');
       var pageInput = page ? setUpPage(page) : null;
       var boxInput = null;
+      // On the results page the header box shows the query too.
+      var q = pageInput ? new URLSearchParams(window.location.search).get('q') || '' : '';
       Array.prototype.forEach.call(document.querySelectorAll('form[role="search"]'), function (form) {
         if (page && page.contains(form)) return;
         var input = setUpBox(form);
+        if (input && q && !input.value) input.value = q;
         boxInput = boxInput || input;
       });
       var target = pageInput || boxInput;
