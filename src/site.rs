@@ -388,13 +388,22 @@ impl Site {
         let setup = self.search.as_ref().expect("prepared only with search on");
         let mut index = builder.finish(docs, &setup.paths, self.config.portable, &search::Options::default());
         index.set_html_bytes(html_bytes);
-        self.search_files(&mut index)
+        let mut files = index.take_files();
+        let stats = index.stats(&files);
+        self.add_client_files(&mut files);
+        (files, stats)
     }
 
     /// The files of `index` plus the built-in client files, and statistics.
     pub fn search_files(&self, index: &mut search::Index) -> (Vec<(String, String)>, search::Stats) {
         let mut files = index.files();
         let stats = index.stats(&files);
+        self.add_client_files(&mut files);
+        (files, stats)
+    }
+
+    /// Adds the built-in search client files the theme lacks.
+    fn add_client_files(&self, files: &mut Vec<(String, String)>) {
         if let Some(setup) = &self.search {
             files.extend(
                 setup
@@ -403,7 +412,6 @@ impl Site {
                     .map(|(path, body)| (path.clone(), (*body).to_string())),
             );
         }
-        (files, stats)
     }
 
     /// The search index of this site, kept with its documents so that

@@ -112,24 +112,36 @@ fn impact(tf: &[u16; 5], len: &[u32; 5]) -> u16 {
     (score * 16.0).round().clamp(1.0, 4095.0) as u16
 }
 
-/// A document's terms with their impacts, in no particular order.
-fn impacts<'a>(d: &'a Document, tags: &'a str, headings: &'a str) -> Vec<(Cow<'a, str>, u16)> {
+/// A document's terms with their impacts, in no particular order, given to
+/// `f` (the terms borrow a lower-cased copy of the fields).
+fn impacts(d: &Document, tags: &str, headings: &str, mut f: impl FnMut(&str, u16)) {
     let fields: [&str; 5] = [&d.title, headings, &d.description, tags, &d.text];
-    let mut counts: HashMap<Cow<str>, [u16; 5], ahash::RandomState> = HashMap::default();
+    let lower: Vec<String> = fields.iter().map(|f| lower_case(f)).collect();
+    let mut counts: HashMap<&str, [u16; 5], ahash::RandomState> = HashMap::default();
     let mut len = [0u32; 5];
-    for (f, field) in fields.iter().enumerate() {
+    for (f, field) in lower.iter().enumerate() {
         for word in text::words(field) {
             if let Some(t) = text::term(word) {
+                let Cow::Borrowed(t) = t else {
+                    unreachable!("lower case already")
+                };
                 len[f] += 1;
                 let c = counts.entry(t).or_default();
                 c[f] = c[f].saturating_add(1);
             }
         }
     }
-    counts
-        .into_iter()
-        .map(|(t, tf)| (t, impact(&tf, &len)))
-        .collect()
+    for (t, tf) in counts {
+        f(t, impact(&tf, &len));
+    }
+}
+
+fn lower_case(s: &str) -> String {
+    if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else {
+        s.to_lowercase()
+    }
 }
 
 /// One document's display files: its metadata (for its group) and its text file.
@@ -141,8 +153,9 @@ struct Shown {
 }
 
 fn shown(id: usize, d: &Document, tags: &str, headings: &str) -> Shown {
-    let json = serde_json::to_string(&(headings, &d.text)).expect("strings serialise");
-    let hash = short_hash(json.as_bytes());
+    let mut h = encode::hash64(headings.as_bytes());
+    h ^= encode::hash64(d.text.as_bytes()).rotate_left(17);
+    let hash = short_hash(&h.to_le_bytes());
     let key = format!("t{id}.{hash}");
     let meta = serde_json::to_string(&(
         &d.path,
@@ -154,10 +167,15 @@ fn shown(id: usize, d: &Document, tags: &str, headings: &str) -> Shown {
         &hash,
     ))
     .expect("strings serialise");
+    // The file written straight from the text: `DATA["KEY"]=["headings","text"];`.
+    let mut body = Vec::with_capacity(d.text.len() + headings.len() + 64);
+    body.extend_from_slice(format!("{}[\"{key}\"]=", encode::DATA).as_bytes());
+    serde_json::to_writer(&mut body, &(headings, &d.text)).expect("strings serialise");
+    body.extend_from_slice(b";\n");
     Shown {
         meta,
         text_name: format!("/{DIR}t/{id}.{hash}.js"),
-        text_body: data_file(&key, &json),
+        text_body: String::from_utf8(body).expect("JSON is UTF-8"),
     }
 }
 
@@ -165,6 +183,17 @@ fn shown(id: usize, d: &Document, tags: &str, headings: &str) -> Shown {
 struct Interner {
     shards: Vec<Mutex<HashMap<Box<str>, u32, ahash::RandomState>>>,
     next: AtomicU32,
+    /// Tells this interner's entries in the threads' caches from others'.
+    generation: u64,
+}
+
+/// Interners made so far, for [`Interner::generation`].
+static INTERNERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+type Cache = (u64, HashMap<Box<str>, u32, ahash::RandomState>);
+
+thread_local! {
+    static CACHE: std::cell::RefCell<Cache> = std::cell::RefCell::new((0, HashMap::default()));
 }
 
 impl Interner {
@@ -172,10 +201,28 @@ impl Interner {
         Interner {
             shards: (0..64).map(|_| Mutex::new(HashMap::default())).collect(),
             next: AtomicU32::new(0),
+            generation: INTERNERS.fetch_add(1, Ordering::Relaxed),
         }
     }
 
     fn id(&self, t: &str) -> u32 {
+        // Each thread asks its own cache first: most terms are common ones.
+        CACHE.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.0 != self.generation {
+                c.0 = self.generation;
+                c.1.clear();
+            }
+            if let Some(&id) = c.1.get(t) {
+                return id;
+            }
+            let id = self.global_id(t);
+            c.1.insert(t.into(), id);
+            id
+        })
+    }
+
+    fn global_id(&self, t: &str) -> u32 {
         let shard = &self.shards[(hash64(t.as_bytes()) % 64) as usize];
         let mut map = shard.lock().expect("no panics while holding the lock");
         if let Some(&id) = map.get(t) {
@@ -245,10 +292,8 @@ impl Builder {
     pub fn prepare(&self, id: usize, d: &Document) -> Prepared {
         let tags = d.tags.join(", ");
         let headings = d.headings.join("\n");
-        let terms = impacts(d, &tags, &headings)
-            .into_iter()
-            .map(|(t, imp)| (self.interner.id(&t), imp))
-            .collect();
+        let mut terms = Vec::new();
+        impacts(d, &tags, &headings, |t, imp| terms.push((self.interner.id(t), imp)));
         Prepared {
             terms,
             shown: shown(id, d, &tags, &headings),
@@ -362,13 +407,9 @@ impl Index {
         for &i in &changed {
             let (old, new) = (&old_docs[i], &docs[i]);
             let (ot, oh) = (old.tags.join(", "), old.headings.join("\n"));
-            for (t, _) in impacts(old, &ot, &oh) {
-                self.remove_posting(&t, i as u32);
-            }
+            impacts(old, &ot, &oh, |t, _| self.remove_posting(t, i as u32));
             let (nt, nh) = (new.tags.join(", "), new.headings.join("\n"));
-            for (t, imp) in impacts(new, &nt, &nh) {
-                self.add_posting(&t, i as u32, imp);
-            }
+            impacts(new, &nt, &nh, |t, imp| self.add_posting(t, i as u32, imp));
             let s = shown(i, new, &nt, &nh);
             if s.text_name != self.shown[i].text_name {
                 changes.remove.push(self.shown[i].text_name.clone());
@@ -441,6 +482,23 @@ impl Index {
             self.shown
                 .iter()
                 .map(|s| (s.text_name.clone(), s.text_body.clone())),
+        );
+        files
+    }
+
+    /// [`Index::files`] for a build that then ends: the text files move
+    /// out instead of being copied (a 10,000-page site has 50 MB of them),
+    /// so the index cannot give its files again.
+    pub fn take_files(&mut self) -> Vec<(String, String)> {
+        let (manifest, mut shards) = self.term_files();
+        let mut files = Vec::with_capacity(shards.len() + self.shown.len() * 2);
+        files.push((format!("/{MANIFEST}"), manifest));
+        files.append(&mut shards);
+        files.extend(self.meta_files());
+        files.extend(
+            self.shown
+                .iter_mut()
+                .map(|s| (s.text_name.clone(), std::mem::take(&mut s.text_body))),
         );
         files
     }

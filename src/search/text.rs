@@ -27,19 +27,19 @@ const INLINE: &[&str] = &[
 /// tenth of the time of a WHATWG tokenizer), enough for the HTML
 /// pulldown-cmark writes and the raw HTML authors put in Markdown.
 pub fn body_text(html: &str) -> String {
-    let mut raw = String::with_capacity(html.len() / 2);
+    let mut out = Collapsed::with_capacity(html.len() / 2);
     let bytes = html.as_bytes();
     let mut skip: Option<&str> = None;
     let mut at = 0;
     while at < bytes.len() {
         let Some(lt) = html[at..].find('<').map(|i| at + i) else {
             if skip.is_none() {
-                decode_into(&html[at..], &mut raw);
+                decode_into(&html[at..], &mut out);
             }
             break;
         };
         if skip.is_none() {
-            decode_into(&html[at..lt], &mut raw);
+            decode_into(&html[at..lt], &mut out);
         }
         if html[lt..].starts_with("<!--") {
             at = html[lt..].find("-->").map_or(bytes.len(), |i| lt + i + 3);
@@ -51,7 +51,7 @@ pub fn body_text(html: &str) -> String {
         if name.is_empty() {
             // A `<` that starts no tag is text.
             if skip.is_none() {
-                raw.push('<');
+                out.push_str("<");
             }
             at = lt + 1;
             continue;
@@ -67,10 +67,59 @@ pub fn body_text(html: &str) -> String {
             None => {}
         }
         if !INLINE.iter().any(|i| name.eq_ignore_ascii_case(i)) {
-            raw.push(' ');
+            out.space();
         }
     }
-    crate::html::collapse(&raw)
+    out.text
+}
+
+/// Text with runs of white space collapsed to one space, none at the ends,
+/// as it is appended.
+struct Collapsed {
+    text: String,
+    space: bool,
+}
+
+impl Collapsed {
+    fn with_capacity(n: usize) -> Collapsed {
+        Collapsed {
+            text: String::with_capacity(n),
+            space: false,
+        }
+    }
+
+    fn space(&mut self) {
+        self.space = true;
+    }
+
+    fn push_str(&mut self, s: &str) {
+        // ASCII white space never occurs inside a multi-byte character, so
+        // the runs between them are whole characters.
+        let b = s.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                self.space = true;
+                i += 1;
+            }
+            let start = i;
+            while i < b.len() && !b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if i > start {
+                if self.space && !self.text.is_empty() {
+                    self.text.push(' ');
+                }
+                self.space = false;
+                self.text.push_str(&s[start..i]);
+            }
+        }
+    }
+
+    fn push(&mut self, c: char) {
+        let mut buf = [0u8; 4];
+        self.push_str(c.encode_utf8(&mut buf));
+    }
 }
 
 /// The byte after the `>` closing the tag that starts at `lt` (quotes respected).
@@ -106,7 +155,7 @@ fn tag_name(inner: &str) -> (bool, &str) {
 
 /// Appends `s` with character references decoded (the numeric ones and the
 /// named ones Markdown and typographers use; others are kept as written).
-fn decode_into(s: &str, out: &mut String) {
+fn decode_into(s: &str, out: &mut Collapsed) {
     let mut rest = s;
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
