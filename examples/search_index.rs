@@ -19,7 +19,11 @@ fn main() {
     let t_docs = t.elapsed();
     let t = Instant::now();
     let b = Builder::default();
-    let prepared: Vec<_> = docs.iter().enumerate().map(|(i, d)| b.prepare(i, d)).collect();
+    let prepared: Vec<_> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| b.prepare(i, d))
+        .collect();
     let t_prepare = t.elapsed();
     let t = Instant::now();
     let mut index = b.finish(prepared, &setup.paths, false, &search::Options::default());

@@ -339,7 +339,8 @@ impl Site {
         }
         self.timings.push(("render", t.elapsed()));
         let t = Instant::now();
-        let index = search_docs.map(|(b, docs)| self.search_finish(b, docs, html_bytes.into_inner()));
+        let index =
+            search_docs.map(|(b, docs)| self.search_finish(b, docs, html_bytes.into_inner()));
         self.timings.push(("search index", t.elapsed()));
         let t = Instant::now();
         self.assets
@@ -386,7 +387,12 @@ impl Site {
         html_bytes: usize,
     ) -> (Vec<(String, String)>, search::Stats) {
         let setup = self.search.as_ref().expect("prepared only with search on");
-        let mut index = builder.finish(docs, &setup.paths, self.config.portable, &search::Options::default());
+        let mut index = builder.finish(
+            docs,
+            &setup.paths,
+            self.config.portable,
+            &search::Options::default(),
+        );
         index.set_html_bytes(html_bytes);
         let mut files = index.take_files();
         let stats = index.stats(&files);
@@ -395,7 +401,10 @@ impl Site {
     }
 
     /// The files of `index` plus the built-in client files, and statistics.
-    pub fn search_files(&self, index: &mut search::Index) -> (Vec<(String, String)>, search::Stats) {
+    pub fn search_files(
+        &self,
+        index: &mut search::Index,
+    ) -> (Vec<(String, String)>, search::Stats) {
         let mut files = index.files();
         let stats = index.stats(&files);
         self.add_client_files(&mut files);
@@ -414,13 +423,47 @@ impl Site {
         }
     }
 
+    /// For `serve`: the search files after an edit. With the index of the
+    /// previous build (`kept`), only the files the changed documents touch
+    /// (see [`search::Index::update`]); else, or when documents were added
+    /// or removed, every file. Returns the index to keep for next time.
+    pub fn search_refresh(
+        &self,
+        html_bytes: usize,
+        kept: Option<search::Index>,
+    ) -> (Option<search::Index>, search::Refresh) {
+        let mut refresh = search::Refresh::default();
+        if self.search.is_none() {
+            return (None, refresh);
+        }
+        if let Some(mut index) = kept {
+            let docs = search::Sources::new(&self.config, &self.lib, &self.extras).all_parallel();
+            if let Some(changes) = index.update(docs) {
+                index.set_html_bytes(html_bytes);
+                refresh.write = changes.write;
+                refresh.remove = changes.remove;
+                self.add_client_files(&mut refresh.write);
+                return (Some(index), refresh);
+            }
+        }
+        let mut index = self.search_index(html_bytes).expect("search is on");
+        refresh.everything = true;
+        refresh.write = self.search_files(&mut index).0;
+        (Some(index), refresh)
+    }
+
     /// The search index of this site, kept with its documents so that
     /// [`search::Index::update`] can follow edits (for `serve`), when
     /// `search` is on. `html_bytes` is the size of all HTML written.
     pub fn search_index(&self, html_bytes: usize) -> Option<search::Index> {
         let setup = self.search.as_ref()?;
-        let docs = search::Sources::new(&self.config, &self.lib, &self.extras).all();
-        let mut index = search::Index::build(&docs, &setup.paths, self.config.portable, &search::Options::default());
+        let docs = search::Sources::new(&self.config, &self.lib, &self.extras).all_parallel();
+        let mut index = search::Index::build(
+            &docs,
+            &setup.paths,
+            self.config.portable,
+            &search::Options::default(),
+        );
         index.keep_documents(docs);
         index.set_html_bytes(html_bytes);
         Some(index)

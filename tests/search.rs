@@ -44,7 +44,10 @@ impl Reader {
     }
 
     fn data(&self, file: &str) -> Value {
-        let body = read(&self.dir, &format!("{}{file}", self.manifest["dir"].as_str().unwrap()));
+        let body = read(
+            &self.dir,
+            &format!("{}{file}", self.manifest["dir"].as_str().unwrap()),
+        );
         serde_json::from_str(encode::data_json(&body).expect("a data file")).unwrap()
     }
 
@@ -72,7 +75,12 @@ impl Reader {
             .rposition(|e| e[0].as_str().unwrap() <= term)
             .unwrap_or(0);
         let shard = self.data(&format!("p.{}.js", post[i][1].as_str().unwrap()));
-        let Some(at) = shard["t"].as_array().unwrap().iter().position(|t| t == term) else {
+        let Some(at) = shard["t"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|t| t == term)
+        else {
             return Vec::new();
         };
         let nums = encode::numbers(shard["p"][at].as_str().unwrap());
@@ -80,7 +88,10 @@ impl Reader {
         nums.chunks(2)
             .map(|c| {
                 doc += i64::from(c[0]) + 1;
-                self.document(doc as usize).0[0].as_str().unwrap().to_string()
+                self.document(doc as usize).0[0]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
             })
             .collect()
     }
@@ -153,9 +164,15 @@ fn the_index_holds_every_page_section_and_assessment() {
     assert_eq!(alpha[4], "The first guide.");
     assert_eq!(alpha[5], "Strategy, AI");
     assert_eq!(text[0], "When to use\nDeeper");
-    assert_eq!(text[1], "Alpha intro paragraph. See Beta’s details and . Text.");
+    assert_eq!(
+        text[1],
+        "Alpha intro paragraph. See Beta’s details and . Text."
+    );
     let (guides, text) = doc(&docs, "/guides/");
-    assert_eq!((&guides[3], &text[1]), (&1.into(), &"All the guides.".into()));
+    assert_eq!(
+        (&guides[3], &text[1]),
+        (&1.into(), &"All the guides.".into())
+    );
     // An assessment: what a visitor reads, not its scoring rules.
     let (quiz, text) = doc(&docs, "/assessments/quiz/");
     assert_eq!((&quiz[1], &quiz[3]), (&"Quiz".into(), &2.into()));
@@ -196,37 +213,71 @@ fn words_at_the_end_of_long_pages_are_found() {
     // 40 long pages (about 6,000 words each, 40 KB of text), each ending
     // with a made-up word; the old index trimmed such text to fit a budget.
     let filler: String = (0..6000)
-        .map(|w| ["strategy", "planning", "review", "budget", "teams", "market"][w % 6])
+        .map(|w| {
+            [
+                "strategy", "planning", "review", "budget", "teams", "market",
+            ][w % 6]
+        })
         .collect::<Vec<_>>()
         .join(" ");
     for i in 0..40 {
         f.write(
             &format!("content/long/page-{i}.md"),
-            &format!("---\ntitle: Long page {i}\n---\n{filler}\n\nThe end, {}.\n", made_up(i)),
+            &format!(
+                "---\ntitle: Long page {i}\n---\n{filler}\n\nThe end, {}.\n",
+                made_up(i)
+            ),
         );
     }
     f.write("content/long/_index.md", "---\ntitle: Long\n---\n");
     let out = f.build_ok(&["--verbose"]);
     let r = Reader::new(&out);
     for i in 0..40 {
-        assert_eq!(r.find(&made_up(i)), [format!("/long/page-{i}/")], "{}", made_up(i));
+        assert_eq!(
+            r.find(&made_up(i)),
+            [format!("/long/page-{i}/")],
+            "{}",
+            made_up(i)
+        );
     }
     assert_eq!(r.find("strategy").len(), 40);
     // The client finds them too, loading a fraction of the index.
-    let total: u64 = read_tree(&out.join("search-index")).values().map(|b| b.len() as u64).sum();
-    let q = query(&out, &[&made_up(7), &made_up(33).to_uppercase(), "zqodvork", "long 12"]);
+    let total: u64 = read_tree(&out.join("search-index"))
+        .values()
+        .map(|b| b.len() as u64)
+        .sum();
+    let q = query(
+        &out,
+        &[
+            &made_up(7),
+            &made_up(33).to_uppercase(),
+            "zqodvork",
+            "long 12",
+        ],
+    );
     let found = q["out"].as_array().unwrap();
     assert_eq!(paths(&found[0])[0], "/long/page-7/");
     assert_eq!(paths(&found[1])[0], "/long/page-33/", "upper case");
     assert!(
-        found[1]["results"][0]["snippet"].as_str().unwrap().ends_with(&format!("[{}].", made_up(33))),
+        found[1]["results"][0]["snippet"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("[{}].", made_up(33))),
         "the excerpt shows the match at the end: {:#}",
         found[1]
     );
-    assert!(paths(&found[2]).contains(&"/long/page-3/".to_string()), "a prefix: {:#}", found[2]);
+    assert!(
+        paths(&found[2]).contains(&"/long/page-3/".to_string()),
+        "a prefix: {:#}",
+        found[2]
+    );
     assert_eq!(paths(&found[3])[0], "/long/page-12/");
     for q in found {
-        assert!(q["bytes"].as_u64().unwrap() < total / 2, "{} of {total} bytes", q["bytes"]);
+        assert!(
+            q["bytes"].as_u64().unwrap() < total / 2,
+            "{} of {total} bytes",
+            q["bytes"]
+        );
     }
 }
 
@@ -406,10 +457,17 @@ fn split_indexes_find_every_page() {
     assert_eq!(r["documents"], 300);
     assert_eq!(r["out"][0]["results"][0]["path"], "/s19/page-299/");
     assert!(r["out"][1]["total"].as_u64().unwrap() > 0);
-    assert_eq!(paths(&r["out"][2])[0], "/s3/page-123/", "exact first, then near typos");
+    assert_eq!(
+        paths(&r["out"][2])[0],
+        "/s3/page-123/",
+        "exact first, then near typos"
+    );
     let reader = Reader::new(&site);
     for i in (0..300).step_by(7) {
-        assert_eq!(reader.find(&format!("fin{i}q")), [format!("/s{}/page-{i}/", i % 40)]);
+        assert_eq!(
+            reader.find(&format!("fin{i}q")),
+            [format!("/s{}/page-{i}/", i % 40)]
+        );
     }
 }
 
@@ -423,17 +481,35 @@ fn ten_thousand_pages_are_all_found_within_the_query_budget() {
     let site = write_site(dir.path(), &files);
     let r = query(
         &site,
-        &["page 9999", "discovery", "st", "plannig budgte", "fin8765q", "strategy budget review"],
+        &[
+            "page 9999",
+            "discovery",
+            "st",
+            "plannig budgte",
+            "fin8765q",
+            "strategy budget review",
+        ],
     );
     assert_eq!(r["documents"], 10_000);
     let out = r["out"].as_array().unwrap();
     assert_eq!(out[0]["results"][0]["path"], "/s39/page-9999/");
     assert!(out[1]["total"].as_u64().unwrap() > 100);
-    assert!(out[3]["total"].as_u64().unwrap() > 100, "typos: {:#}", out[3]);
-    assert_eq!(paths(&out[4])[0], "/s5/page-8765/", "the last word of a page");
+    assert!(
+        out[3]["total"].as_u64().unwrap() > 100,
+        "typos: {:#}",
+        out[3]
+    );
+    assert_eq!(
+        paths(&out[4])[0],
+        "/s5/page-8765/",
+        "the last word of a page"
+    );
     let reader = Reader::new(&site);
     for i in (0..10_000).step_by(997) {
-        assert_eq!(reader.find(&format!("fin{i}q")), [format!("/s{}/page-{i}/", i % 40)]);
+        assert_eq!(
+            reader.find(&format!("fin{i}q")),
+            [format!("/s{}/page-{i}/", i % 40)]
+        );
     }
     for q in out {
         assert!(
@@ -445,7 +521,14 @@ fn ten_thousand_pages_are_all_found_within_the_query_budget() {
     }
     let ms: Vec<String> = out
         .iter()
-        .map(|q| format!("{}: {} KB, {:.0} ms", q["query"], q["bytes"].as_u64().unwrap() / 1024, q["ms"].as_f64().unwrap()))
+        .map(|q| {
+            format!(
+                "{}: {} KB, {:.0} ms",
+                q["query"],
+                q["bytes"].as_u64().unwrap() / 1024,
+                q["ms"].as_f64().unwrap()
+            )
+        })
         .collect();
     eprintln!(
         "10,000 pages: index {} KB ({} terms; {:?} shards); estimated 1/2/3-word query {:?} B; client: {}",

@@ -130,7 +130,9 @@ mod tests {
 
     #[test]
     fn boundaries_resynchronise_after_a_change() {
-        let items: Vec<(u64, usize)> = (0..5000u64).map(|i| (hash64(&i.to_le_bytes()), 100 + (i % 50) as usize)).collect();
+        let items: Vec<(u64, usize)> = (0..5000u64)
+            .map(|i| (hash64(&i.to_le_bytes()), 100 + (i % 50) as usize))
+            .collect();
         let a = partition(items.iter().copied(), 8192);
         let mut changed = items.clone();
         changed[1000].1 += 3000;

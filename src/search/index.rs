@@ -94,7 +94,13 @@ pub struct Stats {
 /// Field weights (title, headings, description, tags, body) and the length
 /// BM25 normalises each field by (fixed, so a document's impacts never
 /// depend on the others: an update touches only its own postings).
-const FIELDS: [(f32, f32); 5] = [(6.0, 4.0), (2.5, 24.0), (2.0, 24.0), (2.0, 4.0), (1.0, 400.0)];
+const FIELDS: [(f32, f32); 5] = [
+    (6.0, 4.0),
+    (2.5, 24.0),
+    (2.0, 24.0),
+    (2.0, 4.0),
+    (1.0, 400.0),
+];
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
 
@@ -293,7 +299,9 @@ impl Builder {
         let tags = d.tags.join(", ");
         let headings = d.headings.join("\n");
         let mut terms = Vec::new();
-        impacts(d, &tags, &headings, |t, imp| terms.push((self.interner.id(t), imp)));
+        impacts(d, &tags, &headings, |t, imp| {
+            terms.push((self.interner.id(t), imp))
+        });
         Prepared {
             terms,
             shown: shown(id, d, &tags, &headings),
@@ -315,10 +323,8 @@ impl Builder {
                 df[rank[t as usize] as usize] += 1;
             }
         }
-        let mut post: Vec<Vec<(u32, u16)>> = df
-            .iter()
-            .map(|&n| Vec::with_capacity(n as usize))
-            .collect();
+        let mut post: Vec<Vec<(u32, u16)>> =
+            df.iter().map(|&n| Vec::with_capacity(n as usize)).collect();
         let mut shown = Vec::with_capacity(docs.len());
         for (id, d) in docs.into_iter().enumerate() {
             for (t, imp) in d.terms {
@@ -396,7 +402,9 @@ impl Index {
         {
             return None;
         }
-        let changed: Vec<usize> = (0..docs.len()).filter(|&i| docs[i] != self.docs[i]).collect();
+        let changed: Vec<usize> = (0..docs.len())
+            .filter(|&i| docs[i] != self.docs[i])
+            .collect();
         let mut changes = Changes::default();
         if changed.is_empty() {
             return Some(changes);
@@ -413,7 +421,9 @@ impl Index {
             let s = shown(i, new, &nt, &nh);
             if s.text_name != self.shown[i].text_name {
                 changes.remove.push(self.shown[i].text_name.clone());
-                changes.write.push((s.text_name.clone(), s.text_body.clone()));
+                changes
+                    .write
+                    .push((s.text_name.clone(), s.text_body.clone()));
             }
             self.shown[i] = s;
             dirty_groups.insert(i / self.opts.group, ());
@@ -505,7 +515,11 @@ impl Index {
 
     /// The manifest and the vocabulary and postings shards.
     fn term_files(&self) -> (String, Vec<(String, String)>) {
-        let keys: Vec<u64> = self.terms.par_iter().map(|t| hash64(t.as_bytes())).collect();
+        let keys: Vec<u64> = self
+            .terms
+            .par_iter()
+            .map(|t| hash64(t.as_bytes()))
+            .collect();
         let vocab = encode::partition(
             keys.iter().zip(&self.terms).map(|(k, t)| (*k, t.len() + 1)),
             self.opts.vocab_bytes,

@@ -169,6 +169,32 @@ impl<'a> Sources<'a> {
     pub fn all(&self) -> Vec<Document> {
         (0..self.len()).map(|i| self.document(i)).collect()
     }
+
+    /// Every document, made in parallel.
+    pub fn all_parallel(&self) -> Vec<Document> {
+        use rayon::prelude::*;
+        (0..self.len())
+            .into_par_iter()
+            .map(|i| self.document(i))
+            .collect()
+    }
+}
+
+/// The search files `serve` changes after an edit.
+#[derive(Debug, Default)]
+pub struct Refresh {
+    /// True when `write` is every search file (the others are gone).
+    pub everything: bool,
+    /// Files to write (site path, content).
+    pub write: Vec<(String, String)>,
+    /// Files that went away (site paths).
+    pub remove: Vec<String>,
+}
+
+/// Whether an output file (`search-index/p.1a2b.js`) is part of the index.
+pub fn index_file(file: &str) -> bool {
+    let f = file.trim_start_matches('/');
+    f == index::MANIFEST || f.starts_with(index::DIR)
 }
 
 /// The document of an assessment page: what a visitor reads on it (title,

@@ -41,7 +41,11 @@ impl Index {
         let mut scores: Vec<HashMap<u32, u32>> = Vec::new();
         for w in &words {
             let first: String = w.chars().take(1).collect();
-            let (lo, hi) = if w.chars().count() > 3 { range(&first) } else { range(w) };
+            let (lo, hi) = if w.chars().count() > 3 {
+                range(&first)
+            } else {
+                range(w)
+            };
             for i in covering(&vocab, &lo, &hi).into_iter().take(VOCAB_SHARDS) {
                 loaded.insert(vocab[i].1.clone());
             }
@@ -51,7 +55,10 @@ impl Index {
                 .take_while(|&t| self.terms[t].starts_with(w))
                 .collect();
             cands.extend(prefixed.iter().copied().filter(|&t| *self.terms[t] == **w));
-            let mut longer: Vec<usize> = prefixed.into_iter().filter(|&t| *self.terms[t] != **w).collect();
+            let mut longer: Vec<usize> = prefixed
+                .into_iter()
+                .filter(|&t| *self.terms[t] != **w)
+                .collect();
             longer.sort_by_key(|&t| (self.terms[t].len(), t));
             cands.extend(longer.into_iter().take(PREFIX_TERMS));
             cands.extend(self.typos(w));
@@ -89,7 +96,10 @@ impl Index {
             loaded.insert(groups[d as usize / self.opts.group].0.clone());
             loaded.insert(self.shown[d as usize].text_name.clone());
         }
-        loaded.iter().map(|p| size.get(p.as_str()).copied().unwrap_or(0)).sum()
+        loaded
+            .iter()
+            .map(|p| size.get(p.as_str()).copied().unwrap_or(0))
+            .sum()
     }
 
     /// The closest terms within the client's typo allowance of `w` (same
@@ -111,12 +121,19 @@ impl Index {
             })
             .collect();
         found.sort_unstable();
-        found.into_iter().take(FUZZY_TERMS).map(|(_, t)| t).collect()
+        found
+            .into_iter()
+            .take(FUZZY_TERMS)
+            .map(|(_, t)| t)
+            .collect()
     }
 
     /// (first term, site path) of the vocabulary and postings shards, in order.
     #[allow(clippy::type_complexity)]
-    fn shard_lists(&self, files: &[(String, String)]) -> (Vec<(String, String)>, Vec<(String, String)>) {
+    fn shard_lists(
+        &self,
+        files: &[(String, String)],
+    ) -> (Vec<(String, String)>, Vec<(String, String)>) {
         let manifest = files.first().map_or("", |(_, b)| b.as_str());
         let json = manifest
             .split_once("WaymarkSearchIndex=")
@@ -129,7 +146,8 @@ impl Index {
                     a.iter()
                         .map(|e| {
                             let first = e[0].as_str().unwrap_or("").to_string();
-                            let path = format!("/{DIR}{}.{}.js", &kind[..1], e[1].as_str().unwrap_or(""));
+                            let path =
+                                format!("/{DIR}{}.{}.js", &kind[..1], e[1].as_str().unwrap_or(""));
                             (first, path)
                         })
                         .collect()

@@ -216,7 +216,10 @@ pub fn term(word: &str) -> Option<Cow<'_, str>> {
     if chars.next().is_none() && !first.is_numeric() {
         return None;
     }
-    if word.bytes().all(|b| !b.is_ascii_uppercase() && b.is_ascii()) {
+    if word
+        .bytes()
+        .all(|b| !b.is_ascii_uppercase() && b.is_ascii())
+    {
         Some(Cow::Borrowed(word))
     } else {
         Some(Cow::Owned(word.to_lowercase()))

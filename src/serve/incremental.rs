@@ -28,6 +28,7 @@ use crate::content::Target;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output;
 use crate::render::{Dep, Job, Renderer};
+use crate::search;
 use crate::site::{BuildOptions, LoadCache, Site};
 
 /// One file of the served site.
@@ -137,6 +138,8 @@ pub struct Engine {
     opts: BuildOptions,
     state: Option<State>,
     cache: LoadCache,
+    /// The search index of the last good build, updated in place.
+    search: Option<search::Index>,
 }
 
 impl Engine {
@@ -146,6 +149,7 @@ impl Engine {
             root: root.to_path_buf(),
             opts,
             state: None,
+            search: None,
             cache: LoadCache::default(),
         }
     }
@@ -154,6 +158,7 @@ impl Engine {
     /// clean one.
     pub fn reset(&mut self) {
         self.state = None;
+        self.search = None;
         self.cache = LoadCache::default();
     }
 
@@ -327,12 +332,24 @@ impl Engine {
             for (key, body) in statics.iter().flatten() {
                 files.insert(key.clone(), body.clone());
             }
-            if last && let Some(mut index) = site.search_index(html_bytes) {
-                for (path, body) in site.search_files(&mut index).0 {
-                    files.insert(
-                        output::file_for(&path),
-                        Body::Bytes(Arc::from(body.into_bytes())),
-                    );
+            if last {
+                // The search index follows the edit: only its changed files.
+                let kept = if full { None } else { self.search.take() };
+                let (index, refresh) = site.search_refresh(html_bytes, kept);
+                self.search = index;
+                let bytes = |b: String| Body::Bytes(Arc::from(b.into_bytes()));
+                if !refresh.everything
+                    && let Some(o) = &old
+                {
+                    for (k, v) in o.files.iter().filter(|(k, _)| search::index_file(k)) {
+                        files.insert(k.clone(), v.clone());
+                    }
+                }
+                for p in &refresh.remove {
+                    files.remove(&output::file_for(p));
+                }
+                for (p, b) in refresh.write {
+                    files.insert(output::file_for(&p), bytes(b));
                 }
             }
             if !last && let Some(prev) = &previous {
