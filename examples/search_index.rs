@@ -1,7 +1,9 @@
 //! Times the stages of the search index on a site, one thread, for
 //! profiling (`cargo run --release --example search_index -- SITE`):
 //! making the documents (text out of the HTML), tokenising and weighing,
-//! merging, and writing the files' contents.
+//! merging, and writing the files' contents; then what `serve` does after
+//! an edit of one page: making the documents again (in parallel) and
+//! updating the index in place.
 
 use std::time::Instant;
 
@@ -32,6 +34,16 @@ fn main() {
     let files = index.files();
     let t_files = t.elapsed();
     let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
+    // An edit of the middle page, as `serve` sees it.
+    index.keep_documents(docs.clone());
+    let t = Instant::now();
+    let mut again = sources.all_parallel();
+    let t_again = t.elapsed();
+    let mid = again.len() / 2;
+    again[mid].text.push_str(" A sentence added while editing, with a newword.");
+    let t = Instant::now();
+    let changes = index.update(again).expect("same documents");
+    let t_update = t.elapsed();
     println!(
         "{} documents: documents {:?}, prepare {:?}, merge {:?}, files {:?} ({} files, {} KB)",
         docs.len(),
@@ -41,5 +53,12 @@ fn main() {
         t_files,
         files.len(),
         bytes / 1024
+    );
+    println!(
+        "after an edit: documents again {:?} (all threads), index update {:?} ({} files written, {} removed)",
+        t_again,
+        t_update,
+        changes.write.len(),
+        changes.remove.len()
     );
 }
