@@ -123,7 +123,10 @@ fn impact(tf: &[u16; 5], len: &[u32; 5]) -> u16 {
 fn impacts(d: &Document, tags: &str, headings: &str, mut f: impl FnMut(&str, u16)) {
     let fields: [&str; 5] = [&d.title, headings, &d.description, tags, &d.text];
     let lower: Vec<String> = fields.iter().map(|f| lower_case(f)).collect();
-    let mut counts: HashMap<&str, [u16; 5], ahash::RandomState> = HashMap::default();
+    // About one distinct term in four words of running text.
+    let words = lower.iter().map(String::len).sum::<usize>() / 24;
+    let mut counts: HashMap<&str, [u16; 5], ahash::RandomState> =
+        HashMap::with_capacity_and_hasher(words + 16, ahash::RandomState::default());
     let mut len = [0u32; 5];
     for (f, field) in lower.iter().enumerate() {
         for word in text::words(field) {

@@ -9,18 +9,34 @@
 
 use std::borrow::Cow;
 
-/// Elements whose content is not body text: headings (their own field),
-/// and what is never visible.
-const SKIPPED: &[&str] = &[
-    "h1", "h2", "h3", "h4", "h5", "h6", "script", "style", "template", "noscript", "svg", "math",
-    "iframe", "textarea", "select",
-];
+/// What an element means for the text.
+#[derive(Clone, Copy, PartialEq)]
+enum Element {
+    /// Its content is not body text: headings (their own field), and what
+    /// is never visible.
+    Skipped,
+    /// No word break at its edges (`Hot<em>ly</em>` is one word).
+    Inline,
+    /// A word break at its edges.
+    Block,
+}
 
-/// Inline elements: no word break at their edges (`Hot<em>ly</em>` is one word).
-const INLINE: &[&str] = &[
-    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark", "q",
-    "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "del", "ins",
-];
+fn element(name: &str) -> Element {
+    let mut buf = [0u8; 10];
+    let Some(lower) = buf.get_mut(..name.len()) else {
+        return Element::Block;
+    };
+    lower.copy_from_slice(name.as_bytes());
+    lower.make_ascii_lowercase();
+    match &*lower {
+        b"h1" | b"h2" | b"h3" | b"h4" | b"h5" | b"h6" | b"script" | b"style" | b"template"
+        | b"noscript" | b"svg" | b"math" | b"iframe" | b"textarea" | b"select" => Element::Skipped,
+        b"a" | b"abbr" | b"b" | b"bdi" | b"bdo" | b"cite" | b"code" | b"data" | b"dfn" | b"em"
+        | b"i" | b"kbd" | b"mark" | b"q" | b"s" | b"samp" | b"small" | b"span" | b"strong"
+        | b"sub" | b"sup" | b"time" | b"u" | b"var" | b"del" | b"ins" => Element::Inline,
+        _ => Element::Block,
+    }
+}
 
 /// The body text of a page's Markdown HTML: visible text without headings,
 /// entities decoded, whitespace collapsed. One pass over the bytes (a
@@ -56,17 +72,14 @@ pub fn body_text(html: &str) -> String {
             at = lt + 1;
             continue;
         }
+        let kind = element(name);
         match skip {
             Some(s) if closing && name.eq_ignore_ascii_case(s) => skip = None,
             Some(_) => {}
-            None if !closing => {
-                if let Some(s) = SKIPPED.iter().find(|s| name.eq_ignore_ascii_case(s)) {
-                    skip = Some(s);
-                }
-            }
+            None if !closing && kind == Element::Skipped => skip = Some(name),
             None => {}
         }
-        if !INLINE.iter().any(|i| name.eq_ignore_ascii_case(i)) {
+        if kind != Element::Inline {
             out.space();
         }
     }
