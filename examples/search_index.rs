@@ -40,7 +40,9 @@ fn main() {
     let mut again = sources.all_parallel();
     let t_again = t.elapsed();
     let mid = again.len() / 2;
-    again[mid].text.push_str(" A sentence added while editing, with a newword.");
+    again[mid]
+        .text
+        .push_str(" A sentence added while editing, with a newword.");
     let t = Instant::now();
     let changes = index.update(again).expect("same documents");
     let t_update = t.elapsed();

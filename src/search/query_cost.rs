@@ -40,13 +40,25 @@ impl Index {
         loaded.insert(format!("/{MANIFEST}"));
         let mut scores: Vec<HashMap<u32, u32>> = Vec::new();
         for w in &words {
+            // The word's own range first, then (when typos are allowed) the
+            // shards of its first letter nearest to it, as the client does.
             let first: String = w.chars().take(1).collect();
-            let (lo, hi) = if w.chars().count() > 3 {
-                range(&first)
+            let (lo, hi) = range(w);
+            let own = covering(&vocab, &lo, &hi);
+            let mut near = if w.chars().count() > 3 {
+                let (lo, hi) = range(&first);
+                covering(&vocab, &lo, &hi)
             } else {
-                range(w)
+                Vec::new()
             };
-            for i in covering(&vocab, &lo, &hi).into_iter().take(VOCAB_SHARDS) {
+            near.sort_by_key(|&i| (i.abs_diff(own[0]), i));
+            let mut pick: Vec<usize> = Vec::new();
+            for i in own.into_iter().chain(near) {
+                if !pick.contains(&i) && pick.len() < VOCAB_SHARDS {
+                    pick.push(i);
+                }
+            }
+            for i in pick {
                 loaded.insert(vocab[i].1.clone());
             }
             let mut cands: Vec<usize> = Vec::new();
@@ -158,11 +170,10 @@ impl Index {
     }
 }
 
-/// The terms starting with `prefix`: from `prefix` up to (not including) the
-/// same with its last character raised by one... approximated by appending
-/// the highest character.
+/// The range of the terms starting with `prefix` (as the client's
+/// `prefix + "\uffff"`).
 fn range(prefix: &str) -> (String, String) {
-    (prefix.to_string(), format!("{prefix}\u{10FFFF}"))
+    (prefix.to_string(), format!("{prefix}\u{FFFF}"))
 }
 
 /// Indexes of the shards (sorted by first term) holding terms in `lo..=hi`.
