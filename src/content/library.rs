@@ -240,12 +240,9 @@ pub fn load_cached(
                 return (entry, source.clone(), parsed.clone(), false);
             }
             let file = display(&entry.path);
-            let source: Arc<str> = match std::fs::read_to_string(&entry.path) {
+            let source: Arc<str> = match read_text(&entry.path, &file) {
                 Ok(s) => s.into(),
-                Err(e) => {
-                    let d = vec![Diagnostic::error(&file, format!("cannot read file: {e}"))];
-                    return (entry, Arc::from(""), Err(d), false);
-                }
+                Err(d) => return (entry, Arc::from(""), Err(vec![d]), false),
             };
             let is_section = entry.kind == Kind::Section;
             let parsed = front_matter::parse(&file, &source, is_section, &taxonomy_names);
@@ -432,6 +429,47 @@ pub fn load_cached(
     }
 }
 
+/// The largest Markdown file Waymark reads. Rendering holds a few copies
+/// of a page (events, HTML, search text), so a file far larger than any
+/// real page could take gigabytes; it is refused with a clear error instead.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Reads a Markdown file as UTF-8, refusing files over [`MAX_FILE_BYTES`]
+/// and pointing at the first byte that is not UTF-8.
+fn read_text(path: &Path, file: &Path) -> Result<String, Diagnostic> {
+    let cannot = |e: std::io::Error| Diagnostic::error(file, format!("cannot read file: {e}"));
+    let len = std::fs::metadata(path).map_err(cannot)?.len();
+    if len > MAX_FILE_BYTES {
+        return Err(Diagnostic::error(
+            file,
+            format!(
+                "this file is {:.1} MB; Markdown files are limited to {} MB",
+                len as f64 / 1_048_576.0,
+                MAX_FILE_BYTES / 1_048_576
+            ),
+        )
+        .with_hint("split it into several pages, or move large data into a static file"));
+    }
+    let bytes = std::fs::read(path).map_err(cannot)?;
+    String::from_utf8(bytes).map_err(|e| {
+        let good = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(&e.as_bytes()[..good]).into_owned();
+        let (line, column) = crate::diagnostics::line_col(&text, good);
+        let mut d = Diagnostic::at(
+            file,
+            &String::from_utf8_lossy(e.as_bytes()),
+            line,
+            column,
+            format!(
+                "this file is not valid UTF-8 (byte 0x{:02X})",
+                e.as_bytes()[good]
+            ),
+        );
+        d.snippet = d.snippet.map(|s| s.replace('\u{fffd}', "?"));
+        d.with_hint("save the file as UTF-8 in your editor")
+    })
+}
+
 fn new_section(
     file: PathBuf,
     rel: &str,
@@ -492,7 +530,7 @@ fn nearest_section(section_by_dir: &BTreeMap<String, usize>, mut dir: &str) -> u
     }
 }
 
-/// Two sources may not claim one URL, and an alias may not shadow a page.
+/// Two sources may not claim one URL.
 fn check_unique_paths(lib: &Library) -> Vec<Diagnostic> {
     let mut claimed: HashMap<&str, &Path> = HashMap::new();
     let mut errors = Vec::new();
@@ -522,28 +560,7 @@ fn check_unique_paths(lib: &Library) -> Vec<Diagnostic> {
             );
         }
     }
-    for p in &lib.pages {
-        for alias in &p.front.aliases {
-            let a = normalize_alias(&alias.value);
-            if let Some(owner) = claimed.get(a.as_str()) {
-                let (l, c) = crate::yaml::position(alias);
-                errors.push(
-                    Diagnostic::at(
-                        &p.file,
-                        &p.source,
-                        l + 1,
-                        c,
-                        format!(
-                            "alias `{}` is already the URL of `{}`",
-                            alias.value,
-                            owner.display()
-                        ),
-                    )
-                    .with_hint("remove the alias or move the other page"),
-                );
-            }
-        }
-    }
+    // Aliases join the one URL space of every output file (site.rs).
     errors
 }
 

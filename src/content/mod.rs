@@ -5,12 +5,14 @@
 //! stored as indices (never copies), immutable once built so rendering can be
 //! a pure, parallel function of it.
 
+pub mod dates;
 mod front_matter;
 mod library;
 mod taxonomies;
 mod walk;
 
-pub use front_matter::{FrontMatter, SortBy, is_date};
+pub use dates::is_date;
+pub use front_matter::{FrontMatter, SortBy};
 pub use library::{
     AssessmentFile, ContentCache, Library, LoadOptions, Page, Section, Target, load, load_cached,
     normalize_alias,
