@@ -317,23 +317,24 @@ impl Site {
     /// [`Site::write_to`] after checking `out` with [`output::Target::check`]
     /// (no `--force`); a refused output is an error at `out`.
     pub fn write(&mut self, out: &Path) -> Result<Written, Diagnostics> {
-        let target = output::Target::check(&self.root, out, false)
-            .map_err(|m| Diagnostics::from(Diagnostic::error(out, m)))?;
-        self.write_to(&target)
+        let refused = |m: String| Diagnostics::from(Diagnostic::error(out, m));
+        let target = output::Target::check(&self.root, out, false).map_err(refused)?;
+        let staging = Staging::new(&target).map_err(|e| refused(e.to_string()))?;
+        self.write_to(staging)
     }
 
-    /// Renders everything into a staging folder and swaps it in as the
-    /// output. On any error the output is left exactly as it was.
-    pub fn write_to(&mut self, target: &output::Target) -> Result<Written, Diagnostics> {
+    /// Renders everything into `staging` and swaps it in as the output. On
+    /// any error the output is left exactly as it was.
+    pub fn write_to(&mut self, staging: Staging) -> Result<Written, Diagnostics> {
         let t = Instant::now();
-        let out = target.path();
+        let out = staging.target().to_path_buf();
+        let out = out.as_path();
         let io = |e: std::io::Error| {
             Diagnostics::from(Diagnostic::error(
                 out,
                 format!("cannot write the site: {e}"),
             ))
         };
-        let staging = Staging::new(target).map_err(io)?;
         let jobs = self.all_jobs();
         let html_bytes = AtomicUsize::new(0);
         let extra_html = Mutex::new(BTreeMap::new());

@@ -268,6 +268,11 @@ impl Staging {
         &self.dir
     }
 
+    /// The output it will replace.
+    pub fn target(&self) -> &Path {
+        &self.target.path
+    }
+
     /// Creates the file at `rel`; a second write to one path fails instead
     /// of overwriting (two outputs on one path are a bug or a collision).
     fn create(&self, rel: &OutputPath) -> std::io::Result<File> {
