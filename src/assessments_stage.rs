@@ -371,36 +371,64 @@ pub fn embed(lib: &mut Library, loaded: &Loaded, errors: &mut Vec<Diagnostic>) {
                 .iter_mut()
                 .map(|s| (&s.file, &s.source, s.body_start, &mut s.rendered)),
         );
+    let by_id: BTreeMap<&str, &AssessmentSummary> = loaded
+        .summaries
+        .iter()
+        .map(|s| (s.id.as_str(), s))
+        .collect();
     for (file, source, body_start, rendered) in texts {
-        for id in rendered.assessments.clone() {
-            let marker = format!("{ASSESSMENT_MARKER}{id}-->");
-            match loaded.summaries.iter().find(|s| s.id == id) {
-                Some(s) => {
-                    rendered.html = rendered.html.replace(&marker, &card(s));
-                }
-                None => {
-                    let offset = source
-                        .find(&format!("\n{id}"))
-                        .map_or(body_start, |o| o + 1);
-                    errors.push(
-                        Diagnostic::at_offset(
-                            file,
-                            source,
-                            offset,
-                            format!("no assessment `{id}` to embed"),
-                        )
-                        .with_hint(format!(
-                            "create content/assessments/{id}.yaml or use one of: {}",
-                            loaded
-                                .summaries
-                                .iter()
-                                .map(|s| s.id.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )),
-                    );
-                }
+        if rendered.assessments.is_empty() {
+            continue;
+        }
+        // One pass over the HTML for all markers (a replace per embed was
+        // quadratic: 20,000 embeds never finished).
+        rendered.html = replace_markers(&rendered.html, |id| by_id.get(id).map(|s| card(s)));
+        let mut reported = std::collections::BTreeSet::new();
+        for id in &rendered.assessments {
+            if by_id.contains_key(id.as_str()) || !reported.insert(id) {
+                continue;
             }
+            let offset = source
+                .find(&format!("\n{id}"))
+                .map_or(body_start, |o| o + 1);
+            errors.push(
+                Diagnostic::at_offset(
+                    file,
+                    source,
+                    offset,
+                    format!("no assessment `{id}` to embed"),
+                )
+                .with_hint(format!(
+                    "create content/assessments/{id}.yaml or use one of: {}",
+                    loaded
+                        .summaries
+                        .iter()
+                        .map(|s| s.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            );
         }
     }
+}
+
+/// `html` with each `<!--waymark:assessment:ID-->` marker replaced by
+/// `with(ID)`, or kept when that gives nothing.
+fn replace_markers(html: &str, with: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(ASSESSMENT_MARKER) {
+        let after = &rest[at + ASSESSMENT_MARKER.len()..];
+        let Some(end) = after.find("-->") else {
+            break;
+        };
+        out.push_str(&rest[..at]);
+        match with(&after[..end]) {
+            Some(card) => out.push_str(&card),
+            None => out.push_str(&rest[at..at + ASSESSMENT_MARKER.len() + end + 3]),
+        }
+        rest = &after[end + 3..];
+    }
+    out.push_str(rest);
+    out
 }

@@ -393,14 +393,33 @@ pub fn load_cached(
                         .push((e.path.clone(), format!("/{}", e.rel)));
                 }
             }
-            Kind::Assessment => lib.assessment_files.push(AssessmentFile {
-                file: display(&e.path),
-                path: e.path.clone(),
-                id: file_name(&e.rel)
+            Kind::Assessment => {
+                let id = file_name(&e.rel)
                     .rsplit_once('.')
                     .map_or("", |(s, _)| s)
-                    .to_string(),
-            }),
+                    .to_string();
+                if !super::is_safe_id(&id) {
+                    errors.push(
+                        Diagnostic::error(
+                            display(&e.path),
+                            format!(
+                                "the assessment id `{}` (the file name) is not valid",
+                                id.escape_default()
+                            ),
+                        )
+                        .with_hint(format!(
+                            "ids become URLs: use lowercase letters, digits and `-` only, e.g. rename the file to `{}.yaml`",
+                            super::slugify(&id)
+                        )),
+                    );
+                    continue;
+                }
+                lib.assessment_files.push(AssessmentFile {
+                    file: display(&e.path),
+                    path: e.path.clone(),
+                    id,
+                });
+            }
             _ => {}
         }
     }

@@ -25,3 +25,13 @@ pub fn slugify(name: &str) -> String {
 }
 
 pub use walk::{files_under, is_ignored};
+
+/// The alphabet of ids that become URLs and HTML attributes (assessment
+/// ids from file names and in ```` ```assessment ```` blocks): lowercase
+/// letters, digits and `-`.
+pub fn is_safe_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
