@@ -304,6 +304,20 @@ fn resolve_link(link: &str, lib: &Library) -> String {
 fn check_links(a: &Assessment, source: &str, lib: &Library) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     for (link, line, col) in a.internal_links() {
+        if let Some(scheme) = crate::config::script_scheme(&link) {
+            // Assessment text is data, not trusted code (docs/assessments).
+            errors.push(
+                Diagnostic::at(
+                    &a.file,
+                    source,
+                    line,
+                    col,
+                    format!("a `{scheme}` link is not allowed in an assessment"),
+                )
+                .with_hint("link to a page (`@/guide.md`) or an https:// address"),
+            );
+            continue;
+        }
         let Some(rest) = link.strip_prefix("@/") else {
             continue;
         };

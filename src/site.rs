@@ -439,8 +439,9 @@ impl Site {
         let lib = &self.lib;
         let mut files = Vec::new();
         let mut entries: Vec<output::SitemapEntry> = Vec::new();
+        // RFC 3339, keeping a time when the page gives one.
         let date = |d: &Option<crate::yaml::Spanned<String>>| {
-            d.as_ref().map(|d| d.value[..10].to_string())
+            d.as_ref().and_then(|d| content::dates::rfc3339(&d.value))
         };
         for s in &lib.sections {
             entries.push(output::SitemapEntry {

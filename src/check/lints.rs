@@ -73,6 +73,16 @@ pub fn markdown(lib: &Library) -> Vec<Finding> {
         for (event, range) in
             Parser::new_ext(text.body(), crate::markdown::options()).into_offset_iter()
         {
+            if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event
+                && let Some(scheme) = crate::config::script_scheme(dest_url)
+            {
+                out.push(Finding::new(
+                    Kind::ScriptUrl,
+                    text.at(range.start, format!("link to a `{scheme}` URL")).with_hint(
+                        "such links run code or hide content; link to a page or an https:// address",
+                    ),
+                ));
+            }
             match event {
                 Event::Start(Tag::Heading { level: l, .. }) => {
                     heading(l as u8, range.start, &mut out);
