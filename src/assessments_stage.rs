@@ -68,8 +68,7 @@ pub fn load(_root: &Path, lib: &Library) -> (Loaded, Vec<Diagnostic>) {
         .assessment_files
         .par_iter()
         .map(|f| {
-            let source = std::fs::read_to_string(&f.path)
-                .map_err(|e| vec![Diagnostic::error(&f.file, format!("cannot read: {e}"))])?;
+            let source = crate::content::read_text(&f.path, &f.file).map_err(|d| vec![d])?;
             let a = assessment::load(&f.file, &source)?;
             let errors = check_links(&a, &source, lib);
             if errors.is_empty() {

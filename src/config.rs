@@ -149,10 +149,19 @@ impl Config {
     /// Reads and validates `root/site.yaml`.
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
         let path = root.join(CONFIG_FILE);
-        let source = std::fs::read_to_string(&path).map_err(|e| {
-            Diagnostic::error(CONFIG_FILE, format!("cannot read {CONFIG_FILE}: {e}"))
-                .with_hint("run `waymark init DIR` to create a site, or pass --root")
-        })?;
+        if !path.is_file() {
+            return Err(Diagnostic::error(
+                CONFIG_FILE,
+                format!("cannot read {CONFIG_FILE}: no such file"),
+            )
+            .with_hint("run `waymark init DIR` to create a site, or pass --root"));
+        }
+        let source = crate::content::read_text(&path, Path::new(CONFIG_FILE))?;
+        // A byte order mark (Windows editors) is not part of the YAML.
+        let source = source
+            .strip_prefix('\u{feff}')
+            .map(str::to_owned)
+            .unwrap_or(source);
         let mut config: Config = yaml::parse(Path::new(CONFIG_FILE), &source, &source, 1)?;
         let (line, col) = yaml::position(&config.base_url);
         config.base_url.value = check_base_url(&config.base_url.value).map_err(|why| {

@@ -48,6 +48,29 @@ fn twenty_thousand_embeds_are_all_rendered() {
 }
 
 #[test]
+fn invalid_utf8_in_site_yaml_and_assessments_is_located() {
+    let f = Fixture::new("basic");
+    let mut cfg = std::fs::read(f.path("site.yaml")).unwrap();
+    cfg.extend_from_slice(b"# caf\xe9\n");
+    std::fs::write(f.path("site.yaml"), cfg).unwrap();
+    let o = f.run(&["build", "--output", f.path("public").to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("this file is not valid UTF-8") && err.contains("site.yaml:11:6"),
+        "{err}"
+    );
+    let f = Fixture::new("basic");
+    let mut quiz = std::fs::read(f.path("content/assessments/quiz.yaml")).unwrap();
+    quiz.splice(0..0, b"# \xff\n".iter().copied());
+    std::fs::write(f.path("content/assessments/quiz.yaml"), quiz).unwrap();
+    let o = f.run(&["build", "--output", f.path("public").to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("content/assessments/quiz.yaml:1:3"), "{err}");
+}
+
+#[test]
 fn an_oversized_markdown_file_is_refused_before_it_is_read() {
     let f = Fixture::new("basic");
     let big = format!(
@@ -60,7 +83,7 @@ fn an_oversized_markdown_file_is_refused_before_it_is_read() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("content/guides/big.md"), "{err}");
     assert!(
-        err.contains("this file is 50.0 MB; Markdown files are limited to 8 MB"),
+        err.contains("this file is 50.0 MB; source files are limited to 8 MB"),
         "{err}"
     );
     assert!(err.contains("help: split it"), "{err}");

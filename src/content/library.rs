@@ -448,21 +448,22 @@ pub fn load_cached(
     }
 }
 
-/// The largest Markdown file Waymark reads. Rendering holds a few copies
+/// The largest source file (Markdown, YAML) Waymark reads. Rendering holds a few copies
 /// of a page (events, HTML, search text), so a file far larger than any
 /// real page could take gigabytes; it is refused with a clear error instead.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
-/// Reads a Markdown file as UTF-8, refusing files over [`MAX_FILE_BYTES`]
-/// and pointing at the first byte that is not UTF-8.
-fn read_text(path: &Path, file: &Path) -> Result<String, Diagnostic> {
+/// Reads a source file (Markdown, YAML) as UTF-8, refusing files over
+/// [`MAX_FILE_BYTES`] and pointing at the first byte that is not UTF-8.
+/// `file` is the path shown in messages.
+pub fn read_text(path: &Path, file: &Path) -> Result<String, Diagnostic> {
     let cannot = |e: std::io::Error| Diagnostic::error(file, format!("cannot read file: {e}"));
     let len = std::fs::metadata(path).map_err(cannot)?.len();
     if len > MAX_FILE_BYTES {
         return Err(Diagnostic::error(
             file,
             format!(
-                "this file is {:.1} MB; Markdown files are limited to {} MB",
+                "this file is {:.1} MB; source files are limited to {} MB",
                 len as f64 / 1_048_576.0,
                 MAX_FILE_BYTES / 1_048_576
             ),
