@@ -126,16 +126,7 @@ impl Site {
             timings.push((name, t.elapsed()));
             t = Instant::now();
         };
-        let mut config = Config::load(root).map_err(Diagnostics::from)?;
-        if let Some(url) = &opts.base_url {
-            config.base_url.value = crate::config::check_base_url(url).map_err(|why| {
-                Diagnostics::from(
-                    Diagnostic::error("--base-url", why)
-                        .with_hint("pass it like --base-url https://example.org/guides/"),
-                )
-            })?;
-        }
-        config.portable |= opts.portable;
+        let config = load_config(root, opts)?;
         let mut errors = Vec::new();
         let mut lib = match content::load_cached(
             root,
@@ -587,6 +578,21 @@ fn check_output_paths(
         }
     }
     claims.into_errors()
+}
+
+/// `site.yaml` with the command line's overrides (a checked `--base-url`).
+fn load_config(root: &Path, opts: &BuildOptions) -> Result<Config, Diagnostics> {
+    let mut config = Config::load(root).map_err(Diagnostics::from)?;
+    if let Some(url) = &opts.base_url {
+        config.base_url.value = crate::config::check_base_url(url).map_err(|why| {
+            Diagnostics::from(
+                Diagnostic::error("--base-url", why)
+                    .with_hint("pass it like --base-url https://example.org/guides/"),
+            )
+        })?;
+    }
+    config.portable |= opts.portable;
+    Ok(config)
 }
 
 /// Parses the templates against an empty library, for their own errors.

@@ -224,6 +224,13 @@ fn a_symlinked_output_is_refused_and_its_target_kept() {
     std::os::unix::fs::symlink(&real, &link).unwrap();
     let err = n.refused(&["--output", "public", "--force"]);
     assert_has(&err, &["is a symbolic link", "real"]);
+    // An output holding where a linked source folder leads.
+    let data = n.tmp.path().join("outer/data");
+    std::fs::create_dir_all(data.join("content")).unwrap();
+    std::fs::rename(n.root().join("content"), data.join("content/site")).unwrap();
+    std::os::unix::fs::symlink(data.join("content/site"), n.root().join("content")).unwrap();
+    let err = n.refused(&["--output", data.to_str().unwrap(), "--force"]);
+    assert_has(&err, &["holds the site's `content`"]);
     // Even a link to the site's own content.
     let link2 = n.tmp.path().join("outer/to-content");
     std::os::unix::fs::symlink(n.root().join("content"), &link2).unwrap();

@@ -105,36 +105,7 @@ pub fn parse(
                 body_line_offset: 0,
             });
         }
-        Split::None => {
-            return Err(vec![
-                Diagnostic::at(file, source, 1, 1, "this page has no front matter")
-                    .with_hint("start the file with a YAML block:\n---\ntitle: My page\n---"),
-            ]);
-        }
-        Split::Toml => {
-            return Err(vec![
-                Diagnostic::at(
-                    file,
-                    source,
-                    1,
-                    1,
-                    "front matter in TOML (`+++`) is not supported",
-                )
-                .with_hint("write it in YAML between `---` lines:\n---\ntitle: My page\n---"),
-            ]);
-        }
-        Split::Unclosed => {
-            return Err(vec![
-                Diagnostic::at(
-                    file,
-                    source,
-                    1,
-                    1,
-                    "the front matter opened here is never closed",
-                )
-                .with_hint("end the YAML block with a line holding only `---`"),
-            ]);
-        }
+        other => return Err(vec![other.problem(file, source)]),
     };
     let first_line = 2; // the line after the opening `---`
     let mut errors = unknown_keys(file, source, yaml_src, is_section, taxonomies);
@@ -150,23 +121,6 @@ pub fn parse(
             Diagnostic::at(file, source, 1, 1, "missing required key `title`")
                 .with_hint("add a line `title: ...` to the front matter"),
         );
-    }
-    for (name, date) in [("date", &front.date), ("updated", &front.updated)] {
-        if let Some(d) = date
-            && let Err(why) = super::dates::parse(&d.value)
-        {
-            let (l, c) = yaml::position(d);
-            errors.push(
-                Diagnostic::at(
-                    file,
-                    source,
-                    l + first_line - 1,
-                    c,
-                    format!("`{name}` is not a date: `{}` ({why})", d.value.escape_default()),
-                )
-                .with_hint("write dates as YYYY-MM-DD, e.g. 2026-03-01, or with a time: 2026-03-01T09:30:00+01:00"),
-            );
-        }
     }
     errors.extend(check_values(file, source, yaml_src, first_line, &front));
     let mut terms = BTreeMap::new();
@@ -187,26 +141,10 @@ pub fn parse(
             match all.get(name) {
                 None | Some(serde_json::Value::Null) => {}
                 Some(serde_json::Value::Array(items)) if items.iter().all(|v| v.is_string()) => {
-                    let list: Vec<String> = items
+                    let list = items
                         .iter()
                         .filter_map(|v| v.as_str().map(str::to_owned))
                         .collect();
-                    if let Some(bad) = list.iter().find(|t| super::slugify(t).is_empty()) {
-                        let line = key_line(yaml_src, name).map_or(0, |l| l + first_line - 1);
-                        errors.push(
-                            Diagnostic::at(
-                                file,
-                                source,
-                                line,
-                                1,
-                                format!(
-                                    "`{name}` term `{}` has no letters or digits to make a URL of",
-                                    bad.escape_default()
-                                ),
-                            )
-                            .with_hint("name the term with words, e.g. `getting started`"),
-                        );
-                    }
                     terms.insert(name.clone(), list);
                 }
                 Some(_) => {
@@ -225,6 +163,7 @@ pub fn parse(
             }
         }
     }
+    errors.extend(terms_without_url(file, source, yaml_src, &terms));
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -237,6 +176,36 @@ pub fn parse(
     })
 }
 
+/// Terms that slug to nothing (`..`, `/`, `""`) would all land on the
+/// taxonomy's own page: an error at the taxonomy's key.
+fn terms_without_url(
+    file: &Path,
+    source: &str,
+    yaml_src: &str,
+    terms: &BTreeMap<String, Vec<String>>,
+) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    for (name, list) in terms {
+        if let Some(bad) = list.iter().find(|t| super::slugify(t).is_empty()) {
+            let line = key_line(yaml_src, name).map_or(0, |l| l + 1);
+            errors.push(
+                Diagnostic::at(
+                    file,
+                    source,
+                    line,
+                    1,
+                    format!(
+                        "`{name}` term `{}` has no letters or digits to make a URL of",
+                        bad.escape_default()
+                    ),
+                )
+                .with_hint("name the term with words, e.g. `getting started`"),
+            );
+        }
+    }
+    errors
+}
+
 /// How a file starts.
 enum Split<'a> {
     /// A `---` block: (YAML, offset of the body).
@@ -247,6 +216,27 @@ enum Split<'a> {
     Toml,
     /// A `---` that is never closed.
     Unclosed,
+}
+
+impl Split<'_> {
+    /// The error for a file whose front matter cannot be read.
+    fn problem(&self, file: &Path, source: &str) -> Diagnostic {
+        let (message, hint) = match self {
+            Split::Toml => (
+                "front matter in TOML (`+++`) is not supported",
+                "write it in YAML between `---` lines:\n---\ntitle: My page\n---",
+            ),
+            Split::Unclosed => (
+                "the front matter opened here is never closed",
+                "end the YAML block with a line holding only `---`",
+            ),
+            _ => (
+                "this page has no front matter",
+                "start the file with a YAML block:\n---\ntitle: My page\n---",
+            ),
+        };
+        Diagnostic::at(file, source, 1, 1, message).with_hint(hint)
+    }
 }
 
 /// Finds the front matter, after a UTF-8 byte order mark if there is one
@@ -283,6 +273,23 @@ fn check_values(
     front: &FrontMatter,
 ) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
+    for (name, date) in [("date", &front.date), ("updated", &front.updated)] {
+        if let Some(d) = date
+            && let Err(why) = super::dates::parse(&d.value)
+        {
+            let (l, c) = yaml::position(d);
+            errors.push(
+                Diagnostic::at(
+                    file,
+                    source,
+                    l + first_line - 1,
+                    c,
+                    format!("`{name}` is not a date: `{}` ({why})", d.value.escape_default()),
+                )
+                .with_hint("write dates as YYYY-MM-DD, e.g. 2026-03-01, or with a time: 2026-03-01T09:30:00+01:00"),
+            );
+        }
+    }
     let at_key = |key: &str| key_line(yaml_src, key).map_or(1, |l| l + first_line - 1);
     let texts = [
         ("title", front.title.as_deref()),
@@ -320,6 +327,18 @@ fn check_values(
             ),
         );
     }
+    errors.extend(bad_aliases(file, source, first_line, front));
+    errors
+}
+
+/// Aliases that would be written outside the output, at their value.
+fn bad_aliases(
+    file: &Path,
+    source: &str,
+    first_line: usize,
+    front: &FrontMatter,
+) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
     for alias in &front.aliases {
         if let Err(e) = crate::output::OutputPath::from_url(&super::normalize_alias(&alias.value)) {
             let (l, c) = yaml::position(alias);

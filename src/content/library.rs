@@ -393,33 +393,10 @@ pub fn load_cached(
                         .push((e.path.clone(), format!("/{}", e.rel)));
                 }
             }
-            Kind::Assessment => {
-                let id = file_name(&e.rel)
-                    .rsplit_once('.')
-                    .map_or("", |(s, _)| s)
-                    .to_string();
-                if !super::is_safe_id(&id) {
-                    errors.push(
-                        Diagnostic::error(
-                            display(&e.path),
-                            format!(
-                                "the assessment id `{}` (the file name) is not valid",
-                                id.escape_default()
-                            ),
-                        )
-                        .with_hint(format!(
-                            "ids become URLs: use lowercase letters, digits and `-` only, e.g. rename the file to `{}.yaml`",
-                            super::slugify(&id)
-                        )),
-                    );
-                    continue;
-                }
-                lib.assessment_files.push(AssessmentFile {
-                    file: display(&e.path),
-                    path: e.path.clone(),
-                    id,
-                });
-            }
+            Kind::Assessment => match assessment_file(e, display(&e.path)) {
+                Ok(a) => lib.assessment_files.push(a),
+                Err(d) => errors.push(d),
+            },
             _ => {}
         }
     }
@@ -487,6 +464,33 @@ pub fn read_text(path: &Path, file: &Path) -> Result<String, Diagnostic> {
         );
         d.snippet = d.snippet.map(|s| s.replace('\u{fffd}', "?"));
         d.with_hint("save the file as UTF-8 in your editor")
+    })
+}
+
+/// An assessment source file, whose name is its id: an error unless the
+/// id is safe in URLs and HTML.
+fn assessment_file(e: &Entry, file: PathBuf) -> Result<AssessmentFile, Diagnostic> {
+    let id = file_name(&e.rel)
+        .rsplit_once('.')
+        .map_or("", |(s, _)| s)
+        .to_string();
+    if !super::is_safe_id(&id) {
+        return Err(Diagnostic::error(
+            file,
+            format!(
+                "the assessment id `{}` (the file name) is not valid",
+                id.escape_default()
+            ),
+        )
+        .with_hint(format!(
+            "ids become URLs: use lowercase letters, digits and `-` only, e.g. rename the file to `{}.yaml`",
+            super::slugify(&id)
+        )));
+    }
+    Ok(AssessmentFile {
+        file,
+        path: e.path.clone(),
+        id,
     })
 }
 

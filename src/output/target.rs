@@ -66,10 +66,20 @@ impl Target {
             ));
         }
         for s in SOURCES {
-            if path.starts_with(root.join(s)) {
-                return Err(format!(
-                    "--output {shown} lies in the site's sources (`{s}`); a build replaces its output, which would delete them; use a folder of its own, e.g. --output public"
-                ));
+            // A source may be a link to a folder elsewhere: check where it leads too.
+            let real = std::fs::canonicalize(root.join(s)).ok();
+            for source in [Some(root.join(s)), real].into_iter().flatten() {
+                if path.starts_with(&source) {
+                    return Err(format!(
+                        "--output {shown} lies in the site's sources (`{s}`); a build replaces its output, which would delete them; use a folder of its own, e.g. --output public"
+                    ));
+                }
+                if source.starts_with(&path) {
+                    return Err(format!(
+                        "--output {shown} holds the site's `{s}` ({}); a build replaces its output, which would delete it",
+                        source.display()
+                    ));
+                }
             }
         }
         let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
