@@ -173,14 +173,31 @@ impl Config {
         Ok(config)
     }
 
-    /// Taxonomy paths must stay inside the site; menu links and the
+    /// The theme is a folder under `themes/`; taxonomy paths must stay
+    /// inside the site; menu links and the
     /// booking link may not run script (`javascript:` and the like).
     fn check_urls(&self) -> Result<(), Diagnostic> {
+        let theme = &self.theme;
+        if theme.is_empty()
+            || theme.starts_with('.')
+            || theme.contains(['/', '\\', ':'])
+            || theme.chars().any(char::is_control)
+        {
+            let (l, c) = self.position_of(&format!("theme: {theme}"), "theme:");
+            return Err(Diagnostic::at(
+                CONFIG_FILE,
+                &self.source,
+                l,
+                c,
+                format!("theme `{}` is not a folder name", theme.escape_default()),
+            )
+            .with_hint("name a folder directly under themes/, e.g. `theme: default`"));
+        }
         for t in &self.taxonomies {
             if let TaxonomyConfig::WithPath { name, path } = t
                 && let Err(e) = crate::output::OutputPath::from_url(path)
             {
-                let (l, c) = self.position_of(&format!("path: {path}"), name);
+                let (l, c) = self.position_of(path, name);
                 return Err(Diagnostic::at(
                     CONFIG_FILE,
                     &self.source,

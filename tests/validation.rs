@@ -333,8 +333,27 @@ fn base_url_must_be_an_absolute_http_url() {
         );
         assert!(!f.path("public").exists());
     }
+    let o = f.run(&["check", "--base-url", "example.org/x"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     // A good one reaches 404.html's attributes as given.
     let out = f.build_ok(&["--base-url", "https://example.org/a-b_c/"]);
     let html = read(&out, "404.html");
     assert!(html.contains("\"/a-b_c/"), "{html}");
+}
+
+#[test]
+fn the_theme_is_a_folder_under_themes() {
+    for theme in ["../../etc", "/tmp/x", ".hidden", "a\\\\b"] {
+        let f = Fixture::new("basic");
+        edit(
+            &f,
+            "site.yaml",
+            "theme: mini",
+            &format!("theme: \"{theme}\""),
+        );
+        assert_has(
+            &failing_build(&f),
+            &["is not a folder name", "site.yaml:4:"],
+        );
+    }
 }

@@ -10,10 +10,7 @@ use crate::site::{BuildOptions, Site};
 pub fn run(root: Option<&std::path::Path>, args: &BuildArgs, out: Output) -> Result<(), Failure> {
     let start = Instant::now();
     let root = find_root(root)?;
-    if let Some(url) = &args.site.base_url {
-        crate::config::check_base_url(url)
-            .map_err(|why| Failure::Usage(format!("--base-url: {why}")))?;
-    }
+    super::check_base_url_flag(&args.site)?;
     let target = args.output.clone().unwrap_or_else(|| root.join("public"));
     let target =
         crate::output::Target::check(&root, &target, args.force).map_err(Failure::Usage)?;
