@@ -284,6 +284,21 @@ fn aliases_and_slugs_may_not_replace_the_home_page_or_generated_files() {
 }
 
 #[test]
+fn a_file_name_without_letters_collides_with_its_section() {
+    let n = Nested::new();
+    n.write("content/guides/!!!.md", "---\ntitle: Bangs\n---\nBody\n");
+    let err = n.failing_build();
+    assert_has(
+        &err,
+        &[
+            "two pages claim the URL `/guides//`",
+            "content/guides/!!!.md:1:1",
+            "content/guides/_index.md",
+        ],
+    );
+}
+
+#[test]
 fn taxonomy_terms_without_a_url_are_errors() {
     for term in ["\"..\"", "\".\"", "\"/\"", "\"\"", "\"?!\""] {
         let n = Nested::new();

@@ -556,7 +556,8 @@ fn nearest_section(section_by_dir: &BTreeMap<String, usize>, mut dir: &str) -> u
 
 /// Two sources may not claim one URL.
 fn check_unique_paths(lib: &Library) -> Vec<Diagnostic> {
-    let mut claimed: HashMap<&str, &Path> = HashMap::new();
+    // Keyed by the file written, so `/a//` and `/a/` are one URL.
+    let mut claimed: HashMap<String, &Path> = HashMap::new();
     let mut errors = Vec::new();
     let sources = lib
         .sections
@@ -568,7 +569,7 @@ fn check_unique_paths(lib: &Library) -> Vec<Diagnostic> {
                 .map(|p| (p.path.as_str(), p.file.as_path(), &p.source)),
         );
     for (path, file, source) in sources {
-        if let Some(other) = claimed.insert(path, file) {
+        if let Some(other) = claimed.insert(crate::output::file_for(path), file) {
             errors.push(
                 Diagnostic::at(
                     file,

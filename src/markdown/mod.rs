@@ -123,9 +123,7 @@ pub fn render(
                         problems.push(Problem {
                             offset,
                             message: "an ```assessment block must hold one assessment id".into(),
-                            hint:
-                                "write the file name of content/assessments/ID.yaml without .yaml"
-                                    .into(),
+                            hint: "write the file name of content/assessments/ID.yaml without .yaml (lowercase letters, digits and `-`)".into(),
                         });
                     }
                     events.push(Event::Html(format!("{ASSESSMENT_MARKER}{id}-->\n").into()));
