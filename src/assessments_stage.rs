@@ -366,8 +366,8 @@ fn check_links(a: &Assessment, source: &str, lib: &Library) -> Vec<Diagnostic> {
 pub fn card(s: &AssessmentSummary) -> String {
     format!(
         "<aside class=\"assessment-embed\" data-assessment=\"{}\"><p><a href=\"{}\">{}</a></p></aside>",
-        s.id,
-        s.path,
+        crate::output::xml_escape(&s.id),
+        crate::output::xml_escape(&s.path),
         crate::output::xml_escape(&s.title)
     )
 }
