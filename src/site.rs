@@ -519,6 +519,7 @@ fn check_output_paths(
 ) -> Vec<Diagnostic> {
     use output::claims::{Claim, Claims, Owner};
     let mut claims = Claims::default();
+    let config_source: Arc<str> = config.source.as_str().into();
     for job in Renderer::jobs(lib, extras) {
         let claim = match job {
             Job::Page(i) => {
@@ -533,14 +534,13 @@ fn check_output_paths(
             Job::Taxonomy(i) | Job::Term(i, _) => {
                 let name = lib.taxonomies[i].name.clone();
                 let (line, col) = config.taxonomy_position(&name);
-                let src: Arc<str> = config.source.as_str().into();
                 Claim::new(
                     Owner::Taxonomy { name },
                     crate::config::CONFIG_FILE,
                     line,
                     col,
                 )
-                .with_source(&src)
+                .with_source(&config_source)
             }
             Job::Extra(i) => Claim::new(Owner::Extra, &extras[i].file, 0, 0),
             Job::NotFound => Claim::new(Owner::Generated, "404.html", 0, 0),
