@@ -357,3 +357,27 @@ fn the_theme_is_a_folder_under_themes() {
         );
     }
 }
+
+#[test]
+fn every_xml_file_of_the_default_site_is_well_formed() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let o = waymark(&[
+        "build",
+        "--quiet",
+        "--root",
+        repo.to_str().unwrap(),
+        "--output",
+        public.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let xml: Vec<String> = read_tree(&public)
+        .into_keys()
+        .filter(|k| k.ends_with(".xml"))
+        .collect();
+    assert!(xml.contains(&"feed.xml".to_string()) && xml.contains(&"sitemap.xml".to_string()));
+    for rel in xml {
+        assert_well_formed(&public, &rel);
+    }
+}
