@@ -169,14 +169,20 @@ impl Config {
                 .with_hint("write it like `https://example.org/` or `https://example.org/guides/`")
         })?;
         config.source = source;
-        config.check_urls()?;
+        config.check_values()?;
         Ok(config)
     }
 
-    /// The theme is a folder under `themes/`; taxonomy paths must stay
-    /// inside the site; menu links and the
-    /// booking link may not run script (`javascript:` and the like).
-    fn check_urls(&self) -> Result<(), Diagnostic> {
+    /// Values that would leave the site or break its pages: see
+    /// [`Config::check_theme`], [`Config::check_texts`], [`Config::check_urls`].
+    fn check_values(&self) -> Result<(), Diagnostic> {
+        self.check_theme()?;
+        self.check_texts()?;
+        self.check_urls()
+    }
+
+    /// The theme is a folder directly under `themes/`.
+    fn check_theme(&self) -> Result<(), Diagnostic> {
         let theme = &self.theme;
         if theme.is_empty()
             || theme.starts_with('.')
@@ -193,6 +199,37 @@ impl Config {
             )
             .with_hint("name a folder directly under themes/, e.g. `theme: default`"));
         }
+        Ok(())
+    }
+
+    /// Texts that end up in every page and the feed hold no control characters.
+    fn check_texts(&self) -> Result<(), Diagnostic> {
+        let texts = [
+            ("title", Some(&self.title)),
+            ("description", self.description.as_ref()),
+            ("author", self.author.as_ref()),
+        ];
+        for (key, text) in texts {
+            if let Some(c) =
+                text.and_then(|t| t.chars().find(|&c| crate::content::is_forbidden_control(c)))
+            {
+                let (l, c2) = self.position_of(&format!("{key}:"), key);
+                return Err(Diagnostic::at(
+                    CONFIG_FILE,
+                    &self.source,
+                    l,
+                    c2,
+                    format!("`{key}` holds the control character U+{:04X}", c as u32),
+                )
+                .with_hint("remove it; control characters cannot appear in HTML or XML"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Taxonomy paths must stay inside the site; menu links and the
+    /// booking link may not run script (`javascript:` and the like).
+    fn check_urls(&self) -> Result<(), Diagnostic> {
         for t in &self.taxonomies {
             if let TaxonomyConfig::WithPath { name, path } = t
                 && let Err(e) = crate::output::OutputPath::from_url(path)

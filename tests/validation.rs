@@ -194,6 +194,20 @@ fn control_characters_in_titles_are_errors_and_xml_stays_well_formed() {
             "content/guides/beta.md:2:1",
         ],
     );
+    let f = Fixture::new("basic");
+    edit(
+        &f,
+        "site.yaml",
+        "title: Fixture Site",
+        "title: \"Fixture\\x01 Site\"",
+    );
+    assert_has(
+        &failing_build(&f),
+        &[
+            "`title` holds the control character U+0001",
+            "site.yaml:1:1",
+        ],
+    );
     // In the body (trusted Markdown), the character cannot break the feed.
     let f = Fixture::new("basic");
     edit(
