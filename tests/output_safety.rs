@@ -333,6 +333,14 @@ fn two_files_on_one_path_are_an_error_not_a_race() {
             "content/guides/notes.txt",
         ],
     );
+    // A static file where a page needs a folder.
+    let n = Nested::new();
+    n.write("static/guides", "a file named like a section");
+    let err = n.failing_build();
+    assert_has(
+        &err,
+        &["`guides` would be both a file, by the static file static/guides, and the folder of"],
+    );
     // A bundle file named like its page's HTML.
     let n = Nested::new();
     n.write("content/guides/bundle/index.html", "<p>x</p>");

@@ -150,8 +150,34 @@ impl Claims {
         self.errors.push(claim.diagnostic(message).with_hint(hint));
     }
 
-    /// The problems found.
-    pub fn into_errors(self) -> Vec<Diagnostic> {
+    /// The problems found, with files that another file needs as a folder
+    /// (a static file `guides` and the page `guides/index.html`).
+    pub fn into_errors(mut self) -> Vec<Diagnostic> {
+        for (file, claim) in &self.files {
+            let mut dir = file.as_str();
+            while let Some((parent, _)) = dir.rsplit_once('/') {
+                dir = parent;
+                // A prefix of a valid path is valid; `dir` names a file here.
+                let Some(first) = OutputPath::from_url(dir)
+                    .ok()
+                    .and_then(|d| self.files.get(&d))
+                else {
+                    continue;
+                };
+                if first.owner == Owner::Markdown && claim.owner == Owner::Markdown {
+                    continue;
+                }
+                let message = format!(
+                    "`{dir}` would be both a file, by {}, and the folder of `{file}`, by {}",
+                    first.describe(),
+                    claim.describe()
+                );
+                self.errors.push(claim.diagnostic(message).with_hint(
+                    "rename or move one of them; a file and a folder cannot share a name",
+                ));
+                break;
+            }
+        }
         self.errors
     }
 }
@@ -179,6 +205,25 @@ mod tests {
             errs[1].message.contains("climbs out"),
             "{}",
             errs[1].message
+        );
+    }
+
+    #[test]
+    fn a_file_may_not_stand_where_a_folder_is_needed() {
+        let mut c = Claims::default();
+        c.claim("/guides", Claim::new(Owner::Static, "static/guides", 0, 0));
+        c.claim(
+            "/guides/a/",
+            Claim::new(Owner::Markdown, "content/guides/a.md", 1, 1),
+        );
+        let errs = c.into_errors();
+        assert_eq!(errs.len(), 1);
+        assert!(
+            errs[0]
+                .message
+                .contains("`guides` would be both a file, by the static file static/guides"),
+            "{}",
+            errs[0].message
         );
     }
 }
