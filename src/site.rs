@@ -452,7 +452,8 @@ impl Site {
             return (None, refresh);
         }
         if let Some(mut index) = kept {
-            let docs = search::Sources::new(&self.config, &self.lib, &self.extras).all_parallel();
+            let sources = search::Sources::new(&self.config, &self.lib, &self.extras);
+            let docs = sources.all_cached(&mut index.texts);
             if let Some(changes) = index.update(docs) {
                 index.set_html_bytes(html_bytes);
                 refresh.write = changes.write;
@@ -472,7 +473,9 @@ impl Site {
     /// `search` is on. `html_bytes` is the size of all HTML written.
     pub fn search_index(&self, html_bytes: usize) -> Option<search::Index> {
         let setup = self.search.as_ref()?;
-        let docs = search::Sources::new(&self.config, &self.lib, &self.extras).all_parallel();
+        let mut texts = search::text::TextCache::default();
+        let docs =
+            search::Sources::new(&self.config, &self.lib, &self.extras).all_cached(&mut texts);
         let mut index = search::Index::build(
             &docs,
             &setup.paths,
@@ -480,6 +483,7 @@ impl Site {
             &search::Options::default(),
         );
         index.keep_documents(docs);
+        index.texts = texts;
         index.set_html_bytes(html_bytes);
         Some(index)
     }

@@ -280,6 +280,10 @@ pub struct Index {
     docs: Vec<Document>,
     /// Names of the term shards of the last [`Index::files`].
     last_shards: HashSet<String>,
+    /// Terms whose postings changed since they were last encoded.
+    dirty: HashSet<Box<str>>,
+    /// Body texts by the hash of their HTML, for [`super::Sources::all_cached`].
+    pub texts: super::text::TextCache,
 }
 
 /// A builder that takes documents as they are made (from any thread).
@@ -347,6 +351,8 @@ impl Builder {
             shown,
             docs: Vec::new(),
             last_shards: HashSet::new(),
+            dirty: HashSet::new(),
+            texts: Default::default(),
         }
     }
 }
@@ -432,6 +438,12 @@ impl Index {
             dirty_groups.insert(i / self.opts.group, ());
         }
         self.docs = docs;
+        // Each changed term's postings are encoded once, after every change.
+        for t in std::mem::take(&mut self.dirty) {
+            if let Ok(i) = self.terms.binary_search_by(|x| (**x).cmp(&*t)) {
+                self.enc[i] = encode_postings(&self.post[i]);
+            }
+        }
         let (manifest, shards) = self.term_files();
         let names: HashSet<String> = shards.iter().map(|(n, _)| n.clone()).collect();
         changes
@@ -462,7 +474,7 @@ impl Index {
                 self.post.remove(i);
                 self.enc.remove(i);
             } else {
-                self.enc[i] = encode_postings(&self.post[i]);
+                self.dirty.insert(t.into());
             }
         }
     }
@@ -480,7 +492,7 @@ impl Index {
         let p = &mut self.post[i];
         let at = p.partition_point(|x| x.0 < doc);
         p.insert(at, (doc, imp));
-        self.enc[i] = encode_postings(p);
+        self.dirty.insert(t.into());
     }
 
     /// Every file: the manifest first, then the data files.

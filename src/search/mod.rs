@@ -75,7 +75,7 @@ pub struct Document {
     pub text: String,
 }
 
-fn section_document(lib: &Library, i: usize, s: &Section) -> Document {
+fn section_document(lib: &Library, i: usize, s: &Section, text: String) -> Document {
     Document {
         path: s.path.clone(),
         title: s.front.title.clone().unwrap_or_else(|| {
@@ -93,11 +93,11 @@ fn section_document(lib: &Library, i: usize, s: &Section) -> Document {
         description: s.front.description.clone().unwrap_or_default(),
         headings: headings(&s.rendered.toc),
         tags: Vec::new(),
-        text: text::body_text(&s.rendered.html),
+        text,
     }
 }
 
-fn page_document(lib: &Library, p: &Page) -> Document {
+fn page_document(lib: &Library, p: &Page, text: String) -> Document {
     let section = &lib.sections[p.section];
     Document {
         path: p.path.clone(),
@@ -111,7 +111,7 @@ fn page_document(lib: &Library, p: &Page) -> Document {
         description: p.front.description.clone().unwrap_or_default(),
         headings: headings(&p.rendered.toc),
         tags: p.taxonomies.values().flatten().cloned().collect(),
-        text: text::body_text(&p.rendered.html),
+        text,
     }
 }
 
@@ -157,9 +157,11 @@ impl<'a> Sources<'a> {
     pub fn document(&self, i: usize) -> Document {
         let (s, p) = (self.lib.sections.len(), self.lib.pages.len());
         if i < s {
-            section_document(self.lib, i, &self.lib.sections[i])
+            let s = &self.lib.sections[i];
+            section_document(self.lib, i, s, text::body_text(&s.rendered.html))
         } else if i < s + p {
-            page_document(self.lib, &self.lib.pages[i - s])
+            let p = &self.lib.pages[i - s];
+            page_document(self.lib, p, text::body_text(&p.rendered.html))
         } else {
             assessment_document(self.config, self.extras[i - s - p])
         }
@@ -177,6 +179,42 @@ impl<'a> Sources<'a> {
             .into_par_iter()
             .map(|i| self.document(i))
             .collect()
+    }
+
+    /// Every document, made in parallel, reading the body text of only the
+    /// pages whose HTML is not in `cache`; then `cache` holds these texts.
+    pub fn all_cached(&self, cache: &mut text::TextCache) -> Vec<Document> {
+        use rayon::prelude::*;
+        let (s, p) = (self.lib.sections.len(), self.lib.pages.len());
+        let made: Vec<(Document, Option<(u64, String)>)> = (0..self.len())
+            .into_par_iter()
+            .map(|i| {
+                let html = if i < s {
+                    &self.lib.sections[i].rendered.html
+                } else if i < s + p {
+                    &self.lib.pages[i - s].rendered.html
+                } else {
+                    return (self.document(i), None);
+                };
+                let (key, text) = cache.body_text(html);
+                let mut d = if i < s {
+                    section_document(self.lib, i, &self.lib.sections[i], String::new())
+                } else {
+                    page_document(self.lib, &self.lib.pages[i - s], String::new())
+                };
+                d.text = text;
+                let kept = d.text.clone();
+                (d, Some((key, kept)))
+            })
+            .collect();
+        let mut docs = Vec::with_capacity(made.len());
+        let mut texts = Vec::with_capacity(made.len());
+        for (d, t) in made {
+            docs.push(d);
+            texts.extend(t);
+        }
+        *cache = text::TextCache::from_texts(texts);
+        docs
     }
 }
 

