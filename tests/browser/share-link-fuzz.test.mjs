@@ -129,7 +129,9 @@ for (const path of ['assessments/pulse/', 'assessments/quiz/', 'assessments/tree
     assert.deepEqual(report.thrown, [], 'readLink threw or returned something odd');
     // Most fragments are well-formed links with garbage answers: they must
     // reach the decoder's answer handling, not stop at the first check.
-    if (report.direct) assert.ok(report.decoded > list.length / 3, `only ${report.decoded} decoded`);
+    assert.ok(report.direct, 'the assessment script no longer exposes wmApp.readLink: point this test at its share-link decoder');
+    assert.ok(report.decoded > list.length / 5, `only ${report.decoded} decoded`);
+    console.log(`${path}: ${list.length} fragments, ${report.decoded} decoded as links`);
     assert.deepEqual(report.uncaught, [], 'uncaught errors after a hashchange');
 
     // Fresh loads of some of them (the restore path).
