@@ -12,14 +12,17 @@
 //! `cargo test --test fuzz` runs a short, deterministic round. For a longer
 //! run (see docs/fuzzing.md):
 //! `WAYMARK_FUZZ_SECS=600 WAYMARK_FUZZ_SEED=$RANDOM cargo test --release --test fuzz -- --nocapture`.
-//! (cargo-fuzz needs a nightly toolchain, which this project does not use.)
+//! The targets live in `fuzz/targets.rs`; `fuzz/` also holds cargo-fuzz
+//! harnesses for the same targets (coverage guided; see docs/fuzzing.md).
 
-mod common;
+#[path = "../fuzz/targets.rs"]
+mod targets;
 
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
+use targets::{assessment, config, markdown, page, yaml};
 
 /// An input that takes longer than this is a hang (debug build, busy CI).
 const HANG: Duration = Duration::from_secs(20);
@@ -280,54 +283,6 @@ fn fnv(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
         (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
     })
-}
-
-/// A page in a copy of the basic fixture: front matter, YAML, Markdown,
-/// links and templates, as `build` loads them.
-fn page(input: &[u8]) {
-    thread_local! {
-        static SITE: common::Fixture = common::Fixture::new("basic");
-    }
-    SITE.with(|f| {
-        std::fs::write(f.path("content/guides/fuzz.md"), input).unwrap();
-        let opts = waymark::site::BuildOptions {
-            drafts: true,
-            base_url: None,
-            portable: false,
-        };
-        if let Ok(site) = waymark::site::Site::load(f.root(), &opts) {
-            let _ = waymark::check::render(&site);
-        }
-    });
-}
-
-fn markdown(input: &[u8]) {
-    let text = String::from_utf8_lossy(input);
-    let resolve = |p: &str| (!p.contains("missing")).then(|| format!("/{p}/"));
-    for escape_html in [false, true] {
-        let mode = waymark::markdown::Mode { escape_html };
-        let _ = waymark::markdown::render(&text, mode, &resolve);
-    }
-}
-
-fn yaml(input: &[u8]) {
-    let text = String::from_utf8_lossy(input);
-    let _ = waymark::yaml::parse::<serde_json::Value>(Path::new("x.yaml"), &text, &text, 1);
-    let _ = waymark::yaml::plain_flow_lists(&text);
-}
-
-fn config(input: &[u8]) {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("site.yaml"), input).unwrap();
-    let _ = waymark::config::Config::load(dir.path());
-}
-
-fn assessment(input: &[u8]) {
-    let text = String::from_utf8_lossy(input);
-    if let Ok(a) = waymark::assessment::load(Path::new("content/assessments/fuzz.yaml"), &text) {
-        let _ = waymark::assessment::outcome_counts(&a);
-        let _ = waymark::assessment::vectors::test_vectors(&a, 20, 1);
-    }
 }
 
 #[test]
