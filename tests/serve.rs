@@ -1259,3 +1259,26 @@ fn a_source_written_again_during_a_rebuild_is_rebuilt_before_publishing() {
         assert_eq!(format!("/{key}"), expected, "name matches bytes");
     }
 }
+
+#[test]
+fn the_live_reload_stream_outlives_the_idle_timeout() {
+    let f = Fixture::new("basic");
+    let opts = Options {
+        port: 0,
+        log: false,
+        idle_timeout: Duration::from_millis(600),
+        ..Options::default()
+    };
+    let h = serve::start(f.root(), opts).expect("server starts");
+    let ev = events(&h);
+    // Quiet for several idle timeouts: keep-alives keep the stream open...
+    std::thread::sleep(Duration::from_millis(2500));
+    let alpha = std::fs::read_to_string(f.path("content/guides/alpha.md")).unwrap();
+    f.write(
+        "content/guides/alpha.md",
+        &alpha.replace("Alpha intro paragraph.", "Still connected."),
+    );
+    // ...so the reload still arrives on it.
+    ev.reload_of("/guides/alpha/");
+    h.stop();
+}
