@@ -1,6 +1,7 @@
 //! cargo-fuzz target `yaml` (see docs/fuzzing.md).
 #![no_main]
 
+#[allow(dead_code)]
 #[path = "../targets.rs"]
 mod targets;
 
