@@ -58,6 +58,8 @@ pub enum Kind {
     /// An external link not asked: its host timed out before, the time
     /// budget ran out, or it leads to a private address.
     ExternalSkipped,
+    /// A `javascript:`, `vbscript:` or `data:` link in page Markdown.
+    ScriptUrl,
 }
 
 /// One problem.
