@@ -484,3 +484,27 @@ test('an exclusive "None of these" clears the other boxes and the reverse, and s
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('an outcome with its own call to action shows it instead of the site one', async () => {
+  const { context, page, errors } = await open(fxServer.base + 'assessments/habits/');
+  const r = root(page);
+  assert.ok(await r.locator('.wm-cta').isHidden(), 'no call to action before the result');
+  await complete(page, { habits: ['none'], size: 'small' });
+  const shown = r.locator('.wm-cta .cta:visible');
+  assert.equal(await shown.count(), 1, 'exactly one call to action');
+  assert.equal((await shown.locator('h2').textContent()).trim(), 'Run your first retrospective with us');
+  assert.equal(await shown.locator('a.button').getAttribute('href'), '../../guide/#build-buy-or-wait');
+  // Another outcome: the site's wording, the booking link carries the outcome.
+  await r.getByRole('link', { name: 'Back' }).click();
+  await r.getByRole('link', { name: /Change your answer to: Which of these/ }).click();
+  await r.locator('input[value="retro"]').check();
+  await r.locator('input[value="demo"]').check();
+  await r.locator('[data-wm-continue]').click();
+  await r.getByRole('button', { name: 'See your result' }).click();
+  assert.equal((await r.locator('.wm-result__title').textContent()).trim(), 'Strong habits');
+  assert.equal(await shown.count(), 1);
+  assert.equal((await shown.locator('h2').textContent()).trim(), 'Talk it through');
+  assert.equal(await shown.locator('a.button').getAttribute('href'), 'https://example.org/book?topic=strong');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

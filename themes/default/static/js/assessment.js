@@ -893,8 +893,18 @@
       el("div", { class: "wm-details__body" }, [this.answerList(false)]),
     ]));
     box.append(this.share(h2));
+    this.showCta(outcome);
     this.setView("result", focus ? title : null);
     this.setHash(true);
+  };
+
+  /** The outcome's own call to action, if the page has one for it, else the generic one. */
+  P.showCta = function (outcome) {
+    var blocks = this.root.querySelectorAll("[data-wm-cta-for]");
+    var mine = outcome && this.root.querySelector('[data-wm-cta-for="' + CSS.escape(outcome.id) + '"]');
+    blocks.forEach(function (b) {
+      b.hidden = mine ? b !== mine : b.getAttribute("data-wm-cta-for") !== "";
+    });
   };
 
   /** Each dimension's percent, band and advice. */
