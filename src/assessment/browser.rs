@@ -39,12 +39,14 @@ impl Assessment {
                 json!({"id": d.id.value, "label": d.label, "low": d.low, "high": d.high, "bands": bands})
             })
             .collect();
+        let remaining = super::analysis::longest_routes(engine);
         let questions: Vec<Value> = spec
             .questions
             .value
             .iter()
             .zip(&engine.questions)
-            .map(|(q, eq)| {
+            .zip(&remaining)
+            .map(|((q, eq), remaining)| {
                 let q = &q.value;
                 let options: Vec<Value> = q
                     .options
@@ -73,6 +75,8 @@ impl Assessment {
                     })),
                     "scores": eq.scale.map(|_| scores(engine, &eq.scale_scores)),
                     "show_if": eq.show_if.map(|(other, mask)| show_if(engine, other, mask)),
+                    "remaining": remaining,
+                    "error": q.error.clone().unwrap_or_else(|| default_error(q, eq)),
                 })
             })
             .collect();
@@ -125,11 +129,39 @@ impl Assessment {
             "layout": spec.layout.as_str(),
             "check_answers": spec.check_answers,
             "hash": questions_hash(engine),
+            "branches": super::analysis::branches(engine),
             "dimensions": dimensions,
             "questions": questions,
             "outcomes": outcomes,
             "chart": chart,
         })
+    }
+}
+
+/// The error message for a missing answer when the author wrote none,
+/// in the GOV.UK way: say what to do, naming the question.
+pub fn default_error(q: &super::model::Question, eq: &super::scoring::EQuestion) -> String {
+    use super::model::QuestionType;
+    let text = q.text.trim().trim_end_matches(['?', '.', ':']);
+    match eq.kind {
+        QuestionType::Single => format!("Select an answer to “{text}”"),
+        QuestionType::Multiple => {
+            let alone: Vec<&str> = q
+                .options
+                .iter()
+                .zip(&eq.options)
+                .filter(|(_, eo)| eo.exclusive)
+                .map(|(o, _)| o.value.label.value.as_str())
+                .collect();
+            match alone.first() {
+                Some(label) => format!("Select at least one answer to “{text}”, or “{label}”"),
+                None => format!("Select at least one answer to “{text}”"),
+            }
+        }
+        QuestionType::Scale => {
+            let (min, max) = eq.scale.unwrap_or((0, 0));
+            format!("Select a number from {min} to {max} for “{text}”")
+        }
     }
 }
 

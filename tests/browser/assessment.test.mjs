@@ -123,7 +123,7 @@ test('an assessment can be completed with the keyboard only', async () => {
     assert.match(a.cls, /wm-legend__heading/, `focus on the question heading, got ${JSON.stringify(a)}`);
     seen.push(a.text);
     const progress = await root(page).locator('[data-wm-progress-text]').textContent();
-    assert.match(progress, new RegExp(`^Question ${i + 1} of \\d+$`));
+    assert.match(progress, new RegExp(`^Question ${i + 1} of (up to )?\\d+$`));
     await press('Tab');
     const q = await active(page);
     if (q.value === 'baseline') {
@@ -227,15 +227,20 @@ test('a share link reopened in a fresh browser shows the same result; answers ne
   await complete(page, { ...GO_NOW, 'evidence-base': 'vendor', 'claims-checked': 'partly', patience: '4' });
   const first = await resultFigures(page);
   const link = await root(page).locator('.wm-share__input').inputValue();
-  assert.ok(link.includes('#which-playbook='), link);
-  assert.equal(page.url(), link, 'the address bar holds the result too');
+  assert.ok(link.includes('/which-playbook/result/go-now/#which-playbook='), `the link opens the outcome's page: ${link}`);
+  assert.equal(page.url(), server.base + WP + link.slice(link.indexOf('#')), 'the address bar holds the result too');
   await context.close();
 
-  const fresh = await open(link);
+  const fresh = await open(null);
+  fresh.page.on('request', (r) => requests.push(r.url()));
+  await fresh.page.goto(link);
+  await fresh.page.waitForURL(server.base + WP + link.slice(link.indexOf('#')));
+  await fresh.page.waitForSelector('[data-wm-view="result"]');
   assert.equal(await view(fresh.page), 'result');
   assert.deepEqual(await resultFigures(fresh.page), first);
   assert.deepEqual([...errors, ...fresh.errors], []);
   await fresh.context.close();
+  assert.ok(requests.some((u) => u.endsWith('/result/go-now/')), 'the host sees the outcome page');
   assert.ok(requests.every((u) => !u.includes('initiative')), 'no request carries the answers');
 });
 
@@ -297,7 +302,7 @@ test('all on one page: skip logic, every error at once, straight to the result',
   assert.equal(await r.locator('[data-wm-question]:visible').count(), 3);
   await r.locator('[data-wm-continue]').click();
   const links = await r.locator('[data-wm-errors] a').allTextContents();
-  assert.deepEqual(links, ['Select an answer to “How long have you done this?”', 'Select a number from 1 to 4 to “I could explain it to a colleague.”']);
+  assert.deepEqual(links, ['Select an answer to “How long have you done this”', 'Select a number from 1 to 4 for “I could explain it to a colleague”']);
   assert.match(await page.title(), /^Error: /);
   // An answer that ends the assessment hides the questions after it.
   await r.locator('input[value="new"]').check();
