@@ -302,7 +302,9 @@ test('all on one page: skip logic, every error at once, straight to the result',
   assert.equal(await r.locator('[data-wm-question]:visible').count(), 3);
   await r.locator('[data-wm-continue]').click();
   const links = await r.locator('[data-wm-errors] a').allTextContents();
-  assert.deepEqual(links, ['Select an answer to “How long have you done this”', 'Select a number from 1 to 4 for “I could explain it to a colleague”']);
+  // The author's `error:` text, and the default built from the question.
+  assert.deepEqual(links, ['Select how long you have done this', 'Select a number from 1 to 4 for “I could explain it to a colleague”']);
+  assert.match(await r.locator('#wm-quiz__years .wm-error-message').textContent(), /Error:\s+Select how long you have done this/);
   assert.match(await page.title(), /^Error: /);
   // An answer that ends the assessment hides the questions after it.
   await r.locator('input[value="new"]').check();
