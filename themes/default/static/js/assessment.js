@@ -604,8 +604,9 @@
 
   P.setView = function (name, focusEl) {
     var p = this.parts;
-    var changed = this.view !== name || this.recorded !== this.current;
+    var changed = this.view !== name || this.recorded !== this.current || this.recordedShared !== this.shared;
     this.recorded = this.current;
+    this.recordedShared = this.shared;
     this.view = name;
     p.start.hidden = !(name === "start" || name === "form");
     p.form.hidden = !(name === "question" || name === "form");
@@ -1202,7 +1203,6 @@
         : "Nothing is saved in your browser until you choose to. Keep these answers as yours to change them, or start your own." }),
       el("p", { class: "wm-shared__actions" }, [
         el("button", { type: "button", text: hasOwn ? "Back to my own answers" : "Start my own answers", onclick: function () {
-          self.setHash(false);
           self.restoreOwn(true);
         } }),
         el("button", { type: "button", class: "button--secondary", text: "Keep these answers as mine", onclick: function () {
