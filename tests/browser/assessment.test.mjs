@@ -430,6 +430,8 @@ for (const scheme of ['light', 'dark']) {
       [server.base + 'assessments/ai-readiness/', 0, null],
       [fxServer.base + 'assessments/quiz/', 0, { years: 'long', confidence: '3', extras: ['wrote'] }],
       [fxServer.base + 'guide/', 1, { urgent: 'no', budget: 'yes' }],
+      [fxServer.base + 'assessments/habits/', 0, { habits: ['none'], size: 'small' }],
+      [fxServer.base + 'assessments/grid/', 0, { pace: 'p2', proof: 'f2' }],
     ];
     for (const [url, n, answers] of cases) {
       const { context, page } = await open(url, { colorScheme: scheme });
@@ -466,7 +468,16 @@ for (const scheme of ['light', 'dark']) {
       await page.goto(url);
       return { context, page };
     };
-    for (const url of [fxServer.base + 'assessments/tree/q/urgent/', fxServer.base + 'assessments/tree/result/wait/', server.base + WP]) {
+    // A shared result, as someone who opens the link sees it.
+    {
+      const h = (await (await fetch(fxServer.base + 'assessments/pulse/')).text()).match(/"hash":"([0-9a-f]{8})"/)[1];
+      const { context, page } = await open(fxServer.base + `assessments/pulse/#pulse=${h}&speak-up=always&priorities=4`, { colorScheme: scheme });
+      await waitView(page, 'result');
+      assert.equal(await root(page).locator('.wm-shared').count(), 1);
+      await check(page, 'shared result');
+      await context.close();
+    }
+    for (const url of [fxServer.base + 'assessments/tree/q/urgent/', fxServer.base + 'assessments/tree/result/wait/', server.base + WP, fxServer.base + 'assessments/habits/']) {
       const { context, page } = await noScript(url);
       await check(page, `${url.replace(/^.*\/sub\//, '')} without JavaScript`);
       await context.close();
