@@ -1003,8 +1003,8 @@
     var title = el(h1, { class: "wm-result__title", tabindex: "-1", text: outcome ? outcome.title : "No result" });
     box.textContent = "";
     var caption = this.isPage
-      ? el("p", { class: "wm-caption" }, [el("span", { class: "wm-print-only", text: this.data.title + " · " }), "Your result"])
-      : el("p", { class: "wm-caption", text: this.data.title + ": your result" });
+      ? el("p", { class: "wm-caption" }, [el("span", { class: "wm-print-only", text: this.data.title + " · " }), this.shared ? "Shared result" : "Your result"])
+      : el("p", { class: "wm-caption", text: this.data.title + (this.shared ? ": shared result" : ": your result") });
     if (this.shared) box.append(this.sharedNote(h2));
     box.append(el("div", { class: "wm-result__panel" }, [caption, title]));
     if (outcome && outcome.summary_html) box.append(this.html("wm-result__summary", outcome.summary_html));
