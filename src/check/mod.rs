@@ -55,6 +55,8 @@ pub enum Kind {
     ExternalStatus,
     /// A host that could not be reached.
     UnreachableHost,
+    /// A `javascript:`, `vbscript:` or `data:` link in page Markdown.
+    ScriptUrl,
 }
 
 /// One problem.
