@@ -389,3 +389,24 @@ fn every_outcome_of_a_scored_assessment_has_its_own_page() {
     // Not in the sitemap: they are reached through share links.
     assert!(!read(&out, "sitemap.xml").contains("/result/"));
 }
+
+#[test]
+fn a_booking_topic_must_be_a_query_parameter_name() {
+    let f = site();
+    let file = f.path("site.yaml");
+    let yaml = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        yaml.replace("booking_topic: topic", "booking_topic: \"a&b\""),
+    )
+    .unwrap();
+    let out = f.path("public");
+    let o = f.run(&["build", "--output", out.to_str().unwrap()]);
+    let err = common::stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("site.yaml:")
+            && err.contains("contact.booking_topic `a&b` is not a query parameter name"),
+        "{err}"
+    );
+}
