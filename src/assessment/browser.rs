@@ -46,39 +46,7 @@ impl Assessment {
             .iter()
             .zip(&engine.questions)
             .zip(&remaining)
-            .map(|((q, eq), remaining)| {
-                let q = &q.value;
-                let options: Vec<Value> = q
-                    .options
-                    .iter()
-                    .zip(&eq.options)
-                    .map(|(o, eo)| {
-                        json!({
-                            "id": eo.id,
-                            "label": o.value.label.value,
-                            "scores": scores(engine, &eo.scores),
-                            "next": eo.next.map(|t| next(engine, t)),
-                            "exclusive": eo.exclusive,
-                        })
-                    })
-                    .collect();
-                json!({
-                    "id": eq.id,
-                    "text": q.text,
-                    "help_html": md(&q.help),
-                    "type": eq.kind.as_str(),
-                    "required": eq.required,
-                    "options": options,
-                    "scale": q.scale.as_ref().filter(|_| eq.scale.is_some()).map(|s| json!({
-                        "min": s.value.min, "max": s.value.max,
-                        "min_label": s.value.min_label, "max_label": s.value.max_label,
-                    })),
-                    "scores": eq.scale.map(|_| scores(engine, &eq.scale_scores)),
-                    "show_if": eq.show_if.map(|(other, mask)| show_if(engine, other, mask)),
-                    "remaining": remaining,
-                    "error": q.error.clone().unwrap_or_else(|| default_error(q, eq)),
-                })
-            })
+            .map(|((q, eq), remaining)| question_json(engine, &q.value, eq, *remaining, &md))
             .collect();
         let outcomes: Vec<Value> = spec
             .outcomes
@@ -136,6 +104,46 @@ impl Assessment {
             "chart": chart,
         })
     }
+}
+
+/// One question as the page data carries it.
+fn question_json(
+    engine: &Engine,
+    q: &super::model::Question,
+    eq: &super::scoring::EQuestion,
+    remaining: usize,
+    md: &dyn Fn(&Option<crate::yaml::Spanned<String>>) -> Option<String>,
+) -> Value {
+    let options: Vec<Value> = q
+        .options
+        .iter()
+        .zip(&eq.options)
+        .map(|(o, eo)| {
+            json!({
+                "id": eo.id,
+                "label": o.value.label.value,
+                "scores": scores(engine, &eo.scores),
+                "next": eo.next.map(|t| next(engine, t)),
+                "exclusive": eo.exclusive,
+            })
+        })
+        .collect();
+    json!({
+        "id": eq.id,
+        "text": q.text,
+        "help_html": md(&q.help),
+        "type": eq.kind.as_str(),
+        "required": eq.required,
+        "options": options,
+        "scale": q.scale.as_ref().filter(|_| eq.scale.is_some()).map(|s| json!({
+            "min": s.value.min, "max": s.value.max,
+            "min_label": s.value.min_label, "max_label": s.value.max_label,
+        })),
+        "scores": eq.scale.map(|_| scores(engine, &eq.scale_scores)),
+        "show_if": eq.show_if.map(|(other, mask)| show_if(engine, other, mask)),
+        "remaining": remaining,
+        "error": q.error.clone().unwrap_or_else(|| default_error(q, eq)),
+    })
 }
 
 /// The error message for a missing answer when the author wrote none,
