@@ -890,3 +890,20 @@ test('outcome pages stand alone without JavaScript and pass axe in light and dar
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('all on one page, Back from the result returns to the filled-in form', async () => {
+  const { context, page, errors } = await open(fxServer.base + 'assessments/quiz/');
+  const r = root(page);
+  await r.locator('input[value="long"]').check();
+  await r.locator('input[value="3"]').check();
+  await r.locator('[data-wm-continue]').click();
+  await waitView(page, 'result');
+  await page.goBack();
+  await waitView(page, 'form');
+  assert.ok(await r.locator('input[value="long"]').isChecked() && await r.locator('input[value="3"]').isChecked());
+  await page.goForward();
+  await waitView(page, 'result');
+  assert.equal((await r.locator('.wm-result__title').textContent()).trim(), 'You know your stuff');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
