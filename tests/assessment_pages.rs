@@ -301,6 +301,12 @@ fn an_exclusive_option_follows_an_or_divider_in_the_form_and_the_worksheet() {
         .find("<tr class=\"wm-sheet__or\"><td colspan=\"2\">or</td></tr>")
         .expect("or row");
     assert!(or_row < sheet.find("<th scope=\"row\">None of these</th>").unwrap());
+    // Lowest to highest possible as the engine counts them: "None of these"
+    // (0) alone, or any of the three others (1 each).
+    assert!(
+        sheet.contains("<td class=\"wm-num\">0 to 3</td>"),
+        "{sheet}"
+    );
     // The data carries the flag for the script.
     assert!(html.contains(r#"{"exclusive":true,"id":"none","label":"None of these""#));
 }
