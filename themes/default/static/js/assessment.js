@@ -480,7 +480,8 @@
   P.shareUrl = function () {
     var outcome = this.evaluate().outcome;
     var page = location.href.split("#")[0];
-    if (outcome && this.data.path) {
+    // The theme says it builds outcome pages (assessment_step.html).
+    if (outcome && this.data.path && this.root.hasAttribute("data-wm-outcome-pages")) {
       try { page = new URL(this.siteUrl(this.data.path + "result/" + outcome + "/"), location.href).href; } catch (e) { /* keep this page */ }
     }
     return page.split("#")[0] + "#" + this.fragment();
