@@ -40,25 +40,7 @@ impl Index {
         loaded.insert(format!("/{MANIFEST}"));
         let mut scores: Vec<HashMap<u32, u32>> = Vec::new();
         for w in &words {
-            // The word's own range first, then (when typos are allowed) the
-            // shards of its first letter nearest to it, as the client does.
-            let first: String = w.chars().take(1).collect();
-            let (lo, hi) = range(w);
-            let own = covering(&vocab, &lo, &hi);
-            let mut near = if w.chars().count() > 3 {
-                let (lo, hi) = range(&first);
-                covering(&vocab, &lo, &hi)
-            } else {
-                Vec::new()
-            };
-            near.sort_by_key(|&i| (i.abs_diff(own[0]), i));
-            let mut pick: Vec<usize> = Vec::new();
-            for i in own.into_iter().chain(near) {
-                if !pick.contains(&i) && pick.len() < VOCAB_SHARDS {
-                    pick.push(i);
-                }
-            }
-            for i in pick {
+            for i in vocab_shards(&vocab, w) {
                 loaded.insert(vocab[i].1.clone());
             }
             let mut cands: Vec<usize> = Vec::new();
@@ -168,6 +150,29 @@ impl Index {
         };
         (list("vocab"), list("post"))
     }
+}
+
+/// The vocabulary shards the client loads for word `w`: its own range
+/// first, then (when typos are allowed) the shards of its first letter
+/// nearest to it; at most [`VOCAB_SHARDS`].
+fn vocab_shards(vocab: &[(String, String)], w: &str) -> Vec<usize> {
+    let first: String = w.chars().take(1).collect();
+    let (lo, hi) = range(w);
+    let own = covering(vocab, &lo, &hi);
+    let mut near = if w.chars().count() > 3 {
+        let (lo, hi) = range(&first);
+        covering(vocab, &lo, &hi)
+    } else {
+        Vec::new()
+    };
+    near.sort_by_key(|&i| (i.abs_diff(own[0]), i));
+    let mut pick: Vec<usize> = Vec::new();
+    for i in own.into_iter().chain(near) {
+        if !pick.contains(&i) && pick.len() < VOCAB_SHARDS {
+            pick.push(i);
+        }
+    }
+    pick
 }
 
 /// The range of the terms starting with `prefix` (as the client's
