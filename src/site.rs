@@ -457,8 +457,7 @@ impl Site {
         }
         if let Some(mut index) = kept {
             let sources = search::Sources::new(&self.config, &self.lib, &self.extras);
-            let docs = sources.all_cached(&mut index.texts);
-            if let Some(changes) = index.update(docs) {
+            if let Some(changes) = index.refresh(&sources) {
                 index.set_html_bytes(html_bytes);
                 refresh.write = changes.write;
                 refresh.remove = changes.remove;

@@ -25,7 +25,7 @@
 //! name without folder and `.js`.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -151,6 +151,17 @@ fn lower_case(s: &str) -> String {
     } else {
         s.to_lowercase()
     }
+}
+
+/// Whether two documents are the same but for their body text.
+fn same_but_text(a: &Document, b: &Document) -> bool {
+    a.path == b.path
+        && a.title == b.title
+        && a.section == b.section
+        && a.kind == b.kind
+        && a.description == b.description
+        && a.headings == b.headings
+        && a.tags == b.tags
 }
 
 /// One document's display files: its metadata (for its group) and its text file.
@@ -282,8 +293,35 @@ pub struct Index {
     last_shards: HashSet<String>,
     /// Terms whose postings changed since they were last encoded.
     dirty: HashSet<Box<str>>,
-    /// Body texts by the hash of their HTML, for [`super::Sources::all_cached`].
+    /// The keys of the documents' HTML, for [`Index::refresh`].
     pub texts: super::text::TextCache,
+    /// The term shards of the last [`Index::files`] or update, by kind
+    /// (vocabulary, postings) and first term, reused while their range
+    /// holds no touched term.
+    memo: [HashMap<Box<str>, Memo>; 2],
+    /// Terms added or removed (vocabulary), and terms whose postings
+    /// changed (postings), since `memo` was made; sorted before use.
+    touched: [Vec<Box<str>>; 2],
+    /// The name of each metadata group, once made.
+    groups: Vec<String>,
+}
+
+/// A term shard as last written: its range, name and body.
+struct Memo {
+    last: Box<str>,
+    n: usize,
+    name: String,
+    body: String,
+}
+
+/// A term shard: name, body (`None` when unchanged since the memo), first
+/// term, last term, number of terms.
+struct Shard {
+    name: String,
+    body: Option<String>,
+    first: Box<str>,
+    last: Box<str>,
+    n: usize,
 }
 
 /// A builder that takes documents as they are made (from any thread).
@@ -353,6 +391,9 @@ impl Builder {
             last_shards: HashSet::new(),
             dirty: HashSet::new(),
             texts: Default::default(),
+            memo: Default::default(),
+            touched: Default::default(),
+            groups: Vec::new(),
         }
     }
 }
@@ -411,23 +452,82 @@ impl Index {
         {
             return None;
         }
-        let changed: Vec<usize> = (0..docs.len())
-            .filter(|&i| docs[i] != self.docs[i])
+        let changed: Vec<(usize, Document)> = docs
+            .into_iter()
+            .enumerate()
+            .filter(|(i, d)| *d != self.docs[*i])
             .collect();
+        Some(self.apply(changed))
+    }
+
+    /// [`Index::update`] from the site itself, for `serve`: reads the body
+    /// text of only the pages whose HTML changed (by [`super::text::html_key`])
+    /// and compares the other fields of each document, without copying the
+    /// texts of the others. `None` when documents were added or removed.
+    pub fn refresh(&mut self, sources: &super::Sources) -> Option<Changes> {
+        let n = self.docs.len();
+        if sources.len() != n || self.texts.keys.len() != n {
+            return None;
+        }
+        let found: Vec<(usize, Document, Option<u64>)> = (0..n)
+            .into_par_iter()
+            .filter_map(|i| {
+                let old = &self.docs[i];
+                let Some(html) = sources.html(i) else {
+                    let d = sources.document(i);
+                    return (d != *old).then_some((i, d, None));
+                };
+                let key = text::html_key(html);
+                let same_text = Some(key) == self.texts.keys[i];
+                let mut d = sources.document_with_text(i, String::new());
+                if same_text && same_but_text(&d, old) {
+                    return None;
+                }
+                d.text = if same_text {
+                    old.text.clone()
+                } else {
+                    text::body_text(html)
+                };
+                Some((i, d, Some(key)))
+            })
+            .collect();
+        if found.iter().any(|(i, d, _)| d.path != self.docs[*i].path) {
+            return None;
+        }
+        let mut changed = Vec::with_capacity(found.len());
+        for (i, d, key) in found {
+            self.texts.keys[i] = key;
+            if d != self.docs[i] {
+                changed.push((i, d));
+            }
+        }
+        Some(self.apply(changed))
+    }
+
+    /// Applies changed documents `(id, new document)`.
+    fn apply(&mut self, changed: Vec<(usize, Document)>) -> Changes {
         let mut changes = Changes::default();
         if changed.is_empty() {
-            return Some(changes);
+            return changes;
         }
-        let old_groups = self.meta_files();
-        let mut dirty_groups = BTreeMap::new();
-        let old_docs = std::mem::take(&mut self.docs);
-        for &i in &changed {
-            let (old, new) = (&old_docs[i], &docs[i]);
+        self.ensure_groups();
+        let mut dirty_groups = std::collections::BTreeSet::new();
+        for (i, new) in changed {
+            let old = std::mem::replace(&mut self.docs[i], new);
+            let new = &self.docs[i];
             let (ot, oh) = (old.tags.join(", "), old.headings.join("\n"));
-            impacts(old, &ot, &oh, |t, _| self.remove_posting(t, i as u32));
+            let mut gone = Vec::new();
+            impacts(&old, &ot, &oh, |t, _| gone.push(t.to_string()));
             let (nt, nh) = (new.tags.join(", "), new.headings.join("\n"));
-            impacts(new, &nt, &nh, |t, imp| self.add_posting(t, i as u32, imp));
+            let mut added = Vec::new();
+            impacts(new, &nt, &nh, |t, imp| added.push((t.to_string(), imp)));
             let s = shown(i, new, &nt, &nh);
+            for t in gone {
+                self.remove_posting(&t, i as u32);
+            }
+            for (t, imp) in added {
+                self.add_posting(&t, i as u32, imp);
+            }
             if s.text_name != self.shown[i].text_name {
                 changes.remove.push(self.shown[i].text_name.clone());
                 changes
@@ -435,35 +535,87 @@ impl Index {
                     .push((s.text_name.clone(), s.text_body.clone()));
             }
             self.shown[i] = s;
-            dirty_groups.insert(i / self.opts.group, ());
+            dirty_groups.insert(i / self.opts.group.max(1));
         }
-        self.docs = docs;
         // Each changed term's postings are encoded once, after every change.
         for t in std::mem::take(&mut self.dirty) {
             if let Ok(i) = self.terms.binary_search_by(|x| (**x).cmp(&*t)) {
                 self.enc[i] = encode_postings(&self.post[i]);
             }
+            self.touched[1].push(t);
         }
-        let (manifest, shards) = self.term_files();
-        let names: HashSet<String> = shards.iter().map(|(n, _)| n.clone()).collect();
-        changes
-            .remove
-            .extend(self.last_shards.difference(&names).cloned());
-        for (name, body) in shards {
-            if !self.last_shards.contains(&name) {
+        for g in dirty_groups {
+            let (name, body) = self.meta_group(g);
+            if name != self.groups[g] {
+                changes
+                    .remove
+                    .push(std::mem::replace(&mut self.groups[g], name.clone()));
                 changes.write.push((name, body));
             }
         }
-        self.last_shards = names;
-        let groups = self.meta_files();
-        for g in dirty_groups.keys() {
-            if groups[*g].0 != old_groups[*g].0 {
-                changes.remove.push(old_groups[*g].0.clone());
-                changes.write.push(groups[*g].clone());
+        let (manifest, shards) = self.term_files();
+        let names: HashSet<String> = shards.iter().map(|s| s.name.clone()).collect();
+        changes
+            .remove
+            .extend(self.last_shards.difference(&names).cloned());
+        for s in &shards {
+            if let Some(body) = s.body.as_ref().filter(|_| !self.last_shards.contains(&s.name)) {
+                changes.write.push((s.name.clone(), body.clone()));
             }
         }
+        self.remember(shards);
+        self.last_shards = names;
         changes.write.push((format!("/{MANIFEST}"), manifest));
-        Some(changes)
+        changes
+    }
+
+    /// Keeps the term shards just made (exactly these) for the next update.
+    fn remember(&mut self, shards: Vec<Shard>) {
+        self.touched = Default::default();
+        let mut old = std::mem::take(&mut self.memo);
+        for s in shards {
+            let kind = kind_of(&s.name);
+            let memo = match s.body {
+                Some(body) => Memo {
+                    last: s.last,
+                    n: s.n,
+                    name: s.name,
+                    body,
+                },
+                None => match old[kind].remove(&s.first) {
+                    Some(m) => m,
+                    None => continue,
+                },
+            };
+            self.memo[kind].insert(s.first, memo);
+        }
+    }
+
+    /// The memo of a shard unchanged since it was made.
+    fn memo_of(&self, s: &Shard) -> &Memo {
+        &self.memo[kind_of(&s.name)][&s.first]
+    }
+
+    /// The shards' bodies, from the memo for those unchanged.
+    fn bodies(&self, shards: Vec<Shard>) -> Vec<(String, String)> {
+        shards
+            .into_iter()
+            .map(|mut s| {
+                let body = match s.body.take() {
+                    Some(b) => b,
+                    None => self.memo_of(&s).body.clone(),
+                };
+                (s.name, body)
+            })
+            .collect()
+    }
+
+    /// The metadata group names, made once.
+    fn ensure_groups(&mut self) {
+        let count = self.shown.len().div_ceil(self.opts.group.max(1));
+        if self.groups.len() != count {
+            self.groups = self.meta_files().into_iter().map(|(n, _)| n).collect();
+        }
     }
 
     fn remove_posting(&mut self, t: &str, doc: u32) {
@@ -473,6 +625,8 @@ impl Index {
                 self.terms.remove(i);
                 self.post.remove(i);
                 self.enc.remove(i);
+                self.touched[0].push(t.into());
+                self.touched[1].push(t.into());
             } else {
                 self.dirty.insert(t.into());
             }
@@ -483,6 +637,7 @@ impl Index {
         let i = match self.terms.binary_search_by(|x| (**x).cmp(t)) {
             Ok(i) => i,
             Err(i) => {
+                self.touched[0].push(t.into());
                 self.terms.insert(i, t.into());
                 self.post.insert(i, Vec::new());
                 self.enc.insert(i, String::new());
@@ -498,11 +653,24 @@ impl Index {
     /// Every file: the manifest first, then the data files.
     pub fn files(&mut self) -> Vec<(String, String)> {
         let (manifest, mut shards) = self.term_files();
-        self.last_shards = shards.iter().map(|(n, _)| n.clone()).collect();
+        self.last_shards = shards.iter().map(|s| s.name.clone()).collect();
+        for s in &mut shards {
+            if s.body.is_none() {
+                s.body = Some(self.memo_of(s).body.clone());
+            }
+        }
         let mut files = Vec::with_capacity(shards.len() + self.shown.len() * 2);
         files.push((format!("/{MANIFEST}"), manifest));
-        files.append(&mut shards);
-        files.extend(self.meta_files());
+        files.extend(
+            shards
+                .iter()
+                .map(|s| (s.name.clone(), s.body.clone().unwrap_or_default())),
+        );
+        // Kept for updates (`serve`).
+        self.remember(shards);
+        let groups = self.meta_files();
+        self.groups = groups.iter().map(|(n, _)| n.clone()).collect();
+        files.extend(groups);
         files.extend(
             self.shown
                 .iter()
@@ -515,7 +683,8 @@ impl Index {
     /// out instead of being copied (a 10,000-page site has 50 MB of them),
     /// so the index cannot give its files again.
     pub fn take_files(&mut self) -> Vec<(String, String)> {
-        let (manifest, mut shards) = self.term_files();
+        let (manifest, shards) = self.term_files();
+        let mut shards = self.bodies(shards);
         let mut files = Vec::with_capacity(shards.len() + self.shown.len() * 2);
         files.push((format!("/{MANIFEST}"), manifest));
         files.append(&mut shards);
@@ -528,8 +697,10 @@ impl Index {
         files
     }
 
-    /// The manifest and the vocabulary and postings shards.
-    fn term_files(&self) -> (String, Vec<(String, String)>) {
+    /// The manifest and the vocabulary and postings shards; a shard whose
+    /// range is that of a remembered one and holds no touched term has no
+    /// body (unchanged: see [`Index::bodies`]).
+    fn term_files(&self) -> (String, Vec<Shard>) {
         let keys: Vec<u64> = self
             .terms
             .par_iter()
@@ -554,36 +725,70 @@ impl Index {
                 .filter(|(s, e)| s < e)
                 .collect()
         };
-        let vocab_files: Vec<(String, String, String)> = ranges(&vocab)
+        let mut touched = self.touched.clone();
+        for t in &mut touched {
+            t.sort_unstable();
+        }
+        let shard = |kind: usize, s: usize, e: usize, make: &dyn Fn() -> String| -> Shard {
+            let (first, last) = (&self.terms[s], &self.terms[e - 1]);
+            let kept = self.memo[kind].get(first).filter(|m| {
+                m.n == e - s && m.last == *last && {
+                    let t = &touched[kind];
+                    let at = t.partition_point(|x| x < first);
+                    t.get(at).is_none_or(|x| x > last)
+                }
+            });
+            let (name, body) = match kept {
+                Some(m) => (m.name.clone(), None),
+                None => {
+                    let (name, body) = named(if kind == 0 { 'v' } else { 'p' }, &make());
+                    (name, Some(body))
+                }
+            };
+            Shard {
+                name,
+                body,
+                first: first.clone(),
+                last: last.clone(),
+                n: e - s,
+            }
+        };
+        let vocab_files: Vec<Shard> = ranges(&vocab)
             .par_iter()
             .map(|&(s, e)| {
-                let words: Vec<&str> = self.terms[s..e].iter().map(|t| &**t).collect();
-                let json = serde_json::to_string(&words.join(" ")).expect("strings serialise");
-                named('v', &json, &self.terms[s])
+                shard(0, s, e, &|| {
+                    let words: Vec<&str> = self.terms[s..e].iter().map(|t| &**t).collect();
+                    serde_json::to_string(&words.join(" ")).expect("strings serialise")
+                })
             })
             .collect();
-        let post_files: Vec<(String, String, String)> = ranges(&post)
+        let post_files: Vec<Shard> = ranges(&post)
             .par_iter()
             .map(|&(s, e)| {
-                let json = serde_json::to_string(&serde_json::json!({
-                    "t": &self.terms[s..e],
-                    "p": &self.enc[s..e],
-                }))
-                .expect("strings serialise");
-                named('p', &json, &self.terms[s])
+                shard(1, s, e, &|| {
+                    serde_json::to_string(&serde_json::json!({
+                        "t": &self.terms[s..e],
+                        "p": &self.enc[s..e],
+                    }))
+                    .expect("strings serialise")
+                })
             })
             .collect();
-        let list = |files: &[(String, String, String)]| -> Vec<(String, String)> {
+        let list = |files: &[Shard]| -> Vec<(String, String)> {
             files
                 .iter()
-                .map(|(name, _, first)| (first.clone(), hash_of(name)))
+                .map(|s| (s.first.to_string(), hash_of(&s.name)))
                 .collect()
         };
-        let groups: Vec<String> = self
-            .meta_files()
-            .iter()
-            .map(|(name, _)| hash_of(name))
-            .collect();
+        let count = self.shown.len().div_ceil(self.opts.group.max(1));
+        let groups: Vec<String> = if self.groups.len() == count {
+            self.groups.iter().map(|n| hash_of(n)).collect()
+        } else {
+            self.meta_files()
+                .iter()
+                .map(|(name, _)| hash_of(name))
+                .collect()
+        };
         let manifest = serde_json::json!({
             "v": 2,
             "portable": self.portable,
@@ -600,30 +805,21 @@ impl Index {
             "globalThis.{data}=globalThis.{data}||{{}};globalThis.WaymarkSearchIndex={manifest};\n",
             data = encode::DATA
         );
-        let shards = vocab_files
-            .into_iter()
-            .chain(post_files)
-            .map(|(n, b, _)| (n, b))
-            .collect();
-        (manifest, shards)
+        (manifest, vocab_files.into_iter().chain(post_files).collect())
+    }
+
+    /// Metadata group `g`: its path and body.
+    fn meta_group(&self, g: usize) -> (String, String) {
+        let size = self.opts.group.max(1);
+        let end = ((g + 1) * size).min(self.shown.len());
+        group_file(&self.shown[g * size..end])
     }
 
     /// The metadata groups.
     fn meta_files(&self) -> Vec<(String, String)> {
         self.shown
             .par_chunks(self.opts.group.max(1))
-            .map(|g| {
-                let mut json = String::from("[");
-                for (i, s) in g.iter().enumerate() {
-                    if i > 0 {
-                        json.push(',');
-                    }
-                    json.push_str(&s.meta);
-                }
-                json.push(']');
-                let (name, body, _) = named('m', &json, "");
-                (name, body)
-            })
+            .map(group_file)
             .collect()
     }
 
@@ -646,14 +842,28 @@ impl Index {
     }
 }
 
-/// `(site path, file body, first term)` of a data file of kind `kind`.
-fn named(kind: char, json: &str, first: &str) -> (String, String, String) {
+/// `(site path, file body)` of a data file of kind `kind`.
+fn named(kind: char, json: &str) -> (String, String) {
     let key = format!("{kind}.{}", short_hash(json.as_bytes()));
-    (
-        format!("/{DIR}{key}.js"),
-        data_file(&key, json),
-        first.to_string(),
-    )
+    (format!("/{DIR}{key}.js"), data_file(&key, json))
+}
+
+/// A metadata group's file.
+fn group_file(g: &[Shown]) -> (String, String) {
+    let mut json = String::from("[");
+    for (i, s) in g.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(&s.meta);
+    }
+    json.push(']');
+    named('m', &json)
+}
+
+/// 0 for a vocabulary shard, 1 for a postings shard (by its path).
+fn kind_of(path: &str) -> usize {
+    usize::from(path.as_bytes().get(DIR.len() + 1) == Some(&b'p'))
 }
 
 /// The hash part of a data file's path (`/search-index/p.HASH.js`).

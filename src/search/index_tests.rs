@@ -1,6 +1,7 @@
 //! Tests of the index format, with a tiny reader of it.
 
 use super::*;
+use std::collections::BTreeMap;
 use crate::search::Kind;
 
 fn doc(i: usize, words: usize) -> Document {
@@ -153,6 +154,22 @@ fn updates_touch_few_files_and_equal_a_fresh_build() {
         lookup(&after, "zyzzyva"),
         [(150, lookup(&after, "zyzzyva")[0].1)]
     );
+    // Later updates reuse the unchanged shards and still equal a fresh
+    // build: another page, then the first edit undone.
+    let mut applied: BTreeMap<String, String> = after.into_iter().collect();
+    let mut second = edited.clone();
+    second[20].text = "entirely new words here: quixotic zebra".into();
+    for next in [second.clone(), docs.clone()] {
+        let changes = index.update(next.clone()).expect("same documents");
+        for p in &changes.remove {
+            assert!(applied.remove(p).is_some(), "{p}");
+        }
+        applied.extend(changes.write.iter().cloned());
+        let mut fresh = Index::build(&next, &ClientPaths::default(), true, &opts);
+        let fresh = fresh.files();
+        let fresh: BTreeMap<String, String> = fresh.into_iter().collect();
+        assert_eq!(applied, fresh, "a later update equals a fresh build");
+    }
     // Adding a document needs a new build.
     let mut more = edited;
     more.push(doc(999, 3));

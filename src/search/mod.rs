@@ -181,39 +181,41 @@ impl<'a> Sources<'a> {
             .collect()
     }
 
-    /// Every document, made in parallel, reading the body text of only the
-    /// pages whose HTML is not in `cache`; then `cache` holds these texts.
+    /// The Markdown HTML document `i` is made from (`None` for an assessment).
+    pub fn html(&self, i: usize) -> Option<&'a str> {
+        let (s, p) = (self.lib.sections.len(), self.lib.pages.len());
+        if i < s {
+            Some(&self.lib.sections[i].rendered.html)
+        } else if i < s + p {
+            Some(&self.lib.pages[i - s].rendered.html)
+        } else {
+            None
+        }
+    }
+
+    /// Document `i` with `text` as its body text (for a page or section;
+    /// an assessment is made whole).
+    pub fn document_with_text(&self, i: usize, text: String) -> Document {
+        let (s, p) = (self.lib.sections.len(), self.lib.pages.len());
+        if i < s {
+            section_document(self.lib, i, &self.lib.sections[i], text)
+        } else if i < s + p {
+            page_document(self.lib, &self.lib.pages[i - s], text)
+        } else {
+            assessment_document(self.config, self.extras[i - s - p])
+        }
+    }
+
+    /// Every document, made in parallel; `cache` then holds the key of each
+    /// one's HTML, for [`Index::refresh`].
     pub fn all_cached(&self, cache: &mut text::TextCache) -> Vec<Document> {
         use rayon::prelude::*;
-        let (s, p) = (self.lib.sections.len(), self.lib.pages.len());
-        let made: Vec<(Document, Option<(u64, String)>)> = (0..self.len())
+        let made: Vec<(Document, Option<u64>)> = (0..self.len())
             .into_par_iter()
-            .map(|i| {
-                let html = if i < s {
-                    &self.lib.sections[i].rendered.html
-                } else if i < s + p {
-                    &self.lib.pages[i - s].rendered.html
-                } else {
-                    return (self.document(i), None);
-                };
-                let (key, text) = cache.body_text(html);
-                let mut d = if i < s {
-                    section_document(self.lib, i, &self.lib.sections[i], String::new())
-                } else {
-                    page_document(self.lib, &self.lib.pages[i - s], String::new())
-                };
-                d.text = text;
-                let kept = d.text.clone();
-                (d, Some((key, kept)))
-            })
+            .map(|i| (self.document(i), self.html(i).map(text::html_key)))
             .collect();
-        let mut docs = Vec::with_capacity(made.len());
-        let mut texts = Vec::with_capacity(made.len());
-        for (d, t) in made {
-            docs.push(d);
-            texts.extend(t);
-        }
-        *cache = text::TextCache::from_texts(texts);
+        let (docs, keys) = made.into_iter().unzip();
+        cache.keys = keys;
         docs
     }
 }
