@@ -153,17 +153,6 @@ fn lower_case(s: &str) -> String {
     }
 }
 
-/// Whether two documents are the same but for their body text.
-fn same_but_text(a: &Document, b: &Document) -> bool {
-    a.path == b.path
-        && a.title == b.title
-        && a.section == b.section
-        && a.kind == b.kind
-        && a.description == b.description
-        && a.headings == b.headings
-        && a.tags == b.tags
-}
-
 /// One document's display files: its metadata (for its group) and its text file.
 #[derive(Debug, Clone, PartialEq)]
 struct Shown {
@@ -479,10 +468,10 @@ impl Index {
                 };
                 let key = text::html_key(html);
                 let same_text = Some(key) == self.texts.keys[i];
-                let mut d = sources.document_with_text(i, String::new());
-                if same_text && same_but_text(&d, old) {
+                if same_text && sources.same_but_text(i, old) {
                     return None;
                 }
+                let mut d = sources.document_with_text(i, String::new());
                 d.text = if same_text {
                     old.text.clone()
                 } else {

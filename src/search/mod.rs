@@ -115,6 +115,15 @@ fn page_document(lib: &Library, p: &Page, text: String) -> Document {
     }
 }
 
+/// Whether `toc`'s titles, depth first, are `headings` from `at` on.
+fn same_headings(toc: &[crate::markdown::TocEntry], headings: &[String], at: &mut usize) -> bool {
+    toc.iter().all(|e| {
+        let same = headings.get(*at) == Some(&e.title);
+        *at += 1;
+        same && same_headings(&e.children, headings, at)
+    })
+}
+
 fn headings(toc: &[crate::markdown::TocEntry]) -> Vec<String> {
     let mut out = Vec::new();
     for e in toc {
@@ -203,6 +212,46 @@ impl<'a> Sources<'a> {
             page_document(self.lib, &self.lib.pages[i - s], text)
         } else {
             assessment_document(self.config, self.extras[i - s - p])
+        }
+    }
+
+    /// Whether document `i`, a page or section, equals `old` but for its
+    /// body text, checked without making it (`serve` asks this of every
+    /// page after each save). `false` for an assessment.
+    pub fn same_but_text(&self, i: usize, old: &Document) -> bool {
+        let (s, p) = (self.lib.sections.len(), self.lib.pages.len());
+        let desc = |d: &Option<String>| d.as_deref().unwrap_or_default() == old.description;
+        let heads = |toc: &[crate::markdown::TocEntry]| {
+            let mut at = 0;
+            same_headings(toc, &old.headings, &mut at) && at == old.headings.len()
+        };
+        if i < s {
+            let sec = &self.lib.sections[i];
+            let made = section_document(self.lib, i, sec, String::new());
+            // Sections are few: made whole, but for the text.
+            made.title == old.title
+                && made.section == old.section
+                && old.kind == Kind::Section
+                && desc(&sec.front.description)
+                && heads(&sec.rendered.toc)
+                && old.tags.is_empty()
+                && made.path == old.path
+        } else if i < s + p {
+            let page = &self.lib.pages[i - s];
+            let section = if page.section == 0 {
+                None
+            } else {
+                self.lib.sections[page.section].front.title.as_deref()
+            };
+            page.path == old.path
+                && page.title() == old.title
+                && section == old.section.as_deref()
+                && old.kind == Kind::Page
+                && desc(&page.front.description)
+                && heads(&page.rendered.toc)
+                && page.taxonomies.values().flatten().eq(old.tags.iter())
+        } else {
+            false
         }
     }
 
@@ -325,6 +374,40 @@ pub fn page(lib: &Library) -> ExtraPage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn same_headings_follows_the_toc_depth_first() {
+        let e = |t: &str, children| crate::markdown::TocEntry {
+            level: 2,
+            id: t.into(),
+            title: t.into(),
+            children,
+        };
+        let toc = vec![e("A", vec![e("B", vec![])]), e("C", vec![])];
+        let check = |hs: &[&str]| {
+            let hs: Vec<String> = hs.iter().map(|h| h.to_string()).collect();
+            let mut at = 0;
+            same_headings(&toc, &hs, &mut at) && at == hs.len()
+        };
+        assert_eq!(headings(&toc), ["A", "B", "C"]);
+        assert!(check(&["A", "B", "C"]));
+        assert!(!check(&["A", "C", "B"]));
+        assert!(!check(&["A", "B"]));
+        assert!(!check(&["A", "B", "C", "D"]));
+    }
+
+    #[test]
+    fn html_keys_change_with_any_byte() {
+        let html = "<p>".to_string() + &"word ".repeat(40) + "</p>";
+        let key = text::html_key(&html);
+        for at in [0, 7, 31, 32, 100, html.len() - 1] {
+            let mut b = html.clone().into_bytes();
+            b[at] ^= 1;
+            assert_ne!(text::html_key(&String::from_utf8(b).unwrap()), key, "{at}");
+        }
+        assert_ne!(text::html_key(&(html.clone() + " ")), key);
+        assert_eq!(text::html_key(&html.clone()), key);
+    }
 
     #[test]
     fn assessments_index_what_a_visitor_reads_not_scoring() {
