@@ -271,3 +271,34 @@ fn a_tree_laid_out_on_one_page_still_links_its_static_pages() {
             .is_file()
     );
 }
+
+#[test]
+fn an_exclusive_option_follows_an_or_divider_in_the_form_and_the_worksheet() {
+    let (_f, out) = built();
+    let html = read(&out, "assessments/habits/index.html");
+    // The form: GOV.UK's "or" divider right before the exclusive checkbox.
+    let form = &html[html.find("id=\"wm-habits__habits\"").expect("question")..];
+    let divider = form
+        .find("<p class=\"wm-options__divider\">or</p>")
+        .expect("divider");
+    let pairing = form.find("value=\"pairing\"").unwrap();
+    let none = form
+        .find(r#"value="none" data-wm-exclusive>"#)
+        .expect("marked input");
+    assert!(
+        pairing < divider && divider < none,
+        "order: others, or, none"
+    );
+    assert_eq!(count(&html, "wm-options__divider\">or<"), 1);
+    // The worksheet: an "or" row before it, and the rule in words.
+    let sheet = &html[html.find("<section class=\"wm-sheet\"").expect("worksheet")..];
+    assert!(sheet.contains(
+        "Choose every answer that applies and add up their points, or choose “None of these” on its own."
+    ));
+    let or_row = sheet
+        .find("<tr class=\"wm-sheet__or\"><td colspan=\"2\">or</td></tr>")
+        .expect("or row");
+    assert!(or_row < sheet.find("<th scope=\"row\">None of these</th>").unwrap());
+    // The data carries the flag for the script.
+    assert!(html.contains(r#"{"exclusive":true,"id":"none","label":"None of these""#));
+}

@@ -56,6 +56,7 @@ impl Assessment {
                             "label": o.value.label.value,
                             "scores": scores(engine, &eo.scores),
                             "next": eo.next.map(|t| next(engine, t)),
+                            "exclusive": eo.exclusive,
                         })
                     })
                     .collect();
@@ -157,7 +158,7 @@ fn show_if(engine: &Engine, other: usize, mask: u64) -> Value {
 
 /// First 8 hex digits of the SHA-256 of everything that decides which
 /// questions are asked and what an answer means: question ids, types,
-/// required, options (ids, scores, next), scales and show_if. Texts are
+/// required, options (ids, scores, next, exclusive), scales and show_if. Texts are
 /// left out so fixing a typo does not invalidate share links.
 pub fn questions_hash(engine: &Engine) -> String {
     let canonical: Vec<Value> = engine
@@ -170,11 +171,20 @@ pub fn questions_hash(engine: &Engine) -> String {
                 q.required,
                 q.options
                     .iter()
-                    .map(|o| json!([
-                        o.id,
-                        scores(engine, &o.scores),
-                        o.next.map(|t| next(engine, t))
-                    ]))
+                    .map(|o| {
+                        let mut v = json!([
+                            o.id,
+                            scores(engine, &o.scores),
+                            o.next.map(|t| next(engine, t))
+                        ]);
+                        // Only when set, so older links stay valid.
+                        if o.exclusive
+                            && let Some(a) = v.as_array_mut()
+                        {
+                            a.push(json!("exclusive"));
+                        }
+                        v
+                    })
                     .collect::<Vec<_>>(),
                 q.scale,
                 scores(engine, &q.scale_scores),

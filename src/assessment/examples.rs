@@ -97,6 +97,23 @@ fn answer(engine: &Engine, q: usize, value: &AnswerValue) -> Result<Answer, (Str
                     format!("an empty list does not answer `{}`", q.id),
                     "leave the question out to skip it".into(),
                 )),
+                Ok(ids)
+                    if ids.len() > 1
+                        && q.options.iter().any(|o| o.exclusive && ids.contains(&o.id)) =>
+                {
+                    let alone = q
+                        .options
+                        .iter()
+                        .find(|o| o.exclusive && ids.contains(&o.id))
+                        .map_or("", |o| o.id.as_str());
+                    Err((
+                        format!(
+                            "`{alone}` is exclusive: it cannot be chosen with other answers of `{}`",
+                            q.id
+                        ),
+                        format!("answer `[{alone}]` alone, or leave it out"),
+                    ))
+                }
                 other => other.map(Answer::Multiple),
             }
         }

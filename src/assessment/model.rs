@@ -175,12 +175,21 @@ pub struct QOption {
     /// A jump: a question id, `end`, or `outcome:ID`.
     #[serde(default)]
     pub next: Option<Spanned<String>>,
+    /// On a `multiple` question: this option ("None of these") cannot be
+    /// chosen with any other; choosing it clears the others and the reverse.
+    #[serde(default)]
+    pub exclusive: Option<Spanned<bool>>,
 }
 
 impl QOption {
     /// The option's id (after `resolve` filled in defaults).
     pub fn id(&self) -> &str {
         self.id.as_ref().map_or("", |s| s.value.as_str())
+    }
+
+    /// Whether the author marked the option `exclusive: true`.
+    pub fn is_exclusive(&self) -> bool {
+        self.exclusive.as_ref().is_some_and(|e| e.value)
     }
 }
 

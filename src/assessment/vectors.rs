@@ -114,6 +114,13 @@ fn random_answers(engine: &Engine, rng: &mut Rng, minimal: bool) -> Answers {
             pos += 1;
             continue;
         }
+        if q.options.iter().any(|o| o.exclusive) && rng.chance(10) {
+            // An exclusive option ticked with another: both engines must
+            // treat it as unanswered (the page never sends it).
+            answers.insert(q.id.clone(), invalid_answer(engine, pos));
+            pos += 1;
+            continue;
+        }
         let answer = random_answer(engine, pos, rng);
         let choice = q.choice(&answer).expect("generated answers are valid");
         answers.insert(q.id.clone(), answer);
@@ -143,12 +150,22 @@ fn random_answer(engine: &Engine, q: usize, rng: &mut Rng) -> Answer {
     match q.kind {
         QuestionType::Single => Answer::Single(id(rng.below(q.options.len()))),
         QuestionType::Multiple => {
-            let mut ids: Vec<String> = (0..q.options.len())
+            let alone: Vec<usize> = (0..q.options.len())
+                .filter(|&i| q.options[i].exclusive)
+                .collect();
+            let others: Vec<usize> = (0..q.options.len())
+                .filter(|&i| !q.options[i].exclusive)
+                .collect();
+            if !alone.is_empty() && (others.is_empty() || rng.chance(25)) {
+                return Answer::Multiple(vec![id(alone[rng.below(alone.len())])]);
+            }
+            let mut ids: Vec<String> = others
+                .iter()
                 .filter(|_| rng.chance(50))
-                .map(id)
+                .map(|&i| id(i))
                 .collect();
             if ids.is_empty() {
-                ids.push(id(rng.below(q.options.len())));
+                ids.push(id(others[rng.below(others.len())]));
             }
             Answer::Multiple(ids)
         }
@@ -163,7 +180,14 @@ fn invalid_answer(engine: &Engine, q: usize) -> Answer {
     let q = &engine.questions[q];
     match q.kind {
         QuestionType::Single => Answer::Single("not-an-option".into()),
-        QuestionType::Multiple => Answer::Multiple(vec!["not-an-option".into()]),
+        QuestionType::Multiple => match q.options.iter().position(|o| o.exclusive) {
+            // An exclusive option with another: invalid in both engines.
+            Some(e) if q.options.len() > 1 => Answer::Multiple(vec![
+                q.options[(e + 1) % q.options.len()].id.clone(),
+                q.options[e].id.clone(),
+            ]),
+            _ => Answer::Multiple(vec!["not-an-option".into()]),
+        },
         QuestionType::Scale => Answer::Scale(q.scale.map_or(0, |s| s.1 + 1)),
     }
 }

@@ -7,8 +7,10 @@
 //!                 how,            // "Choose one answer." ...
 //!                 condition,      // "Answer this only if ..." or none
 //!                 dims: [{id, label}],        // the areas it can move
-//!                 rows: [{label, points: [n per dim], goto}],
+//!                 rows: [{label, points: [n per dim], goto, exclusive}],
+//!                                 // exclusive rows follow an "or" divider
 //!                 jumps,          // some row has a `goto`
+//!                 columns,        // how many columns the table has
 //!                 lowest: [n per dim], highest: [n per dim] }],
 //!   dimensions: [{id, label, low, high, bands: [{range, label, advice_html}]}],
 //!   outcomes: [{id, title, summary_html, url, kind, rule}] }
@@ -89,14 +91,27 @@ pub fn build(a: &Assessment, data: &Value) -> Value {
                     .zip(&eq.options)
                     .map(|(o, eo)| {
                         let points: Vec<i64> = moved.iter().map(|&d| eo.scores[d]).collect();
-                        json!({"label": o["label"], "points": points, "goto": goto(eo.next)})
+                        json!({"label": o["label"], "points": points, "goto": goto(eo.next), "exclusive": eo.exclusive})
                     })
                     .collect()
             };
+            let alone: Vec<String> = eq
+                .options
+                .iter()
+                .zip(list(&q["options"]))
+                .filter(|(eo, _)| eo.exclusive)
+                .map(|(_, o)| format!("“{}”", o["label"].as_str().unwrap_or_default()))
+                .collect();
             let how = match q["type"].as_str() {
-                Some("multiple") => "Choose every answer that applies and add up their points.",
-                Some("scale") => "Choose one number.",
-                _ => "Choose one answer.",
+                Some("multiple") if !alone.is_empty() => format!(
+                    "Choose every answer that applies and add up their points, or choose {} on its own.",
+                    join_or(&alone)
+                ),
+                Some("multiple") => {
+                    "Choose every answer that applies and add up their points.".to_string()
+                }
+                Some("scale") => "Choose one number.".to_string(),
+                _ => "Choose one answer.".to_string(),
             };
             let condition = eq.show_if.map(|(other, mask)| {
                 let oq = &e.questions[other];
@@ -123,6 +138,7 @@ pub fn build(a: &Assessment, data: &Value) -> Value {
                 "condition": condition,
                 "dims": moved.iter().map(|&d| json!({"id": dims[d]["id"], "label": dims[d]["label"]})).collect::<Vec<_>>(),
                 "jumps": eq.options.iter().any(|o| o.next.is_some()),
+                "columns": 1 + moved.len() + usize::from(eq.options.iter().any(|o| o.next.is_some())),
                 "rows": rows,
                 "lowest": moved.iter().map(|&d| eq.range[d].0).collect::<Vec<_>>(),
                 "highest": moved.iter().map(|&d| eq.range[d].1).collect::<Vec<_>>(),

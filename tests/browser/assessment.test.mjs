@@ -451,3 +451,36 @@ for (const scheme of ['light', 'dark']) {
     assert.deepEqual(problems, []);
   });
 }
+
+test('an exclusive "None of these" clears the other boxes and the reverse, and says so', async () => {
+  const { context, page, errors } = await open(fxServer.base + 'assessments/habits/');
+  const r = root(page);
+  await r.locator('[data-wm-start]').click();
+  assert.equal((await r.locator('.wm-options__divider:visible').textContent()).trim(), 'or');
+  const box = (v) => r.locator(`input[value="${v}"]`);
+  await box('retro').check();
+  await box('demo').check();
+  await page.keyboard.press('Tab'); // keyboard: focus moves on to the next box
+  await box('none').focus();
+  await page.keyboard.press('Space');
+  assert.ok(await box('none').isChecked());
+  assert.ok(!(await box('retro').isChecked()) && !(await box('demo').isChecked()), 'the others are cleared');
+  await page.waitForFunction(() => document.querySelector('[data-wm-status]').textContent.includes('Unselected'));
+  assert.equal(await r.locator('[data-wm-status]').textContent(), 'Unselected “Retrospectives” and “Demos”.');
+  await box('pairing').check();
+  assert.ok(!(await box('none').isChecked()), 'ticking another clears "None of these"');
+  await page.waitForFunction(() => document.querySelector('[data-wm-status]').textContent.includes('None'));
+  assert.equal(await r.locator('[data-wm-status]').textContent(), 'Unselected “None of these”.');
+  await box('none').check();
+  await r.locator('[data-wm-continue]').click();
+  await answer(page, { size: 'small' });
+  await r.getByRole('button', { name: 'See your result' }).click();
+  assert.equal((await r.locator('.wm-result__title').textContent()).trim(), 'Starting out');
+  assert.match((await r.locator('.wm-area__score').textContent()), /None yet\s*0%/);
+  // A hand-made link that ticks "None of these" with another box is not an answer.
+  const mixed = await open(fxServer.base + 'assessments/habits/#habits=' + (await page.url()).split('#habits=')[1].replace('habits=none', 'habits=none,retro'));
+  assert.notEqual(await view(mixed.page), 'result');
+  await mixed.context.close();
+  assert.deepEqual(errors, []);
+  await context.close();
+});

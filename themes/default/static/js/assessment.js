@@ -48,7 +48,10 @@
     if (q.type === "multiple") {
       if (!Array.isArray(answer)) return null;
       var chosen = q.options.map(function (o) { return answer.indexOf(o.id) >= 0; });
-      return chosen.some(Boolean) ? { chosen: chosen } : null;
+      var count = chosen.filter(Boolean).length;
+      // An exclusive option with anything else is not a valid answer.
+      var mixed = count > 1 && q.options.some(function (o, k) { return o.exclusive && chosen[k]; });
+      return count && !mixed ? { chosen: chosen } : null;
     }
     if (q.type === "scale") {
       if (typeof answer !== "number" || !Number.isInteger(answer) || !q.scale) return null;
@@ -75,11 +78,19 @@
       return [Math.min.apply(null, s), Math.max.apply(null, s)];
     }
     if (q.type === "multiple") {
+      // Any set of the other options, or one exclusive option alone.
       var lo = 0, hi = 0;
       q.options.forEach(function (o) {
+        if (o.exclusive) return;
         var p = score(o.scores, dim);
         lo += Math.min(p, 0);
         hi += Math.max(p, 0);
+      });
+      q.options.forEach(function (o) {
+        if (!o.exclusive) return;
+        var p = score(o.scores, dim);
+        lo = Math.min(lo, p);
+        hi = Math.max(hi, p);
       });
       return [lo, hi];
     }
@@ -621,8 +632,36 @@
     this.progress.querySelector("[data-wm-progress-bar]").style.width = Math.round(done * 100) + "%";
   };
 
+  /**
+   * An exclusive checkbox ("None of these") clears the others when ticked,
+   * and ticking another clears it; the status region says what was cleared.
+   */
+  P.exclusive = function (input) {
+    if (input.type !== "checkbox" || !input.checked) return;
+    var w = input.closest("[data-wm-question]");
+    var alone = input.hasAttribute("data-wm-exclusive");
+    var cleared = [];
+    w.querySelectorAll("input[type=checkbox]:checked").forEach(function (other) {
+      if (other === input || (!alone && !other.hasAttribute("data-wm-exclusive"))) return;
+      other.checked = false;
+      var label = w.querySelector('label[for="' + CSS.escape(other.id) + '"]');
+      cleared.push(quote(label ? label.textContent.trim() : other.value));
+    });
+    if (cleared.length) {
+      this.announce("Unselected " + joinAnd(cleared) + ".");
+    }
+  };
+
+  /** Says `text` through the status live region (re-set so a repeat is read). */
+  P.announce = function (text) {
+    var status = this.status;
+    status.textContent = "";
+    setTimeout(function () { status.textContent = text; }, 50);
+  };
+
   /** All on one page: keep answers and the shown questions up to date. */
   P.changed = function (e) {
+    if (e.target && e.target.matches && e.target.matches("input")) this.exclusive(e.target);
     if (this.onePerPage) return;
     var w = e.target.closest("[data-wm-question]");
     if (!w) return;
