@@ -6,7 +6,7 @@
 //!   already build errors);
 //! - warnings ([`Kind`]): images without alt text, pages nothing links to,
 //!   headings that skip a level, duplicate titles, missing or empty
-//!   descriptions;
+//!   descriptions, contact details still on example.org;
 //! - with `--external`, external links ([`external`]).
 //!
 //! "Links to" means: some other rendered page (not the 404 page) has a link
@@ -55,6 +55,8 @@ pub enum Kind {
     ExternalStatus,
     /// A host that could not be reached.
     UnreachableHost,
+    /// Contact details in site.yaml on a placeholder domain (example.org).
+    PlaceholderContact,
 }
 
 /// One problem.
@@ -212,6 +214,7 @@ pub fn run(site: &Site, rendered: Collector, opts: &Options) -> Report {
             .as_deref()
             .is_some_and(|d| !d.trim().is_empty()),
     ));
+    findings.extend(lints::contact(&site.config));
     let graph = Graph::new(site, &pages);
     findings.extend(graph.broken(site, &pages, &sources));
     findings.extend(graph.orphans(site));
