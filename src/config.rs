@@ -69,6 +69,10 @@ pub struct Contact {
     pub email: Option<String>,
     /// A scheduling page.
     pub booking_url: Option<String>,
+    /// If set (e.g. `topic`), the booking link after an assessment result
+    /// carries the outcome: `booking_url?topic=OUTCOME-ID`.
+    #[serde(default)]
+    pub booking_topic: Option<String>,
 }
 
 /// Wording of the call to action shown beside the contact.

@@ -302,3 +302,60 @@ fn an_exclusive_option_follows_an_or_divider_in_the_form_and_the_worksheet() {
     // The data carries the flag for the script.
     assert!(html.contains(r#"{"exclusive":true,"id":"none","label":"None of these""#));
 }
+
+#[test]
+fn an_outcome_cta_replaces_the_generic_one_and_booking_links_carry_the_outcome() {
+    let (_f, out) = built();
+    let html = read(&out, "assessments/habits/index.html");
+    let block = |oid: &str| {
+        let start = html
+            .find(&format!("<div data-wm-cta-for=\"{oid}\""))
+            .unwrap_or_else(|| panic!("no block for `{oid}`"));
+        let rest = &html[start..];
+        rest[..rest.find("</aside>").unwrap()].to_string()
+    };
+    // The generic block, shown without JavaScript: the site's wording.
+    let generic = block("");
+    assert!(
+        generic.contains("Talk it through")
+            && generic.contains(r#"href="https://example.org/book">Book a call<"#)
+    );
+    // An outcome with its own cta: its title, text, label and (checked,
+    // relative) link.
+    let own = block("starting");
+    assert!(own.starts_with("<div data-wm-cta-for=\"starting\" hidden>"));
+    for text in [
+        "Run your first retrospective with us",
+        "A 45-minute session with your team, facilitated.",
+        r#"<a class="button" href="../../guide/#build-buy-or-wait">Book a first retrospective</a>"#,
+    ] {
+        assert!(own.contains(text), "missing `{text}` in {own}");
+    }
+    // Others keep the site's wording, with `booking_topic: topic`.
+    assert!(
+        block("strong").contains(r#"href="https://example.org/book?topic=strong">Book a call<"#)
+    );
+    // A decision tree's static result pages do the same.
+    let wait = read(&out, "assessments/tree/result/wait/index.html");
+    assert!(wait.contains(r#"href="https://example.org/book?topic=wait""#));
+}
+
+#[test]
+fn a_broken_cta_link_fails_the_build_at_its_line() {
+    let f = site();
+    let file = f.path("content/assessments/habits.yaml");
+    let yaml = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        yaml.replace("@/guide.md#build-buy-or-wait", "@/nowhere.md"),
+    )
+    .unwrap();
+    let out = f.path("public");
+    let o = f.run(&["build", "--output", out.to_str().unwrap()]);
+    let err = common::stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("habits.yaml:54:12") && err.contains("broken internal link: `@/nowhere.md`"),
+        "{err}"
+    );
+}

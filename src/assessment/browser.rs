@@ -97,6 +97,12 @@ impl Assessment {
                     "summary_html": md(&o.value.summary),
                     "url": o.value.link.as_ref().map(|l| resolve_link(&l.value)),
                     "when": when,
+                    "cta": o.value.cta.as_ref().map(|c| json!({
+                        "title": c.title,
+                        "text": c.text,
+                        "label": c.label,
+                        "url": c.url.as_ref().map(|u| resolve_link(&u.value)),
+                    })),
                 })
             })
             .collect();

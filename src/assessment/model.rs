@@ -236,6 +236,28 @@ pub struct Outcome {
     /// dimension id -> condition (`< 50`, `>= 50`, `25..75`); absent = default.
     #[serde(default)]
     pub when: Option<SpannedMap<Spanned<String>>>,
+    /// This outcome's own call to action, replacing the site's generic one.
+    #[serde(default)]
+    pub cta: Option<OutcomeCta>,
+}
+
+/// An outcome's call to action: what to do next after this result.
+/// Anything left out comes from `site.yaml` (`cta` and `contact`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeCta {
+    /// Heading of the block.
+    pub title: String,
+    /// One or two sentences (plain text).
+    #[serde(default)]
+    pub text: Option<String>,
+    /// Button label.
+    #[serde(default)]
+    pub label: Option<String>,
+    /// Where the button leads: `@/page.md` (checked) or a URL; default the
+    /// site's booking URL.
+    #[serde(default)]
+    pub url: Option<Spanned<String>>,
 }
 
 /// The result chart.

@@ -484,3 +484,140 @@ test('an exclusive "None of these" clears the other boxes and the reverse, and s
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('an outcome with its own call to action shows it instead of the site one', async () => {
+  const { context, page, errors } = await open(fxServer.base + 'assessments/habits/');
+  const r = root(page);
+  assert.ok(await r.locator('.wm-cta').isHidden(), 'no call to action before the result');
+  await complete(page, { habits: ['none'], size: 'small' });
+  const shown = r.locator('.wm-cta .cta:visible');
+  assert.equal(await shown.count(), 1, 'exactly one call to action');
+  assert.equal((await shown.locator('h2').textContent()).trim(), 'Run your first retrospective with us');
+  assert.equal(await shown.locator('a.button').getAttribute('href'), '../../guide/#build-buy-or-wait');
+  // Another outcome: the site's wording, the booking link carries the outcome.
+  await r.getByRole('link', { name: 'Back' }).click();
+  await r.getByRole('link', { name: /Change your answer to: Which of these/ }).click();
+  await r.locator('input[value="retro"]').check();
+  await r.locator('input[value="demo"]').check();
+  await r.locator('[data-wm-continue]').click();
+  await r.getByRole('button', { name: 'See your result' }).click();
+  assert.equal((await r.locator('.wm-result__title').textContent()).trim(), 'Strong habits');
+  assert.equal(await shown.count(), 1);
+  assert.equal((await shown.locator('h2').textContent()).trim(), 'Talk it through');
+  assert.equal(await shown.locator('a.button').getAttribute('href'), 'https://example.org/book?topic=strong');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+/** Answers every shown question of instance `n` with its last option, to the result. */
+async function completeWithLast(page, n = 0) {
+  const r = root(page, n);
+  const start = r.locator('[data-wm-start]:visible');
+  if (await start.count()) await start.click();
+  for (let i = 0; i < 40; i++) {
+    const v = await view(page, n);
+    if (v === 'question' || v === 'form') {
+      for (const q of await r.locator('[data-wm-question]:visible').all()) await q.locator('input').last().check();
+      await r.locator('[data-wm-continue]:visible').click();
+    } else if (v === 'review') await r.getByRole('button', { name: 'See your result' }).click();
+    else break;
+  }
+  assert.equal(await view(page, n), 'result');
+}
+
+const SITE_ASSESSMENTS = ['which-playbook', 'ai-readiness', 'execution-gap', 'seam-spotter'];
+
+test('assessment pages do not shift as the script starts (CLS under 0.1)', async () => {
+  for (const id of SITE_ASSESSMENTS) {
+    const { context, page } = await open(null, { viewport: { width: 1350, height: 940 } });
+    await page.addInitScript(() => {
+      window.__cls = 0;
+      new PerformanceObserver((l) => { for (const e of l.getEntries()) if (!e.hadRecentInput) window.__cls += e.value; })
+        .observe({ type: 'layout-shift', buffered: true });
+    });
+    await page.goto(server.base + `assessments/${id}/`, { waitUntil: 'load' });
+    await page.waitForTimeout(300);
+    const cls = await page.evaluate(() => window.__cls);
+    assert.ok(cls < 0.1, `${id}: CLS ${cls}`);
+    assert.equal(await view(page), 'start');
+    assert.ok(await page.locator('.wm-sheet').isHidden());
+    await context.close();
+  }
+  // If the script cannot load, the worksheet comes back.
+  const { context, page } = await open(null);
+  await page.route(/\/js\/assessment\.[0-9a-f]+\.js$/, (route) => route.abort());
+  await page.goto(server.base + WP, { waitUntil: 'load' });
+  await page.waitForFunction(() => !document.documentElement.classList.contains('wm-js'));
+  assert.ok(await page.locator('.wm-sheet').isVisible(), 'the worksheet shows when the script is missing');
+  await context.close();
+});
+
+test('no horizontal overflow at 320 px, with and without JavaScript', async () => {
+  const width = (page) => page.evaluate(() => document.documentElement.scrollWidth);
+  for (const id of SITE_ASSESSMENTS) {
+    const url = server.base + `assessments/${id}/`;
+    const plain = await open(url, { viewport: { width: 320, height: 640 }, javaScriptEnabled: false });
+    assert.ok(await plain.page.locator('.wm-sheet').isVisible());
+    assert.ok(await width(plain.page) <= 320, `${id} without JavaScript: ${await width(plain.page)} px`);
+    await plain.context.close();
+    const { context, page } = await open(url, { viewport: { width: 320, height: 640 } });
+    assert.ok(await width(page) <= 320, `${id} start: ${await width(page)} px`);
+    await root(page).locator('[data-wm-start]').click();
+    assert.ok(await width(page) <= 320, `${id} question: ${await width(page)} px`);
+    await completeWithLast(page);
+    for (const d of await root(page).locator('details').all()) await d.locator('summary').click();
+    assert.ok(await width(page) <= 320, `${id} result: ${await width(page)} px`);
+    await context.close();
+  }
+});
+
+test('results show whole percents, band pills that differ by more than colour, and a "You" point off the boundaries', async () => {
+  const { context, page, errors } = await open(server.base + WP);
+  await complete(page, { ...GO_NOW, 'evidence-base': 'comparable', patience: '4' });
+  const r = root(page);
+  for (const p of await r.locator('.wm-area__percent').allTextContents()) assert.match(p, /^\d+%$/);
+  assert.match(await r.locator('.wm-chart table').textContent(), /\d%/);
+  assert.doesNotMatch(await r.locator('.wm-result').textContent(), /\d\.\d+%/, 'no fractional percent anywhere');
+  const pills = await r.locator('.wm-band[data-band]').evaluateAll((els) => els.map((e) => ({
+    band: e.getAttribute('data-band'), on: e.querySelectorAll('.wm-band__mark.is-on').length, cls: e.className,
+  })));
+  assert.ok(pills.length >= 2);
+  for (const p of pills) assert.equal(p.on, Number(p.band.split('/')[0]), `marks show the band's place: ${JSON.stringify(p)}`);
+  await context.close();
+
+  // Points exactly on a split (50%), at quadrant centres (where the names
+  // used to be) and in the corners: the point never touches a split line
+  // and never covers a quadrant's name.
+  for (const [pace, proof] of [[2, 2], [1, 3], [3, 1], [1, 1], [3, 3], [0, 4], [4, 0], [2, 4], [4, 2]]) {
+    const o = await open(fxServer.base + 'assessments/grid/');
+    await complete(o.page, { pace: `p${pace}`, proof: `f${proof}` });
+    const geo = await o.page.evaluate(() => {
+      const svg = document.querySelector('.wm-matrix');
+      const you = svg.querySelector('.wm-matrix__you').getBBox();
+      const labels = [...svg.querySelectorAll('.wm-matrix__label')].map((t) => { const b = t.getBBox(); return { x: b.x, y: b.y, width: b.width, height: b.height, text: t.textContent }; });
+      const rects = [...svg.querySelectorAll('.wm-matrix__q rect')].map((t) => t.getBBox());
+      const result = document.querySelector('.wm-matrix__q.is-result rect').getBBox();
+      return { you: { x: you.x, y: you.y, width: you.width, height: you.height }, labels, splitX: rects[1].x - 2, splitY: rects[2].y - 2, result: { x: result.x, y: result.y, width: result.width, height: result.height } };
+    });
+    const where = `pace ${pace * 25}%, proof ${proof * 25}%`;
+    const dot = await o.page.evaluate(() => { const b = document.querySelector('.wm-matrix__you circle').getBBox(); return { x: b.x + b.width / 2, y: b.y + b.height / 2 }; });
+    const cx = dot.x, cy = dot.y;
+    assert.ok(Math.abs(cx - geo.splitX) >= 12 && Math.abs(cy - geo.splitY) >= 12, `${where}: the point is on a split: ${cx},${cy}`);
+    const q = geo.result;
+    assert.ok(cx > q.x && cx < q.x + q.width && cy > q.y && cy < q.y + q.height, `${where}: the point is in its result's quadrant`);
+    for (const l of geo.labels) {
+      const overlap = geo.you.x < l.x + l.width && l.x < geo.you.x + geo.you.width && geo.you.y < l.y + l.height && l.y < geo.you.y + geo.you.height;
+      assert.ok(!overlap, `${where}: the point covers "${l.text}"`);
+    }
+    assert.deepEqual(o.errors, []);
+    await o.context.close();
+  }
+  assert.deepEqual(errors, []);
+});
+
+test('the site\'s assessment pages pass the current Nu HTML Checker', () => {
+  const version = JSON.parse(readFileSync(join(repo, 'node_modules/vnu-jar/package.json'), 'utf8')).version;
+  assert.ok(Number(version.split('.')[0]) >= 26, `vnu-jar ${version}`);
+  const dir = join(site, 'assessments');
+  assert.equal(vnuErrors(dir), '');
+});

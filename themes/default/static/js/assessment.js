@@ -264,7 +264,8 @@
   }
   function svg(tag, attrs, children) { return el(tag, attrs, children, SVG); }
 
-  function pct(p) { return Math.round(p * 10) / 10 + "%"; }
+  /** A percent as visitors read it: whole numbers only. */
+  function pct(p) { return Math.round(p) + "%"; }
   function byId(list, id) { return list.find(function (x) { return x.id === id; }) || null; }
   function quote(s) { return "“" + s + "”"; }
   function enc(s) { return encodeURIComponent(String(s)); }
@@ -893,8 +894,18 @@
       el("div", { class: "wm-details__body" }, [this.answerList(false)]),
     ]));
     box.append(this.share(h2));
+    this.showCta(outcome);
     this.setView("result", focus ? title : null);
     this.setHash(true);
+  };
+
+  /** The outcome's own call to action, if the page has one for it, else the generic one. */
+  P.showCta = function (outcome) {
+    var blocks = this.root.querySelectorAll("[data-wm-cta-for]");
+    var mine = outcome && this.root.querySelector('[data-wm-cta-for="' + CSS.escape(outcome.id) + '"]');
+    blocks.forEach(function (b) {
+      b.hidden = mine ? b !== mine : b.getAttribute("data-wm-cta-for") !== "";
+    });
   };
 
   /** Each dimension's percent, band and advice. */
@@ -909,7 +920,7 @@
         var score = r.percent === null
           ? el("p", { class: "wm-area__score" }, [el("span", { class: "wm-band wm-band--none", text: "Not assessed" }), " None of your answers scored this area."])
           : el("p", { class: "wm-area__score" }, [
-            r.band ? el("span", { class: "wm-band", text: r.band.label }) : null,
+            r.band ? self.bandPill(d, r.band) : null,
             el("span", { class: "wm-area__percent", text: pct(r.percent) }),
           ]);
         return el("li", { class: "wm-area" }, [
@@ -919,6 +930,22 @@
         ]);
       })),
     ]);
+  };
+
+  /**
+   * A band's pill. Bands differ by more than colour: a row of marks shows
+   * the band's place among the dimension's bands (first band: one filled
+   * mark), and each place has its own class (wm-band--1, --2, ...).
+   */
+  P.bandPill = function (dim, band) {
+    var k = dim.bands.indexOf(band) + 1;
+    var n = dim.bands.length;
+    var marks = el("span", { class: "wm-band__marks", "aria-hidden": "true" });
+    for (var i = 1; i <= n; i++) marks.append(el("span", { class: "wm-band__mark" + (i <= k ? " is-on" : "") }));
+    return el("span", {
+      class: "wm-band wm-band--" + Math.min(k, 5) + (k === n ? " wm-band--top" : ""),
+      "data-band": k + "/" + n,
+    }, [marks, el("span", { class: "wm-band__label", text: band.label })]);
   };
 
   /** "Why this result": the rule that matched and the answers behind each percent. */
@@ -1062,12 +1089,11 @@
       var o = byId(d.outcomes, engine.outcomeFor(d, percents, null));
       var mine = o && outcome && o.id === outcome.id;
       var lines = o ? wrap(o.title, Math.max(8, Math.floor(q.w / 10))) : [];
-      var cy = q.y + q.h / 2 - (lines.length - 1) * 10;
+      q.lines = lines;
+      q.outcome = o;
       nodes.push(svg("g", { class: "wm-matrix__q wm-matrix__q--" + q.key + (mine ? " is-result" : "") }, [
         svg("rect", { x: q.x + 2, y: q.y + 2, width: Math.max(0, q.w - 4), height: Math.max(0, q.h - 4), rx: 8 }),
-      ].concat(lines.map(function (l, i) {
-        return svg("text", { x: q.x + q.w / 2, y: cy + i * 20, class: "wm-matrix__label", text: l });
-      }))));
+      ]));
       if (o) named.push(q.where + ": " + o.title);
     });
     var axes = svg("g", { class: "wm-matrix__axis" }, [
@@ -1082,14 +1108,27 @@
     ]);
     nodes.push(axes);
     var placed = px !== null && py !== null;
-    if (placed) {
-      var x = X0 + W * px / 100, y = Y1 - H * py / 100;
-      x = Math.min(Math.max(x, X0 + 10), X1 - 10);
-      y = Math.min(Math.max(y, Y0 + 10), Y1 - 10);
-      var left = x > X1 - 60;
+    var you = placed ? this.youPoint(px, py, { X0: X0, X1: X1, Y0: Y0, Y1: Y1, xs: xs, ys: ys, sx: sx, sy: sy }) : null;
+    // Quadrant names sit at the quadrant's outer edge, or at its inner
+    // edge when the visitor's point would cover them.
+    quads.forEach(function (q) {
+      var n = q.lines.length;
+      if (!n) return;
+      var top = q.key[0] === "t";
+      var block = (n - 1) * 20;
+      var outer = top ? q.y + 26 : q.y + q.h - 20 - block;
+      var inner = top ? q.y + q.h - 20 - block : q.y + 26;
+      var first = outer;
+      if (you && you.x >= q.x && you.x <= q.x + q.w && you.y >= outer - 22 && you.y <= outer + block + 22) first = inner;
+      nodes.push(svg("g", { class: "wm-matrix__names" }, q.lines.map(function (l, i) {
+        return svg("text", { x: q.x + q.w / 2, y: first + i * 20, class: "wm-matrix__label", text: l });
+      })));
+    });
+    if (you) {
+      var left = you.x > X1 - 60;
       nodes.push(svg("g", { class: "wm-matrix__you" }, [
-        svg("circle", { cx: x, cy: y, r: 9 }),
-        svg("text", { x: left ? x - 15 : x + 15, y: y + 5, "text-anchor": left ? "end" : "start", text: "You" }),
+        svg("circle", { cx: you.x, cy: you.y, r: 9 }),
+        svg("text", { x: left ? you.x - 15 : you.x + 15, y: you.y + 5, "text-anchor": left ? "end" : "start", text: "You" }),
       ]));
     }
     var where = function (dim, p) { return dim.label + " " + (p === null ? "not assessed" : pct(p)); };
@@ -1107,6 +1146,37 @@
       dims: [dx, dy],
       caption: placed ? "Where your answers place you: " + where(dx, px) + ", " + where(dy, py) + "." : "Your answers do not place you on the grid.",
     };
+  };
+
+  /**
+   * Where the "You" point goes: at the percents, but never on a quadrant
+   * boundary (a percent equal to the split goes to the side its outcome
+   * rules put it on) and never on the frame.
+   */
+  P.youPoint = function (px, py, g) {
+    var c = this.data.chart;
+    var W = g.X1 - g.X0, H = g.Y1 - g.Y0, GAP = 14;
+    var x = g.X0 + W * px / 100, y = g.Y1 - H * py / 100;
+    var highX = px > g.sx || (px === g.sx && this.splitGoesHigh(c.x, g.sx));
+    var highY = py > g.sy || (py === g.sy && this.splitGoesHigh(c.y, g.sy));
+    x = highX ? Math.max(x, g.xs + GAP) : Math.min(x, g.xs - GAP);
+    y = highY ? Math.min(y, g.ys - GAP) : Math.max(y, g.ys + GAP);
+    x = Math.min(Math.max(x, g.X0 + GAP), g.X1 - GAP);
+    y = Math.min(Math.max(y, g.Y0 + GAP), g.Y1 - GAP);
+    return { x: x, y: y };
+  };
+
+  /** Whether a percent exactly at the split counts as the high side (`>= split`, `< split`). */
+  P.splitGoesHigh = function (dim, at) {
+    var high = false;
+    this.data.outcomes.some(function (o) {
+      return (o.when || []).some(function (c) {
+        if (c.dimension !== dim || c.value !== at) return false;
+        high = c.op === ">=" || c.op === "<";
+        return true;
+      });
+    });
+    return high;
   };
 
   P.bars = function (ev, id) {
