@@ -57,6 +57,8 @@ pub enum Kind {
     UnreachableHost,
     /// Contact details in site.yaml on a placeholder domain (example.org).
     PlaceholderContact,
+    /// A `javascript:`, `vbscript:` or `data:` link in page Markdown.
+    ScriptUrl,
 }
 
 /// One problem.
