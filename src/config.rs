@@ -283,6 +283,22 @@ impl Config {
             )
             .with_hint("write the https:// address of the booking page"));
         }
+        if let Some(topic) = &self.contact.booking_topic
+            && (topic.is_empty()
+                || !topic
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        {
+            let (l, c) = self.position_of("booking_topic", "contact");
+            return Err(Diagnostic::at(
+                CONFIG_FILE,
+                &self.source,
+                l,
+                c,
+                format!("contact.booking_topic `{topic}` is not a query parameter name"),
+            )
+            .with_hint("use letters, digits, `-` or `_`, e.g. `topic`"));
+        }
         Ok(())
     }
 

@@ -97,9 +97,11 @@ fn a_decision_tree_becomes_linked_static_pages() {
     assert!(hire.contains(r#"<a href="../../q/urgent/">Start again</a>"#));
     assert!(hire.contains("Talk it through"));
     assert!(hire.contains("mailto:hello@example.org"));
-    // Static pages need the stylesheet, not the script.
+    // Question pages need the stylesheet, not the script; an outcome page
+    // loads it only to pass a share link's answers on.
     assert!(hire.contains("css/assessment."));
-    assert!(!hire.contains("js/assessment."));
+    assert!(hire.contains("js/assessment."));
+    assert!(!read(&out, "assessments/tree/q/urgent/index.html").contains("js/assessment."));
 
     // Step pages stay out of the sitemap; the assessment itself is in it.
     let sitemap = read(&out, "sitemap.xml");
@@ -299,6 +301,12 @@ fn an_exclusive_option_follows_an_or_divider_in_the_form_and_the_worksheet() {
         .find("<tr class=\"wm-sheet__or\"><td colspan=\"2\">or</td></tr>")
         .expect("or row");
     assert!(or_row < sheet.find("<th scope=\"row\">None of these</th>").unwrap());
+    // Lowest to highest possible as the engine counts them: "None of these"
+    // (0) alone, or any of the three others (1 each).
+    assert!(
+        sheet.contains("<td class=\"wm-num\">0 to 3</td>"),
+        "{sheet}"
+    );
     // The data carries the flag for the script.
     assert!(html.contains(r#"{"exclusive":true,"id":"none","label":"None of these""#));
 }
@@ -356,6 +364,55 @@ fn a_broken_cta_link_fails_the_build_at_its_line() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(
         err.contains("habits.yaml:54:12") && err.contains("broken internal link: `@/nowhere.md`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn every_outcome_of_a_scored_assessment_has_its_own_page() {
+    let (_f, out) = built();
+    let page = read(&out, "assessments/pulse/result/rebuild/index.html");
+    for text in [
+        "<title>Rebuild trust first · Team pulse check · Assessment Fixture</title>",
+        r#"<meta name="description" content="“Rebuild trust first”: one of the results of the self-assessment “Team pulse check”.">"#,
+        r#"<meta property="og:title" content="Rebuild trust first">"#,
+        "<h1 class=\"wm-result__title\">Rebuild trust first</h1>",
+        "<p>People hold back. Make it <strong>safe</strong> to raise problems.</p>",
+        r#"<a class="button" href="../../">Take the assessment: Team pulse check</a>"#,
+        r#"<a href="../../" data-wm-shared-to hidden>Team pulse check</a>"#,
+        r#"href="https://example.org/book?topic=rebuild""#,
+    ] {
+        assert!(page.contains(text), "missing `{text}` in:\n{page}");
+    }
+    // No answers, no scores: the page is the same for everyone.
+    assert!(!page.contains("data-wm-data"));
+    for oid in ["thriving", "refocus"] {
+        assert!(
+            out.join(format!("assessments/pulse/result/{oid}/index.html"))
+                .is_file()
+        );
+    }
+    // Not in the sitemap: they are reached through share links.
+    assert!(!read(&out, "sitemap.xml").contains("/result/"));
+}
+
+#[test]
+fn a_booking_topic_must_be_a_query_parameter_name() {
+    let f = site();
+    let file = f.path("site.yaml");
+    let yaml = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        yaml.replace("booking_topic: topic", "booking_topic: \"a&b\""),
+    )
+    .unwrap();
+    let out = f.path("public");
+    let o = f.run(&["build", "--output", out.to_str().unwrap()]);
+    let err = common::stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("site.yaml:")
+            && err.contains("contact.booking_topic `a&b` is not a query parameter name"),
         "{err}"
     );
 }

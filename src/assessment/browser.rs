@@ -39,42 +39,14 @@ impl Assessment {
                 json!({"id": d.id.value, "label": d.label, "low": d.low, "high": d.high, "bands": bands})
             })
             .collect();
+        let remaining = super::analysis::longest_routes(engine);
         let questions: Vec<Value> = spec
             .questions
             .value
             .iter()
             .zip(&engine.questions)
-            .map(|(q, eq)| {
-                let q = &q.value;
-                let options: Vec<Value> = q
-                    .options
-                    .iter()
-                    .zip(&eq.options)
-                    .map(|(o, eo)| {
-                        json!({
-                            "id": eo.id,
-                            "label": o.value.label.value,
-                            "scores": scores(engine, &eo.scores),
-                            "next": eo.next.map(|t| next(engine, t)),
-                            "exclusive": eo.exclusive,
-                        })
-                    })
-                    .collect();
-                json!({
-                    "id": eq.id,
-                    "text": q.text,
-                    "help_html": md(&q.help),
-                    "type": eq.kind.as_str(),
-                    "required": eq.required,
-                    "options": options,
-                    "scale": q.scale.as_ref().filter(|_| eq.scale.is_some()).map(|s| json!({
-                        "min": s.value.min, "max": s.value.max,
-                        "min_label": s.value.min_label, "max_label": s.value.max_label,
-                    })),
-                    "scores": eq.scale.map(|_| scores(engine, &eq.scale_scores)),
-                    "show_if": eq.show_if.map(|(other, mask)| show_if(engine, other, mask)),
-                })
-            })
+            .zip(&remaining)
+            .map(|((q, eq), remaining)| question_json(engine, &q.value, eq, *remaining, &md))
             .collect();
         let outcomes: Vec<Value> = spec
             .outcomes
@@ -125,11 +97,79 @@ impl Assessment {
             "layout": spec.layout.as_str(),
             "check_answers": spec.check_answers,
             "hash": questions_hash(engine),
+            "branches": super::analysis::branches(engine),
             "dimensions": dimensions,
             "questions": questions,
             "outcomes": outcomes,
             "chart": chart,
         })
+    }
+}
+
+/// One question as the page data carries it.
+fn question_json(
+    engine: &Engine,
+    q: &super::model::Question,
+    eq: &super::scoring::EQuestion,
+    remaining: usize,
+    md: &dyn Fn(&Option<crate::yaml::Spanned<String>>) -> Option<String>,
+) -> Value {
+    let options: Vec<Value> = q
+        .options
+        .iter()
+        .zip(&eq.options)
+        .map(|(o, eo)| {
+            json!({
+                "id": eo.id,
+                "label": o.value.label.value,
+                "scores": scores(engine, &eo.scores),
+                "next": eo.next.map(|t| next(engine, t)),
+                "exclusive": eo.exclusive,
+            })
+        })
+        .collect();
+    json!({
+        "id": eq.id,
+        "text": q.text,
+        "help_html": md(&q.help),
+        "type": eq.kind.as_str(),
+        "required": eq.required,
+        "options": options,
+        "scale": q.scale.as_ref().filter(|_| eq.scale.is_some()).map(|s| json!({
+            "min": s.value.min, "max": s.value.max,
+            "min_label": s.value.min_label, "max_label": s.value.max_label,
+        })),
+        "scores": eq.scale.map(|_| scores(engine, &eq.scale_scores)),
+        "show_if": eq.show_if.map(|(other, mask)| show_if(engine, other, mask)),
+        "remaining": remaining,
+        "error": q.error.clone().unwrap_or_else(|| default_error(q, eq)),
+    })
+}
+
+/// The error message for a missing answer when the author wrote none,
+/// in the GOV.UK way: say what to do, naming the question.
+pub fn default_error(q: &super::model::Question, eq: &super::scoring::EQuestion) -> String {
+    use super::model::QuestionType;
+    let text = q.text.trim().trim_end_matches(['?', '.', ':']);
+    match eq.kind {
+        QuestionType::Single => format!("Select an answer to “{text}”"),
+        QuestionType::Multiple => {
+            let alone: Vec<&str> = q
+                .options
+                .iter()
+                .zip(&eq.options)
+                .filter(|(_, eo)| eo.exclusive)
+                .map(|(o, _)| o.value.label.value.as_str())
+                .collect();
+            match alone.first() {
+                Some(label) => format!("Select at least one answer to “{text}”, or “{label}”"),
+                None => format!("Select at least one answer to “{text}”"),
+            }
+        }
+        QuestionType::Scale => {
+            let (min, max) = eq.scale.unwrap_or((0, 0));
+            format!("Select a number from {min} to {max} for “{text}”")
+        }
     }
 }
 

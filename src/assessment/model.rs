@@ -158,6 +158,10 @@ pub struct Question {
     /// Ask this question only after certain answers.
     #[serde(default)]
     pub show_if: Option<Spanned<ShowIf>>,
+    /// The message when a required answer is missing; default built from
+    /// the question ("Select an answer to “…”").
+    #[serde(default)]
+    pub error: Option<String>,
 }
 
 /// One choice of a single or multiple question.

@@ -480,4 +480,20 @@ mod tests {
         assert_eq!(s.choice(&Answer::Scale(6)), None);
         assert_eq!(s.choice(&Answer::Scale(5)), Some(Choice::Value(5)));
     }
+
+    #[test]
+    fn exclusive_options_are_chosen_alone_and_widen_the_range_only_alone() {
+        let mut q = question(QuestionType::Multiple, &[1, 2, 5]);
+        q.options[2].exclusive = true;
+        q.range = Engine::question_range(&q, 1);
+        // Any set of the others (0..3), or the exclusive one alone (5).
+        assert_eq!(q.range, vec![(0, 5)]);
+        q.options[2].scores = vec![-3];
+        q.range = Engine::question_range(&q, 1);
+        assert_eq!(q.range, vec![(-3, 3)]);
+        let pick = |ids: &[&str]| Answer::Multiple(ids.iter().map(|s| s.to_string()).collect());
+        assert_eq!(q.choice(&pick(&["o2"])), Some(Choice::Options(4)));
+        assert_eq!(q.choice(&pick(&["o0", "o1"])), Some(Choice::Options(3)));
+        assert_eq!(q.choice(&pick(&["o0", "o2"])), None, "mixed: unanswered");
+    }
 }

@@ -36,9 +36,11 @@ impl Rng {
 /// `n` answer sets (deterministic for a given `seed`) with their expected
 /// results, plus the page data both engines read:
 /// `{ "id", "data": <browser_data>, "vectors": [{ "answers", "expected":
-/// { "path", "outcome", "percents", "bands" } }] }`.
+/// { "path", "progress", "outcome", "percents", "bands" } }] }`.
 pub fn test_vectors(assessment: &Assessment, n: usize, seed: u64) -> Value {
     let engine = &assessment.engine;
+    let remaining = super::analysis::longest_routes(engine);
+    let branches = super::analysis::branches(engine);
     let mut rng = Rng(seed);
     let vectors: Vec<Value> = (0..n)
         .map(|k| {
@@ -57,10 +59,26 @@ pub fn test_vectors(assessment: &Assessment, n: usize, seed: u64) -> Value {
                 .iter()
                 .map(|(q, _)| engine.questions[*q].id.as_str())
                 .collect();
+            // What the page's progress says at each question of the path:
+            // [number, total, "up to"].
+            let progress: Vec<Value> = result
+                .path
+                .iter()
+                .enumerate()
+                .map(|(k, (q, _))| {
+                    let left = remaining[*q];
+                    if branches {
+                        json!([k + 1, k + left, left > 1])
+                    } else {
+                        json!([k + 1, result.path.len(), false])
+                    }
+                })
+                .collect();
             json!({
                 "answers": answers_json(&answers),
                 "expected": {
                     "path": path,
+                    "progress": progress,
                     "outcome": result.outcome.map(|o| &engine.outcomes[o].id),
                     "percents": percents,
                     "bands": bands,

@@ -214,7 +214,26 @@
     };
   }
 
+  /**
+   * Progress on a path (question ids) at question `id`: {number, total,
+   * upTo}. `total` adds the longest route left (built by the generator as
+   * `remaining`); `upTo` is true when the flow can branch and more than
+   * this question may follow, so the page says "of up to".
+   */
+  function progress(data, path, id) {
+    var k = Math.max(0, path.indexOf(id));
+    var q = data.questions.find(function (x) { return x.id === path[k]; });
+    var remaining = q && q.remaining ? q.remaining : path.length - k;
+    var branches = !!data.branches;
+    return {
+      number: k + 1,
+      total: branches ? k + remaining : path.length,
+      upTo: branches && remaining > 1,
+    };
+  }
+
   return {
+    progress: progress,
     choice: choice,
     flow: flow,
     points: points,
@@ -310,7 +329,13 @@
     this.onePerPage = this.data.layout !== "all-on-one-page";
     this.base = root.getAttribute("data-url") || "";
     this.baseTitle = document.title;
-    this.key = "waymark:" + this.data.id + ":" + this.data.hash;
+    // One key per assessment page; an embed's key also names its page and
+    // instance, so two copies on one page keep their own answers.
+    this.key = "waymark:" + this.data.id + ":" + this.data.hash +
+      (this.isPage ? "" : ":" + location.pathname + "#" + this.uid);
+    this.shared = false;
+    this.nav = "push";
+    this.shownQs = null;
     this.parts = {};
     ["start", "form", "review", "result", "notice"].forEach(function (p) {
       self.parts[p] = root.querySelector('[data-wm-part="' + p + '"]');
@@ -340,8 +365,14 @@
     this.form.addEventListener("submit", function (e) { e.preventDefault(); self.submit(); });
     this.form.addEventListener("change", function (e) { self.changed(e); });
     window.addEventListener("hashchange", function () {
+      // Our own entries (Back/Forward to a result) are handled by popstate.
+      if (history.state && history.state.wm && history.state.wm[self.uid]) return;
       var link = self.readLink(location.hash);
-      if (link) self.openLink(link, true);
+      if (link) self.quietly("replace", function () { self.openLink(link, true); });
+    });
+    window.addEventListener("popstate", function (e) {
+      var st = e.state && e.state.wm && e.state.wm[self.uid];
+      if (st) self.quietly("none", function () { self.goStep(st); });
     });
     window.addEventListener("beforeprint", function () {
       root.querySelectorAll("details:not([open])").forEach(function (d) {
@@ -356,7 +387,7 @@
       });
     });
     this.forgetOldVersions();
-    this.restore();
+    this.quietly("replace", function () { this.restore(); });
   }
 
   var P = App.prototype;
@@ -410,6 +441,7 @@
     try { return JSON.parse(localStorage.getItem(this.key)) || null; } catch (e) { return null; }
   };
   P.save = function () {
+    if (this.shared) return; // someone else's answers: never over the visitor's own
     try {
       if (!Object.keys(this.answers).length) localStorage.removeItem(this.key);
       else localStorage.setItem(this.key, JSON.stringify({
@@ -423,23 +455,37 @@
       var prefix = "waymark:" + this.data.id + ":";
       for (var i = localStorage.length - 1; i >= 0; i--) {
         var k = localStorage.key(i);
-        if (k && k.indexOf(prefix) === 0 && k !== this.key) localStorage.removeItem(k);
+        if (k && k.indexOf(prefix) === 0 && k.slice(prefix.length).split(":")[0] !== this.data.hash) localStorage.removeItem(k);
       }
     } catch (e) { /* ignore */ }
   };
 
   /** `ID=HASH&question=option&multi=a,b&scale=4`, over the shown questions. */
-  P.fragment = function () {
+  P.fragment = function (answers) {
     var self = this;
+    answers = answers || this.answers;
     var parts = [enc(this.data.id) + "=" + enc(this.data.hash)];
-    this.path().forEach(function (id) {
-      var a = self.answers[id];
-      if (!self.answered(self.question(id))) return;
+    engine.evaluate(this.data, answers).path.forEach(function (id) {
+      var a = answers[id];
+      if (engine.choice(self.question(id), a) === null) return;
       parts.push(enc(id) + "=" + (Array.isArray(a) ? a.map(enc).join(",") : enc(a)));
     });
     return parts.join("&");
   };
-  P.shareUrl = function () { return location.href.split("#")[0] + "#" + this.fragment(); };
+  /**
+   * The link to share: the outcome's own page (/assessments/ID/result/OUTCOME/,
+   * which previews as the outcome) with the answers in the fragment, which
+   * browsers never send to the server; that page hands them to this one.
+   */
+  P.shareUrl = function () {
+    var outcome = this.evaluate().outcome;
+    var page = location.href.split("#")[0];
+    // The theme says it builds outcome pages (assessment_step.html).
+    if (outcome && this.data.path && this.root.hasAttribute("data-wm-outcome-pages")) {
+      try { page = new URL(this.siteUrl(this.data.path + "result/" + outcome + "/"), location.href).href; } catch (e) { /* keep this page */ }
+    }
+    return page.split("#")[0] + "#" + this.fragment();
+  };
   /** {hash, answers} from a fragment made for this assessment, else null. */
   P.readLink = function (hash) {
     var self = this;
@@ -472,6 +518,12 @@
   P.openLink = function (link, focus) {
     var self = this;
     if (link.hash !== this.data.hash) return this.showNotice(focus);
+    // Someone else's answers are shown as shared and never saved over the
+    // visitor's own progress, unless the visitor chooses so.
+    var own = this.load();
+    var mine = own && own.answers && typeof own.answers === "object" &&
+      this.fragment(own.answers) === this.fragment(link.answers);
+    this.shared = !mine;
     this.answers = link.answers;
     this.seen = {};
     this.returnTo = null;
@@ -483,6 +535,16 @@
   P.restore = function () {
     var link = this.readLink(location.hash);
     if (link) return this.openLink(link, false);
+    this.restoreOwn(false);
+  };
+
+  /** The visitor's own saved progress (or the start). */
+  P.restoreOwn = function (focus) {
+    this.shared = false;
+    this.answers = {};
+    this.seen = {};
+    this.returnTo = null;
+    this.form.reset();
     var s = this.load();
     if (s && s.answers && typeof s.answers === "object") {
       this.answers = s.answers;
@@ -491,16 +553,61 @@
     }
     this.fillAll();
     var view = s && s.view;
-    if (view === "question" && this.path().indexOf(s.current) >= 0) return this.showQuestion(s.current, false);
-    if (view === "review" || view === "result") return this.finish(false, view === "result");
-    if (view === "form") return this.showForm(null, false);
-    this.showStart(false);
+    if (view === "question" && this.path().indexOf(s.current) >= 0) return this.showQuestion(s.current, focus);
+    if (view === "review" || view === "result") return this.finish(focus, view === "result");
+    if (view === "form") return this.showForm(null, false, focus);
+    this.showStart(focus);
+  };
+
+  /* ---------- Browser history: one entry per step ---------- */
+
+  /** This instance's step, as kept in history.state.wm[uid]. */
+  P.step = function () {
+    return { view: this.view, q: this.current, returnTo: this.returnTo, shared: this.shared };
+  };
+  /**
+   * Records the step in the history entry: a new entry when the step
+   * changed (so Back and Forward move between steps), else the same one.
+   * Other instances' steps on the page are carried over.
+   */
+  P.record = function (changed) {
+    if (this.nav === "none") return;
+    var st = history.state && typeof history.state === "object" ? Object.assign({}, history.state) : {};
+    st.wm = Object.assign({}, st.wm || {});
+    st.wm[this.uid] = this.step();
+    try {
+      if (changed && this.nav === "push") history.pushState(st, "");
+      else history.replaceState(st, "");
+    } catch (e) { /* some file:// browsers refuse; the page still works */ }
+  };
+  /** Runs `fn` with history recorded as `how` ("replace" or "none"). */
+  P.quietly = function (how, fn) {
+    var before = this.nav;
+    this.nav = how;
+    try { fn.call(this); } finally { this.nav = before; }
+  };
+  /** Back or Forward landed on `st`: show that step, as the Back link would. */
+  P.goStep = function (st) {
+    if (st.shared) {
+      var link = this.readLink(location.hash);
+      if (link) return this.openLink(link, true);
+    } else if (this.shared) {
+      this.restoreOwn(false);
+    }
+    this.returnTo = st.returnTo || null;
+    if (st.view === "question" && this.path().indexOf(st.q) >= 0) this.showQuestion(st.q, true);
+    else if (st.view === "question" || st.view === "review" || st.view === "result") this.finish(true, st.view === "result");
+    else if (st.view === "form") this.showForm(null, false, true);
+    else this.showStart(true);
   };
 
   /* ---------- Moving between views ---------- */
 
   P.setView = function (name, focusEl) {
     var p = this.parts;
+    var changed = this.view !== name || this.recorded !== this.current || this.recordedShared !== this.shared;
+    this.recorded = this.current;
+    this.recordedShared = this.shared;
     this.view = name;
     p.start.hidden = !(name === "start" || name === "form");
     p.form.hidden = !(name === "question" || name === "form");
@@ -512,6 +619,7 @@
     this.back.hidden = !back;
     if (back) this.back.setAttribute("href", "#" + (back.q ? this.uid + "__" + back.q : this.uid));
     this.root.setAttribute("data-wm-view", name);
+    this.record(changed);
     if (name !== "result" && name !== "notice") this.setHash(false);
     this.updateTitle();
     if (name !== "notice") this.save();
@@ -528,7 +636,7 @@
       var q = this.current && this.question(this.current);
       if (this.view === "question" && q) prefix = q.text + " · ";
       else if (this.view === "review") prefix = "Check your answers · ";
-      else if (this.view === "result") prefix = "Your result · ";
+      else if (this.view === "result") prefix = (this.shared ? "Shared result · " : "Your result · ");
       else if (this.view === "notice") prefix = "Link out of date · ";
     }
     document.title = (this.hasError ? "Error: " : "") + prefix + this.baseTitle;
@@ -536,6 +644,7 @@
 
   /** Where Back leads from the current view: {view, q} or null. */
   P.backStep = function () {
+    if (this.shared) return null;
     var path = this.path();
     var last = path[path.length - 1];
     var toQuestions = this.onePerPage ? { view: "question", q: last } : { view: "form" };
@@ -608,12 +717,28 @@
       (focusId ? this.wrapper(focusId) : target).scrollIntoView({ block: "start" });
     }
   };
-  P.refreshForm = function () {
+  /**
+   * All on one page: shows the questions on the path. After a change
+   * (`tell`), returns what appeared and went, for the live region, so a
+   * screen-reader user knows that skip logic revealed a question.
+   */
+  P.refreshForm = function (tell) {
+    var self = this;
     var path = this.path();
     this.form.querySelectorAll("[data-wm-question]").forEach(function (w) {
       w.hidden = path.indexOf(w.getAttribute("data-wm-question")) < 0;
     });
     this.updateProgress();
+    var before = this.shownQs;
+    this.shownQs = path;
+    if (!tell || !before) return "";
+    var text = function (id) { return quote(self.question(id).text); };
+    var added = path.filter(function (id) { return before.indexOf(id) < 0; });
+    var gone = before.filter(function (id) { return path.indexOf(id) < 0; });
+    var out = [];
+    if (added.length) out.push((added.length === 1 ? "1 more question: " : added.length + " more questions: ") + joinAnd(added.map(text)) + ".");
+    if (gone.length) out.push((gone.length === 1 ? "1 question no longer applies: " : gone.length + " questions no longer apply: ") + joinAnd(gone.map(text)) + ".");
+    return out.join(" ");
   };
 
   P.updateProgress = function () {
@@ -621,9 +746,9 @@
     var path = this.path();
     var text, done;
     if (this.onePerPage) {
-      var i = Math.max(0, path.indexOf(this.current));
-      text = (this.isPage ? "" : this.data.title + " · ") + "Question " + (i + 1) + " of " + path.length;
-      done = (i + 1) / path.length;
+      var at = engine.progress(this.data, path, this.current);
+      text = (this.isPage ? "" : this.data.title + " · ") + "Question " + at.number + " of " + (at.upTo ? "up to " : "") + at.total;
+      done = at.number / at.total;
     } else {
       var n = path.filter(function (id) { return self.answered(self.question(id)); }).length;
       text = n + " of " + path.length + " questions answered";
@@ -648,9 +773,7 @@
       var label = w.querySelector('label[for="' + CSS.escape(other.id) + '"]');
       cleared.push(quote(label ? label.textContent.trim() : other.value));
     });
-    if (cleared.length) {
-      this.announce("Unselected " + joinAnd(cleared) + ".");
-    }
+    return cleared.length ? "Unselected " + joinAnd(cleared) + "." : "";
   };
 
   /** Says `text` through the status live region (re-set so a repeat is read). */
@@ -662,13 +785,16 @@
 
   /** All on one page: keep answers and the shown questions up to date. */
   P.changed = function (e) {
-    if (e.target && e.target.matches && e.target.matches("input")) this.exclusive(e.target);
-    if (this.onePerPage) return;
+    var said = [];
+    if (e.target && e.target.matches && e.target.matches("input")) said.push(this.exclusive(e.target));
     var w = e.target.closest("[data-wm-question]");
-    if (!w) return;
-    this.store(this.question(w.getAttribute("data-wm-question")));
-    this.refreshForm();
-    this.save();
+    if (!this.onePerPage && w) {
+      this.store(this.question(w.getAttribute("data-wm-question")));
+      said.push(this.refreshForm(true));
+      this.save();
+    }
+    said = said.filter(Boolean);
+    if (said.length) this.announce(said.join(" "));
   };
 
   P.submit = function () {
@@ -734,11 +860,12 @@
 
   /* ---------- Errors ---------- */
 
+  /** The author's `error:` text, else the generator's default for the question. */
   P.errorText = function (q) {
-    var text = q.type === "multiple" ? "Select at least one answer"
+    if (q.error) return q.error;
+    return q.type === "multiple" ? "Select at least one answer"
       : q.type === "scale" ? "Select a number from " + q.scale.min + " to " + q.scale.max
         : "Select an answer";
-    return this.onePerPage ? text : text + " to " + quote(q.text);
   };
 
   P.showErrors = function (questions) {
@@ -877,8 +1004,9 @@
     var title = el(h1, { class: "wm-result__title", tabindex: "-1", text: outcome ? outcome.title : "No result" });
     box.textContent = "";
     var caption = this.isPage
-      ? el("p", { class: "wm-caption" }, [el("span", { class: "wm-print-only", text: this.data.title + " · " }), "Your result"])
-      : el("p", { class: "wm-caption", text: this.data.title + ": your result" });
+      ? el("p", { class: "wm-caption" }, [el("span", { class: "wm-print-only", text: this.data.title + " · " }), this.shared ? "Shared result" : "Your result"])
+      : el("p", { class: "wm-caption", text: this.data.title + (this.shared ? ": shared result" : ": your result") });
+    if (this.shared) box.append(this.sharedNote(h2));
     box.append(el("div", { class: "wm-result__panel" }, [caption, title]));
     if (outcome && outcome.summary_html) box.append(this.html("wm-result__summary", outcome.summary_html));
     if (outcome && outcome.url) {
@@ -998,29 +1126,92 @@
     var url = this.shareUrl();
     var input = el("input", { type: "text", id: id + "-link", class: "wm-share__input", readonly: true, value: url, spellcheck: "false" });
     var copy = el("button", { type: "button", class: "button--secondary", text: "Copy link" });
-    copy.addEventListener("click", function () {
-      var done = function () {
-        self.status.textContent = "Link copied.";
-        copy.textContent = "Copied";
-        setTimeout(function () { copy.textContent = "Copy link"; }, 2500);
-      };
-      var fallback = function () {
-        input.select();
-        try { if (document.execCommand("copy")) return done(); } catch (e) { /* fall through */ }
-        self.status.textContent = "Select the link and copy it.";
-      };
-      if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(input.value).then(done, fallback);
-      else fallback();
-    });
+    copy.addEventListener("click", function () { self.copy(input.value, input, "Link copied."); });
     return el("section", { class: "wm-share", "aria-labelledby": id }, [
       el(h2, { id: id, text: "Save or share this result" }),
-      el("p", { text: "This link holds your answers in the part after the “#”, which browsers never send to a server. Anyone who opens it sees this result." }),
+      el("p", { text: "This link holds the answers in the part after the “#”, which browsers never send to a server: the website’s host only sees which result page was opened. Anyone who opens it sees this result, marked as shared; it does not change their own saved answers." }),
       el("label", { for: id + "-link", class: "wm-share__label", text: "Link to this result" }),
       el("div", { class: "wm-share__row" }, [input, copy]),
       el("p", { class: "wm-share__actions" }, [
-        el("button", { type: "button", class: "button--secondary", text: "Print this result", onclick: function () { window.print(); } }),
-        el("button", { type: "button", class: "button--secondary", text: "Change my answers", onclick: function () { self.goBack(); } }),
-        this.clearButton(),
+        el("button", { type: "button", class: "button--secondary", text: "Copy a summary", onclick: function () { self.copySummary(this); } }),
+        el("button", { type: "button", class: "button--secondary", text: "Print or save as PDF", onclick: function () { window.print(); } }),
+        this.shared ? null : el("button", { type: "button", class: "button--secondary", text: "Change my answers", onclick: function () { self.goBack(); } }),
+        this.shared ? null : this.clearButton(),
+      ]),
+    ]);
+  };
+
+  /** Copies `text`, else selects it in `input` for the visitor; says what happened. */
+  P.copy = function (text, input, done) {
+    var self = this;
+    var ok = function () { self.announce(done); };
+    var fallback = function () {
+      var area = input || el("textarea", { class: "visually-hidden", readonly: true });
+      if (!input) { area.value = text; self.root.append(area); }
+      area.select();
+      var worked = false;
+      try { worked = document.execCommand("copy"); } catch (e) { /* fall through */ }
+      if (!input) area.remove();
+      self.announce(worked ? done : "Copying is not available here; select the text and copy it.");
+    };
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(ok, fallback);
+    else fallback();
+  };
+
+  /**
+   * The result as plain text for an email or a document: the outcome and
+   * its summary, each area's percent and band, the next steps and the link.
+   */
+  P.summaryText = function () {
+    var self = this;
+    var ev = this.evaluate();
+    var o = byId(this.data.outcomes, ev.outcome);
+    var plain = function (html) { var d = document.createElement("template"); d.innerHTML = html; return d.content.textContent.replace(/\s+/g, " ").trim(); };
+    var abs = function (u) { try { return new URL(self.siteUrl(u), location.href).href; } catch (e) { return u; } };
+    var lines = [this.data.title + ": " + (o ? o.title : "No result")];
+    if (o && o.summary_html) lines.push("", plain(o.summary_html));
+    if (this.data.dimensions.length) {
+      lines.push("", this.data.dimensions.length > 1 ? "Results by area:" : "Score:");
+      this.data.dimensions.forEach(function (d) {
+        var r = ev.dimensions[d.id];
+        lines.push("- " + d.label + ": " + (r.percent === null ? "not assessed" : pct(r.percent) + (r.band ? " (" + r.band.label + ")" : "")));
+      });
+    }
+    var next = [];
+    if (o && o.url) next.push("- Read more: " + o.title + ": " + abs(o.url));
+    var cta = this.root.querySelector("[data-wm-cta-for]:not([hidden]) .cta");
+    if (cta) {
+      var a = cta.querySelector("a.button");
+      next.push("- " + cta.querySelector(".cta__title").textContent.trim() + (a ? ": " + a.href : ""));
+    }
+    if (next.length) lines.push("", "Next steps:");
+    lines = lines.concat(next);
+    lines.push("", "Link to this result: " + this.shareUrl());
+    return lines.join("\n");
+  };
+  P.copySummary = function () { this.copy(this.summaryText(), null, "Summary copied."); };
+
+  /** Says the result shows someone else's answers, with the ways out. */
+  P.sharedNote = function (h2) {
+    var self = this;
+    var own = this.load();
+    var hasOwn = own && own.answers && Object.keys(own.answers).length;
+    var id = this.uid + "__shared";
+    return el("section", { class: "wm-shared", "aria-labelledby": id }, [
+      el(h2, { id: id, class: "wm-shared__title", text: "You are viewing answers someone shared" }),
+      el("p", { text: hasOwn
+        ? "Your own saved answers have not changed. Go back to them, or keep these answers as yours instead."
+        : "Nothing is saved in your browser until you choose to. Keep these answers as yours to change them, or start your own." }),
+      el("p", { class: "wm-shared__actions" }, [
+        el("button", { type: "button", text: hasOwn ? "Back to my own answers" : "Start my own answers", onclick: function () {
+          self.restoreOwn(true);
+        } }),
+        el("button", { type: "button", class: "button--secondary", text: "Keep these answers as mine", onclick: function () {
+          self.shared = false;
+          self.path().forEach(function (qid) { self.seen[qid] = true; });
+          self.showResult(true);
+          self.announce("These answers are now saved as yours.");
+        } }),
       ]),
     ]);
   };
@@ -1235,6 +1426,13 @@
   };
 
   function boot() {
+    // An outcome page opened from a share link: the answers (in the
+    // fragment, never sent to the host) go on to the assessment's page.
+    var to = document.querySelector("a[data-wm-shared-to]");
+    if (to && /^#[^=&#]+=[0-9a-f]+(&|$)/.test(location.hash)) {
+      location.replace(to.href.split("#")[0] + location.hash);
+      return;
+    }
     document.querySelectorAll("[data-wm-assessment]").forEach(function (root) {
       try { root.wmApp = new App(root); } catch (e) { if (window.console) console.error(e); }
     });
