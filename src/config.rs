@@ -52,6 +52,18 @@ pub struct Config {
     /// Make links name their files so the site works opened from disk.
     #[serde(default)]
     pub portable: bool,
+    /// Logo, favicon, accent colours and font: a site's look without
+    /// copying templates (files and contrast checked at load).
+    #[serde(default)]
+    pub brand: Brand,
+    /// Site stylesheets (paths under `static/`) loaded after the theme's,
+    /// so a few rules restyle the site without replacing the theme's CSS.
+    #[serde(default)]
+    pub extra_css: Vec<Spanned<String>>,
+    /// Who writes the site, shown as a profile card when given; optional
+    /// because a site must read well without a named person.
+    #[serde(default)]
+    pub profile: Option<Profile>,
     /// Free data for the theme.
     #[serde(default)]
     pub extra: BTreeMap<String, serde_json::Value>,
@@ -61,7 +73,55 @@ pub struct Config {
     pub source: String,
 }
 
-/// How visitors reach the consultant.
+/// `brand:` in `site.yaml`. Paths are site paths of files under `static/`
+/// (`/images/logo.svg`); colours are `#rgb` or `#rrggbb`. Spanned so a
+/// missing file or a low-contrast colour is reported at its line.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Brand {
+    /// Image shown in the header beside (or instead of) the site title.
+    #[serde(default)]
+    pub logo: Option<Spanned<String>>,
+    /// SVG or PNG icon; without it one is generated.
+    #[serde(default)]
+    pub favicon: Option<Spanned<String>>,
+    /// Main colour (links, buttons) on the light background.
+    #[serde(default)]
+    pub accent: Option<Spanned<String>>,
+    /// Main colour on the dark background; `accent` when absent.
+    #[serde(default)]
+    pub accent_dark: Option<Spanned<String>>,
+    /// A self-hosted WOFF2 font under `static/`, used for all text.
+    #[serde(default)]
+    pub font: Option<Spanned<String>>,
+}
+
+impl Brand {
+    /// The accent for dark mode: `accent_dark`, else `accent`.
+    pub fn accent_dark(&self) -> Option<&Spanned<String>> {
+        self.accent_dark.as_ref().or(self.accent.as_ref())
+    }
+}
+
+/// `profile:` in `site.yaml`: the person behind the site, shown by the
+/// theme when present.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// Full name.
+    pub name: String,
+    /// Role or title, e.g. "Independent strategy advisor".
+    #[serde(default)]
+    pub role: Option<String>,
+    /// Site path of a photo under `static/`.
+    #[serde(default)]
+    pub photo: Option<String>,
+    /// One or two sentences (Markdown is not rendered).
+    #[serde(default)]
+    pub bio: Option<String>,
+}
+
+/// How visitors reach the site's owner (shown on call-to-action blocks).
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
