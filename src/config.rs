@@ -253,8 +253,9 @@ impl Config {
             .collect()
     }
 
-    /// The theme's folder.
+    /// The theme's folder: `themes/NAME/` in the site, or the copy of the
+    /// default theme built into waymark.
     pub fn theme_dir(&self, root: &Path) -> PathBuf {
-        root.join("themes").join(&self.theme)
+        crate::theme::locate(root, &self.theme).path
     }
 }

@@ -24,4 +24,5 @@ pub mod render;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod theme;
 pub mod yaml;
