@@ -105,7 +105,7 @@ impl Brand {
 
 /// `profile:` in `site.yaml`: the person behind the site, shown by the
 /// theme when present.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
     /// Full name.
@@ -115,7 +115,7 @@ pub struct Profile {
     pub role: Option<String>,
     /// Site path of a photo under `static/`.
     #[serde(default)]
-    pub photo: Option<String>,
+    pub photo: Option<Spanned<String>>,
     /// One or two sentences (Markdown is not rendered).
     #[serde(default)]
     pub bio: Option<String>,
@@ -145,35 +145,90 @@ pub struct Cta {
     pub label: Option<String>,
 }
 
-/// A taxonomy: just its name (`tags`, listed at `/tags/`), or a name with
-/// the path of its listing when `/name/` is taken, e.g. by a section.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+/// A taxonomy: just its name (`tags`, listed at `/tags/`), or a map with
+/// the name and, optionally, the path of its listing (when `/name/` is
+/// taken, e.g. by a section) and the words the theme shows for it.
+#[derive(Debug, Clone)]
 pub enum TaxonomyConfig {
     /// `tags` -> `/tags/`.
     Name(String),
-    /// `{ name: playbooks, path: /case-studies/by-playbook/ }`.
-    WithPath {
-        /// Front-matter key.
-        name: String,
-        /// Site path of the listing; terms go below it.
-        path: String,
-    },
+    /// `{ name: playbooks, path: /case-studies/by-playbook/, title: ... }`.
+    Full(TaxonomyDef),
+}
+
+/// The map form of a taxonomy in `site.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaxonomyDef {
+    /// Front-matter key.
+    pub name: String,
+    /// Site path of the listing; terms go below it.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// Heading of the listing page ("Case studies by playbook").
+    #[serde(default)]
+    pub title: Option<String>,
+    /// What one term is called ("Playbook").
+    #[serde(default)]
+    pub label: Option<String>,
+    /// What several terms are called ("Playbooks").
+    #[serde(default)]
+    pub label_plural: Option<String>,
+    /// A section (`@/playbooks/_index.md`) whose pages describe the terms:
+    /// a term named like one of its pages shows that page's title and
+    /// links to it.
+    #[serde(default)]
+    pub term_pages: Option<Spanned<String>>,
+    /// Show this taxonomy's terms on page cards in lists.
+    #[serde(default)]
+    pub cards: bool,
+}
+
+impl<'de> Deserialize<'de> for TaxonomyConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = TaxonomyConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a taxonomy name or `{ name: ..., path: ..., title: ... }`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(TaxonomyConfig::Name(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                TaxonomyDef::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(TaxonomyConfig::Full)
+            }
+        }
+        d.deserialize_any(Visit)
+    }
 }
 
 impl TaxonomyConfig {
     /// The front-matter key.
     pub fn name(&self) -> &str {
         match self {
-            TaxonomyConfig::Name(n) | TaxonomyConfig::WithPath { name: n, .. } => n,
+            TaxonomyConfig::Name(n) => n,
+            TaxonomyConfig::Full(t) => &t.name,
+        }
+    }
+
+    /// The map form's settings, when given.
+    pub fn def(&self) -> Option<&TaxonomyDef> {
+        match self {
+            TaxonomyConfig::Name(_) => None,
+            TaxonomyConfig::Full(t) => Some(t),
         }
     }
 
     /// Site path of the listing, `/name/` unless configured.
     pub fn path(&self) -> String {
-        match self {
-            TaxonomyConfig::Name(n) => format!("/{}/", crate::content::slugify(n)),
-            TaxonomyConfig::WithPath { path, .. } => {
+        match self.def().and_then(|d| d.path.as_deref()) {
+            None => format!("/{}/", crate::content::slugify(self.name())),
+            Some(path) => {
                 let p = path.trim_matches('/');
                 if p.is_empty() {
                     "/".into()
@@ -182,6 +237,25 @@ impl TaxonomyConfig {
                 }
             }
         }
+    }
+
+    /// (title, one, many): what the theme calls the taxonomy's listing, one
+    /// term and several terms; from the name (`industries` -> "Industries")
+    /// unless `site.yaml` says.
+    pub fn labels(&self) -> (String, String, String) {
+        let words = self.name().replace(['-', '_'], " ");
+        let mut chars = words.chars();
+        let named: String = match chars.next() {
+            Some(c) => c.to_uppercase().chain(chars).collect(),
+            None => String::new(),
+        };
+        let d = self.def();
+        let many = d
+            .and_then(|d| d.label_plural.clone())
+            .unwrap_or(named.clone());
+        let one = d.and_then(|d| d.label.clone()).unwrap_or(many.clone());
+        let title = d.and_then(|d| d.title.clone()).unwrap_or(many.clone());
+        (title, one, many)
     }
 }
 

@@ -11,6 +11,7 @@
 
 pub mod assessment;
 pub mod assessments_stage;
+pub mod brand;
 pub mod check;
 pub mod cli;
 pub mod commands;

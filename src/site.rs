@@ -152,6 +152,7 @@ impl Site {
             }
         };
         errors.extend(check_menu(&config, &lib));
+        errors.extend(crate::brand::check(root, &config, &lib));
         lap("load", &mut timings);
 
         errors.extend(render_markdown(
@@ -196,6 +197,10 @@ impl Site {
                     format!("cannot read static files: {e}"),
                 ))
             })?;
+        let mut assets = assets;
+        if let Err(d) = crate::brand::add_asset(&config, &mut assets, &mut asset_map) {
+            errors.push(d);
+        }
         let search = config.search.then(|| search::client::setup(&mut asset_map));
         let Some(templates) = templates else {
             return Err(finish(errors));

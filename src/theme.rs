@@ -97,6 +97,19 @@ fn builtin_dir() -> Option<&'static PathBuf> {
     .as_ref()
 }
 
+/// The first writable cache folder (see [`cache_roots`]), for files
+/// Waymark generates outside the site (the brand stylesheet).
+pub fn cache_root() -> std::io::Result<PathBuf> {
+    let mut last = None;
+    for dir in cache_roots() {
+        match std::fs::create_dir_all(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no cache folder")))
+}
+
 /// `$WAYMARK_CACHE`, `$XDG_CACHE_HOME/waymark`, `~/.cache/waymark`, then
 /// the system temporary folder.
 fn cache_roots() -> Vec<PathBuf> {
