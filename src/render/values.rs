@@ -122,7 +122,7 @@ impl SiteValues {
         // lists are built in parallel; `collect` keeps the order.
         let site = site_value(config, lib);
         let infos = term_infos(config, lib);
-        let term_links = term_links(lib, &infos);
+        let term_links = term_links(config, lib, &infos);
         let page_ancestors: Vec<Value> = (0..lib.sections.len())
             .map(|i| ancestors(lib, i, true))
             .collect();
@@ -387,15 +387,21 @@ fn term_info_obj(obj: Obj, info: Option<&TermInfo>) -> Obj {
         )
 }
 
-/// `{name, slug, path, title, page, quadrant}` of every term, per taxonomy:
-/// built once and shared by the `taxonomies` of every page that carries the term.
+/// `{name, slug, path, title, page, quadrant, card, one, many}` of every
+/// term, per taxonomy: built once and shared by the `taxonomies` of every
+/// page that carries the term. `card` (the taxonomy's `cards: true`) and the
+/// taxonomy's labels ride along because components cannot read `site`.
 fn term_links(
+    config: &Config,
     lib: &Library,
     infos: &ahash::AHashMap<(String, String), TermInfo>,
 ) -> Vec<Vec<Value>> {
     lib.taxonomies
         .iter()
         .map(|t| {
+            let conf = config.taxonomies.iter().find(|c| c.name() == t.name);
+            let card = conf.and_then(|c| c.def()).is_some_and(|d| d.cards);
+            let (_, one, many) = conf.map(|c| c.labels()).unwrap_or_default();
             t.terms
                 .iter()
                 .map(|term| {
@@ -403,7 +409,11 @@ fn term_links(
                         .set("name", term.name.as_str())
                         .set("slug", term.slug.as_str())
                         .set("path", term.path.as_str());
-                    term_info_obj(obj, infos.get(&(t.name.clone(), term.slug.clone()))).done()
+                    term_info_obj(obj, infos.get(&(t.name.clone(), term.slug.clone())))
+                        .set("card", card)
+                        .set("one", one.as_str())
+                        .set("many", many.as_str())
+                        .done()
                 })
                 .collect()
         })
