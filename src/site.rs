@@ -101,6 +101,8 @@ impl LoadCache {
 struct MarkdownMemo {
     source: Arc<str>,
     body_start: usize,
+    /// [`markdown::shortcodes::Shortcodes::key`] of the templates used.
+    shortcodes: u64,
     summary: Option<String>,
     resolved: Vec<(String, Option<String>)>,
     rendered: markdown::Rendered,
@@ -155,8 +157,16 @@ impl Site {
         errors.extend(crate::brand::check(root, &config, &lib));
         lap("load", &mut timings);
 
+        let shortcodes = match markdown::shortcodes::Shortcodes::load(root, &config) {
+            Ok(s) => s,
+            Err(d) => {
+                errors.push(d);
+                markdown::shortcodes::Shortcodes::builtin()
+            }
+        };
         errors.extend(render_markdown(
             &mut lib,
+            &shortcodes,
             &mut cache.markdown,
             !cache.one_build,
         ));
@@ -572,6 +582,7 @@ fn finish(errors: Vec<Diagnostic>) -> Diagnostics {
 /// with `keep`, this build's results are kept there for the next.
 fn render_markdown(
     lib: &mut Library,
+    shortcodes: &markdown::shortcodes::Shortcodes,
     memo: &mut HashMap<(bool, String), MarkdownMemo>,
     keep: bool,
 ) -> Vec<Diagnostic> {
@@ -590,6 +601,7 @@ fn render_markdown(
         if let Some(mut m) = old
             && (Arc::ptr_eq(&m.source, source) || m.source == *source)
             && m.body_start == body_start
+            && m.shortcodes == shortcodes.key
             && m.summary.as_ref() == summary
             && m.resolved.iter().all(|(t, p)| resolve(t) == *p)
         {
@@ -605,8 +617,12 @@ fn render_markdown(
                 .push((t.to_string(), r.clone()));
             r
         };
-        let (mut rendered, problems) =
-            markdown::render(&source[body_start..], Mode::default(), &recording);
+        let (mut rendered, problems) = markdown::shortcodes::render(
+            &source[body_start..],
+            Mode::default(),
+            &recording,
+            shortcodes,
+        );
         let mut problems: Vec<(usize, markdown::Problem)> =
             problems.into_iter().map(|p| (body_start, p)).collect();
         if let Some(summary) = summary {
@@ -617,6 +633,7 @@ fn render_markdown(
         MarkdownMemo {
             source: source.clone(),
             body_start,
+            shortcodes: shortcodes.key,
             summary: summary.cloned(),
             resolved: resolved.into_inner().unwrap_or_default(),
             rendered,

@@ -5,6 +5,7 @@
 //! Rendering is a pure function of the text and a link resolver, so pages
 //! render in parallel and a page re-renders alone when only it changed.
 
+pub mod shortcodes;
 mod toc;
 
 use std::collections::HashSet;
