@@ -586,11 +586,17 @@ fn render_markdown(
     memo: &mut HashMap<(bool, String), MarkdownMemo>,
     keep: bool,
 ) -> Vec<Diagnostic> {
-    let paths: HashMap<String, String> = lib
+    let mut paths: HashMap<String, String> = lib
         .by_rel
         .keys()
         .filter_map(|k| lib.path_of(k).map(|p| (k.clone(), p.to_string())))
         .collect();
+    for a in &lib.assessment_files {
+        paths.insert(
+            format!("assessments/{}.yaml", a.id),
+            format!("/assessments/{}/", a.id),
+        );
+    }
     let resolve = |rel: &str| paths.get(rel).cloned();
     // One text (source, body start, summary), reusing `old` when it still holds.
     let render_one = |source: &Arc<str>,
@@ -665,11 +671,12 @@ fn render_markdown(
         .collect();
     let mut errors = Vec::new();
     let mut next = HashMap::with_capacity(page_memos.len() + section_memos.len());
+    let hints = lib.link_hints();
     for (p, mut m) in lib.pages.iter_mut().zip(page_memos) {
         for (start, pr) in &m.problems {
             errors.push(
                 Diagnostic::at_offset(&p.file, &p.source, start + pr.offset, pr.message.clone())
-                    .with_hint(pr.hint.clone()),
+                    .with_hint(link_hint(&hints, pr)),
             );
         }
         if keep {
@@ -683,7 +690,7 @@ fn render_markdown(
         for (start, pr) in &m.problems {
             errors.push(
                 Diagnostic::at_offset(&s.file, &s.source, start + pr.offset, pr.message.clone())
-                    .with_hint(pr.hint.clone()),
+                    .with_hint(link_hint(&hints, pr)),
             );
         }
         if keep {
@@ -732,6 +739,16 @@ fn render_markdown(
     errors
 }
 
+/// A Markdown problem's hint; a broken `@/` link gets the closest real path
+/// (or an example from this site) instead of the Markdown stage's generic one.
+fn link_hint(hints: &crate::content::LinkHints, p: &markdown::Problem) -> String {
+    p.message
+        .strip_prefix("broken internal link: `@/")
+        .and_then(|rest| rest.split_once('`'))
+        .map(|(target, _)| hints.hint(target.split('#').next().unwrap_or(target)))
+        .unwrap_or_else(|| p.hint.clone())
+}
+
 /// Menu entries with `@/` must name real content.
 fn check_menu(config: &Config, lib: &Library) -> Vec<Diagnostic> {
     let source = &config.source;
@@ -741,7 +758,7 @@ fn check_menu(config: &Config, lib: &Library) -> Vec<Diagnostic> {
         .filter_map(|m| {
             let rel = m.url.value.strip_prefix("@/")?;
             let rel = rel.split('#').next().unwrap_or(rel);
-            if lib.path_of(rel).is_some() {
+            if lib.path_of(rel).is_some() || lib.assessment_path(rel).is_some() {
                 return None;
             }
             let (l, c) = crate::yaml::position(&m.url);
@@ -753,7 +770,7 @@ fn check_menu(config: &Config, lib: &Library) -> Vec<Diagnostic> {
                     c,
                     format!("menu link `{}` names no page", m.url.value),
                 )
-                .with_hint("use a path under content/, e.g. `@/playbooks/_index.md`"),
+                .with_hint(lib.link_hint(rel)),
             )
         })
         .collect()

@@ -708,7 +708,7 @@ mod tests {
         let text = "{{ figure(src=\"/a.png\") }}\n\n[x](@/missing.md)\n";
         let (_, p) = render(text, Mode::default(), &none, &Shortcodes::builtin());
         assert_eq!(p.len(), 1, "{p:?}");
-        assert_eq!(p[0].offset, text.find("[x]").unwrap());
+        assert_eq!(p[0].offset, text.find("@/missing").unwrap());
     }
 
     #[test]

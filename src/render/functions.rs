@@ -74,11 +74,18 @@ pub struct Lookup {
 impl Lookup {
     /// Indexes the library for the functions.
     pub fn new(lib: &Library, values: Arc<SiteValues>, assets: BTreeMap<String, String>) -> Lookup {
-        let paths = lib
+        let mut paths: HashMap<String, String> = lib
             .by_rel
             .keys()
             .filter_map(|k| lib.path_of(k).map(|p| (k.clone(), p.to_string())))
             .collect();
+        // `url(path="@/assessments/ID.yaml")`, as Markdown links allow.
+        for a in &lib.assessment_files {
+            paths.insert(
+                format!("assessments/{}.yaml", a.id),
+                format!("/assessments/{}/", a.id),
+            );
+        }
         let taxonomies = lib
             .taxonomies
             .iter()

@@ -216,12 +216,15 @@ fn site_value(config: &Config, lib: &Library) -> Value {
         .map(|m| {
             let url = &m.url.value;
             let (path, external) = match url.strip_prefix("@/") {
-                Some(rel) => (
-                    lib.path_of(rel.split('#').next().unwrap_or(rel))
-                        .unwrap_or("/")
-                        .to_string(),
-                    false,
-                ),
+                Some(rel) => {
+                    let rel = rel.split('#').next().unwrap_or(rel);
+                    let path = lib
+                        .path_of(rel)
+                        .map(str::to_string)
+                        .or_else(|| lib.assessment_path(rel))
+                        .unwrap_or_else(|| "/".into());
+                    (path, false)
+                }
                 None => (url.clone(), !url.starts_with('/')),
             };
             Obj::new()
