@@ -307,12 +307,12 @@ fn expand(
     }
     let template = format!("{}.html", call.name);
     sc.tera.render(&template, &ctx).map_err(|e| {
-        let mut message = e.to_string();
-        let mut source = std::error::Error::source(&e);
-        while let Some(s) = source {
-            message = s.to_string();
-            source = s.source();
-        }
+        let message = match e.kind() {
+            tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+                r.message().to_string()
+            }
+            _ => e.to_string(),
+        };
         let missing = message
             .strip_prefix("Variable `")
             .and_then(|m| m.split_once('`'))
