@@ -150,6 +150,17 @@ pub fn check(root: &Path, config: &Config, lib: &Library) -> Vec<Diagnostic> {
             &at,
         ));
     }
+    out.extend(check_term_pages(config, lib, &at));
+    out
+}
+
+/// Each taxonomy's `term_pages` must name a section.
+fn check_term_pages(
+    config: &Config,
+    lib: &Library,
+    at: &impl Fn(&Spanned<String>, String) -> Diagnostic,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     for t in &config.taxonomies {
         let Some(rel) = t.def().and_then(|d| d.term_pages.as_ref()) else {
             continue;

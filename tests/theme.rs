@@ -205,7 +205,6 @@ fn branding_from_site_yaml() {
     );
     assert!(home.contains("<link rel=\"preload\" href=\"fonts/brand.woff2\" as=\"font\" type=\"font/woff2\" crossorigin>"));
     assert!(home.contains("Ada Example") && home.contains("Helps teams decide."));
-    assert!(home.contains("{% block head_extra %}") == false);
     let css: Vec<String> = common::read_tree(&out.join("css"))
         .into_iter()
         .filter(|(k, _)| k.starts_with("brand."))
@@ -227,6 +226,17 @@ fn branding_from_site_yaml() {
     let site_css = home.find("css/site.").unwrap();
     let extra = home.rfind("css/brand.").unwrap();
     assert!(extra > site_css, "extra CSS loads after the theme's");
+    // A site template adds to <head> through `head_extra`.
+    s.write(
+        "templates/index.html",
+        "{% extends \"base.html\" %}{% block head_extra %}<meta name=\"x-test\" content=\"1\">{% endblock head_extra %}{% block main %}Hi{% endblock main %}",
+    );
+    let home = read(&s.build(), "index.html");
+    let head = &home[..home.find("</head>").unwrap()];
+    assert!(
+        head.contains("<meta name=\"x-test\" content=\"1\">"),
+        "{head}"
+    );
 }
 
 #[test]
