@@ -207,7 +207,7 @@ fn branding_from_site_yaml() {
     assert!(home.contains("Ada Example") && home.contains("Helps teams decide."));
     let css: Vec<String> = common::read_tree(&out.join("css"))
         .into_iter()
-        .filter(|(k, _)| k.starts_with("brand."))
+        .filter(|(k, _)| k.starts_with("brand.") || k.starts_with("waymark-brand."))
         .map(|(_, v)| String::from_utf8(v).unwrap())
         .collect();
     let generated = css
@@ -223,9 +223,13 @@ fn branding_from_site_yaml() {
         css.iter().any(|c| c.contains("letter-spacing")),
         "extra_css copied"
     );
-    let site_css = home.find("css/site.").unwrap();
-    let extra = home.rfind("css/brand.").unwrap();
-    assert!(extra > site_css, "extra CSS loads after the theme's");
+    let site_css = home.find("href=\"css/site.").unwrap();
+    let generated_at = home.find("href=\"css/waymark-brand.").unwrap();
+    let extra = home.find("href=\"css/brand.").expect("extra_css is linked");
+    assert!(
+        site_css < generated_at && generated_at < extra,
+        "theme, then brand colours, then extra CSS"
+    );
     // A site template adds to <head> through `head_extra`.
     s.write(
         "templates/index.html",

@@ -305,7 +305,7 @@ fn taxonomy_labels(config: &Config) -> Value {
 }
 
 /// `site.brand`: static names (no leading slash, for `url(path=...)`) of
-/// the logo, favicon and font, and whether the generated `css/brand.css`
+/// the logo, favicon and font, and whether the generated `css/waymark-brand.css`
 /// exists.
 fn brand_value(config: &Config) -> Value {
     let b = &config.brand;
@@ -318,7 +318,7 @@ fn brand_value(config: &Config) -> Value {
         .set("logo", name(&b.logo))
         .set("favicon", name(&b.favicon))
         .set("font", name(&b.font))
-        .set("css", crate::brand::css(config).is_some())
+        .set("css", crate::brand::has_css(config))
         .done()
 }
 
