@@ -355,13 +355,13 @@ fn new_pages_and_assessments() {
     assert!(o.status.success(), "{}", stderr(&o));
     let o = s.run(&["new", "--assessment", "team-fit"]);
     assert_eq!(o.status.code(), Some(2));
+    let o = s.run(&["new", "notes/first-note"]);
+    assert!(o.status.success(), "{}", stderr(&o));
     let out = s.build();
     assert!(out.join("assessments/team-fit/index.html").is_file());
-    assert!(
-        !out.join("guides/pricing-basics/index.html").exists(),
-        "a new page is a draft"
-    );
-    let o = s.run(&["build", "--drafts"]);
+    assert!(out.join("guides/pricing-basics/index.html").is_file());
+    assert!(read(&out, "notes/first-note/index.html").contains("First note"));
+    let o = s.run(&["check"]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
 

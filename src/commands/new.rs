@@ -75,7 +75,7 @@ fn page(path: &Path, date: &str) -> Result<(PathBuf, String), Failure> {
         )
     } else {
         format!(
-            "---\ntitle: {}\ndescription: \"\"\ndate: {date}\ndraft: true\n---\n\nStart writing here. Remove `draft: true` when the page is ready to publish.\n",
+            "---\ntitle: {}\ndescription: \"\"\ndate: {date}\n---\n\nStart writing here. Add `draft: true` above to keep the page out of builds until it is ready.\n",
             yaml_str(&title)
         )
     };
