@@ -205,6 +205,7 @@ fn branding_from_site_yaml() {
     );
     assert!(home.contains("<link rel=\"preload\" href=\"fonts/brand.woff2\" as=\"font\" type=\"font/woff2\" crossorigin>"));
     assert!(home.contains("Ada Example") && home.contains("Helps teams decide."));
+    assert!(!read(&out, "guides/first-guide/index.html").contains("Ada Example"));
     let css: Vec<String> = common::read_tree(&out.join("css"))
         .into_iter()
         .filter(|(k, _)| k.starts_with("brand.") || k.starts_with("waymark-brand."))
