@@ -211,6 +211,18 @@ pub fn render(
         } else {
             let block = fills_lines(text, &call.range);
             match expand(text, call, n, mode, resolve, sc) {
+                Ok(h) if !block && starts_block(&h) => {
+                    problems.push(Problem {
+                        offset: call.range.start,
+                        message: format!(
+                            "shortcode `{}` makes a block (`{}`) but stands inside a paragraph",
+                            call.name,
+                            h.trim_start().split(['>', ' ']).next().unwrap_or("<")
+                        ),
+                        hint: "put it on a line of its own".into(),
+                    });
+                    html.push(String::new());
+                }
                 Ok(h) => html.push(h),
                 Err(mut p) => {
                     problems.append(&mut p);
@@ -243,6 +255,42 @@ pub fn render(
     }
     problems.sort_by_key(|p| p.offset);
     (rendered, problems)
+}
+
+/// True when HTML opens with an element that may not sit inside a `<p>`.
+fn starts_block(html: &str) -> bool {
+    const BLOCKS: [&str; 18] = [
+        "address",
+        "aside",
+        "blockquote",
+        "details",
+        "div",
+        "dl",
+        "fieldset",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "header",
+        "hr",
+        "ol",
+        "p",
+        "section",
+    ];
+    const MORE: [&str; 4] = ["pre", "table", "ul", "nav"];
+    let Some(rest) = html.trim_start().strip_prefix('<') else {
+        return false;
+    };
+    let name: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    BLOCKS.contains(&name.as_str())
+        || MORE.contains(&name.as_str())
+        || matches!(name.as_str(), "h4" | "h5" | "h6")
 }
 
 /// Maps an offset of the text with placeholders back to the author's text.
@@ -709,6 +757,16 @@ mod tests {
         let (_, p) = render(text, Mode::default(), &none, &Shortcodes::builtin());
         assert_eq!(p.len(), 1, "{p:?}");
         assert_eq!(p[0].offset, text.find("@/missing").unwrap());
+    }
+
+    #[test]
+    fn a_block_inside_a_paragraph_is_a_problem() {
+        let text = "Some text {{ figure(src=\"/a.png\") }} more.\n";
+        let (r, p) = run(text);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].offset, text.find("{{").unwrap());
+        assert!(p[0].message.contains("inside a paragraph"), "{p:?}");
+        assert!(!r.html.contains("<figure"));
     }
 
     #[test]

@@ -37,6 +37,29 @@ export function rebrandedSite() {
       '',
     ].join('\n'));
   writeFileSync(join(root, 'site.yaml'), yaml);
+  writeFileSync(join(root, 'content/guides/shortcodes.md'), [
+    '---',
+    'title: Boxes and figures',
+    'description: The built-in shortcodes on a branded site.',
+    'weight: 2',
+    '---',
+    '',
+    '{% in_brief() %}',
+    '- A summary box opens the guide.',
+    '- Callouts set notes, tips and warnings apart.',
+    '{% end %}',
+    '',
+    'A guide reads best when the one thing to remember stands out.',
+    '',
+    '{% callout(kind="note") %}Notes add context the reader may skip.{% end %}',
+    '',
+    '{% callout(kind="tip") %}Tips save the reader **time**.{% end %}',
+    '',
+    '{% callout(kind="warning") %}Warnings name a risk and how to avoid it.{% end %}',
+    '',
+    '{{ figure(src="/images/logo.svg", alt="The Northwind logo: a white N on a dark red square", caption="A figure with a caption.") }}',
+    '',
+  ].join('\n'));
   return root;
 }
 
@@ -49,7 +72,7 @@ export const SHOTS = [
   ['playbook', 'repo', 'playbooks/go-now/'],
   ['case-study', 'repo', 'case-studies/klarna/'],
   ['brand-home', 'brand', ''],
-  ['brand-guide', 'brand', 'guides/first-guide/'],
+  ['brand-guide', 'brand', 'guides/shortcodes/'],
 ];
 
 /** Builds both sites and writes `NAME-VIEWPORT-SCHEME.jpg` into `out`;

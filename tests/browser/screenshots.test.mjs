@@ -7,14 +7,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSite, serve, launch } from './helpers.mjs';
+import { buildSite, serve, launch, htmlFiles, axe, vnuErrors } from './helpers.mjs';
 import { capture, rebrandedSite, SHOTS, VIEWPORTS } from './screenshots.mjs';
 
-let repoServer, brandServer, browser;
+let repoServer, brandServer, brandDir, browser;
 
 before(async () => {
   repoServer = await serve(buildSite(), '/sub/');
-  brandServer = await serve(buildSite({ root: rebrandedSite() }), '/');
+  brandDir = buildSite({ root: rebrandedSite() });
+  brandServer = await serve(brandDir, '/');
   browser = await launch();
 });
 
@@ -92,4 +93,20 @@ test('a rebranded init site uses its accent, logo and font', async () => {
     assert.ok(seen.loaded, 'the brand font loaded');
     assert.ok(seen.logo > 0, 'the logo loaded');
   }
+});
+
+test('the rebranded init site with every built-in shortcode is valid and accessible', async () => {
+  assert.equal(vnuErrors(brandDir), '');
+  const problems = [];
+  for (const scheme of ['light', 'dark']) {
+    const context = await browser.newContext({ colorScheme: scheme });
+    const page = await context.newPage();
+    for (const file of htmlFiles(brandDir)) {
+      if (file === '404.html') continue;
+      await page.goto(brandServer.base + file.replace(/index\.html$/, ''));
+      for (const v of await axe(page)) problems.push(`${scheme} ${file}: ${v.id} (${v.help}) at ${v.nodes.join(', ')}`);
+    }
+    await context.close();
+  }
+  assert.deepEqual(problems, []);
 });
