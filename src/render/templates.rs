@@ -15,6 +15,8 @@ pub struct Templates {
     pub tera: Tera,
     /// Template name -> (file for messages, its source).
     pub files: BTreeMap<String, (PathBuf, String)>,
+    /// The theme's templates folder as messages name it.
+    pub theme_dir: PathBuf,
 }
 
 impl Templates {
@@ -55,7 +57,16 @@ impl Templates {
         }
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
-        Ok(Templates { tera, files })
+        let theme_dir = if theme.builtin {
+            PathBuf::from(format!("themes/{}/templates", crate::theme::DEFAULT))
+        } else {
+            crate::diagnostics::display_path(root, &theme_dir)
+        };
+        Ok(Templates {
+            tera,
+            files,
+            theme_dir,
+        })
     }
 
     /// Parses every template. Call after registering functions and filters:
