@@ -68,8 +68,7 @@ pub fn load(_root: &Path, lib: &Library) -> (Loaded, Vec<Diagnostic>) {
         .assessment_files
         .par_iter()
         .map(|f| {
-            let source = std::fs::read_to_string(&f.path)
-                .map_err(|e| vec![Diagnostic::error(&f.file, format!("cannot read: {e}"))])?;
+            let source = crate::content::read_text(&f.path, &f.file).map_err(|d| vec![d])?;
             let a = assessment::load(&f.file, &source)?;
             let errors = check_links(&a, &source, lib);
             if errors.is_empty() {
@@ -304,6 +303,20 @@ fn resolve_link(link: &str, lib: &Library) -> String {
 fn check_links(a: &Assessment, source: &str, lib: &Library) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     for (link, line, col) in a.internal_links() {
+        if let Some(scheme) = crate::config::script_scheme(&link) {
+            // Assessment text is data, not trusted code (docs/assessments).
+            errors.push(
+                Diagnostic::at(
+                    &a.file,
+                    source,
+                    line,
+                    col,
+                    format!("a `{scheme}` link is not allowed in an assessment"),
+                )
+                .with_hint("link to a page (`@/guide.md`) or an https:// address"),
+            );
+            continue;
+        }
         let Some(rest) = link.strip_prefix("@/") else {
             continue;
         };
@@ -356,8 +369,8 @@ fn check_links(a: &Assessment, source: &str, lib: &Library) -> Vec<Diagnostic> {
 pub fn card(s: &AssessmentSummary) -> String {
     format!(
         "<aside class=\"assessment-embed\" data-assessment=\"{}\"><p><a href=\"{}\">{}</a></p></aside>",
-        s.id,
-        s.path,
+        crate::output::xml_escape(&s.id),
+        crate::output::xml_escape(&s.path),
         crate::output::xml_escape(&s.title)
     )
 }
@@ -374,36 +387,66 @@ pub fn embed(lib: &mut Library, loaded: &Loaded, errors: &mut Vec<Diagnostic>) {
                 .iter_mut()
                 .map(|s| (&s.file, &s.source, s.body_start, &mut s.rendered)),
         );
+    let by_id: BTreeMap<&str, &AssessmentSummary> = loaded
+        .summaries
+        .iter()
+        .map(|s| (s.id.as_str(), s))
+        .collect();
     for (file, source, body_start, rendered) in texts {
-        for id in rendered.assessments.clone() {
-            let marker = format!("{ASSESSMENT_MARKER}{id}-->");
-            match loaded.summaries.iter().find(|s| s.id == id) {
-                Some(s) => {
-                    rendered.html = rendered.html.replace(&marker, &card(s));
-                }
-                None => {
-                    let offset = source
-                        .find(&format!("\n{id}"))
-                        .map_or(body_start, |o| o + 1);
-                    errors.push(
-                        Diagnostic::at_offset(
-                            file,
-                            source,
-                            offset,
-                            format!("no assessment `{id}` to embed"),
-                        )
-                        .with_hint(format!(
-                            "create content/assessments/{id}.yaml or use one of: {}",
-                            loaded
-                                .summaries
-                                .iter()
-                                .map(|s| s.id.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )),
-                    );
-                }
+        if rendered.assessments.is_empty() {
+            continue;
+        }
+        // One pass over the HTML for all markers (a replace per embed was
+        // quadratic: 20,000 embeds never finished).
+        rendered.html = replace_markers(&rendered.html, |id| by_id.get(id).map(|s| card(s)));
+        let mut reported = std::collections::BTreeSet::new();
+        for id in &rendered.assessments {
+            // Each report searches the page for its block: a few are enough
+            // (thousands of unknown ids would make this quadratic).
+            if by_id.contains_key(id.as_str()) || reported.len() >= 20 || !reported.insert(id) {
+                continue;
             }
+            let offset = source
+                .find(&format!("\n{id}"))
+                .map_or(body_start, |o| o + 1);
+            errors.push(
+                Diagnostic::at_offset(
+                    file,
+                    source,
+                    offset,
+                    format!("no assessment `{id}` to embed"),
+                )
+                .with_hint(format!(
+                    "create content/assessments/{id}.yaml or use one of: {}",
+                    loaded
+                        .summaries
+                        .iter()
+                        .map(|s| s.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            );
         }
     }
+}
+
+/// `html` with each `<!--waymark:assessment:ID-->` marker replaced by
+/// `with(ID)`, or kept when that gives nothing.
+fn replace_markers(html: &str, with: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(ASSESSMENT_MARKER) {
+        let after = &rest[at + ASSESSMENT_MARKER.len()..];
+        let Some(end) = after.find("-->") else {
+            break;
+        };
+        out.push_str(&rest[..at]);
+        match with(&after[..end]) {
+            Some(card) => out.push_str(&card),
+            None => out.push_str(&rest[at..at + ASSESSMENT_MARKER.len() + end + 3]),
+        }
+        rest = &after[end + 3..];
+    }
+    out.push_str(rest);
+    out
 }

@@ -249,7 +249,8 @@ fn links(
     out
 }
 
-/// The `@/` destinations of links and images in a Markdown text.
+/// The `@/` destinations of links and images in a Markdown text, and those
+/// that would run script (`javascript:` and the like), which are refused.
 fn markdown_links(text: &str) -> Vec<String> {
     use pulldown_cmark::{Event, Options, Parser, Tag};
     Parser::new_ext(
@@ -258,7 +259,7 @@ fn markdown_links(text: &str) -> Vec<String> {
     )
     .filter_map(|e| match e {
         Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
-            if dest_url.starts_with("@/") =>
+            if dest_url.starts_with("@/") || crate::config::script_scheme(&dest_url).is_some() =>
         {
             Some(dest_url.into_string())
         }
