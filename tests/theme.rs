@@ -341,6 +341,8 @@ fn shortcodes_in_pages() {
 
 #[test]
 fn new_pages_and_assessments() {
+    let o = waymark(&["new", "--help"]);
+    assert!(o.status.success() && String::from_utf8_lossy(&o.stdout).contains("--assessment"));
     let s = Site::init();
     let o = s.run(&["new", "guides/pricing-basics.md"]);
     assert!(o.status.success(), "{}", stderr(&o));
