@@ -323,6 +323,24 @@ fn shortcodes_in_pages() {
     );
     assert!(page.contains("<code>{{ figure(src=\"x\") }}</code>"));
 
+    // A figure without alt builds (alt="") and `check` warns, as for `![](x)`.
+    s.write(
+        "content/guides/fig.md",
+        "---\ntitle: Fig\ndescription: A figure.\n---\n\n{{ figure(src=\"/images/x.svg\", caption=\"A caption\") }}\n",
+    );
+    s.write(
+        "static/images/x.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    let out = s.build();
+    assert!(read(&out, "guides/fig/index.html").contains("alt=\"\""));
+    let o = s.run(&["check"]);
+    let all = format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
+    assert!(
+        all.contains("image without alt text") && all.contains("fig.md:6:1"),
+        "{all}"
+    );
+
     s.write(
         "content/guides/bad.md",
         "---\ntitle: Bad\n---\n\nText.\n\n{{ quot(who=\"x\") }}\n\n{% quote() %}x{% end %}\n",

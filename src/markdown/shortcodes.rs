@@ -293,6 +293,21 @@ fn starts_block(html: &str) -> bool {
         || matches!(name.as_str(), "h4" | "h5" | "h6")
 }
 
+/// Offsets of `figure` calls without an `alt` argument (outside code), for
+/// `check`'s "image without alt text" warning: the build lets them pass
+/// with `alt=""`, as it does for `![](x.png)`.
+pub fn figures_without_alt(text: &str) -> Vec<usize> {
+    if !text.contains("figure") {
+        return Vec::new();
+    }
+    let (calls, _) = find_calls(text, &code_ranges(text));
+    calls
+        .iter()
+        .filter(|c| c.name == "figure" && !c.args.iter().any(|(k, ..)| k == "alt"))
+        .map(|c| c.range.start)
+        .collect()
+}
+
 /// Maps an offset of the text with placeholders back to the author's text.
 fn original_offset(map: &[(usize, usize)], offset: usize) -> usize {
     match map.iter().rev().find(|(o, _)| *o <= offset) {
@@ -767,6 +782,12 @@ mod tests {
         assert_eq!(p[0].offset, text.find("{{").unwrap());
         assert!(p[0].message.contains("inside a paragraph"), "{p:?}");
         assert!(!r.html.contains("<figure"));
+    }
+
+    #[test]
+    fn figures_without_alt_are_found() {
+        let text = "{{ figure(src=\"a.png\") }}\n\n{{ figure(src=\"b.png\", alt=\"\") }}\n\n`{{ figure(src=\"c\") }}`";
+        assert_eq!(figures_without_alt(text), vec![0]);
     }
 
     #[test]
