@@ -147,6 +147,7 @@ impl Site {
         };
         errors.extend(check_menu(&config, &lib));
         errors.extend(crate::brand::check(root, &config, &lib));
+        errors.extend(crate::theme::check_data(root, &config, &lib));
         lap("load", &mut timings);
 
         let shortcodes = match markdown::shortcodes::Shortcodes::load(root, &config) {

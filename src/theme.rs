@@ -193,9 +193,124 @@ pub fn replaced_assets(overrides: &Overrides, templates: &[&str]) -> Vec<String>
         .collect()
 }
 
+/// The cells a page's `extra.quadrant` may name.
+pub const QUADRANTS: [&str; 4] = ["top-left", "top-right", "bottom-left", "bottom-right"];
+
+/// The data the default theme reads from front matter, checked when the
+/// site uses it: a section's `extra.matrix` needs `x` and `y`, each with
+/// `title`, `start` and `end`; a page's `extra.quadrant` names a cell.
+/// Errors point at the key in the file instead of at the theme's template.
+pub fn check_data(
+    root: &Path,
+    config: &crate::config::Config,
+    lib: &crate::content::Library,
+) -> Vec<crate::diagnostics::Diagnostic> {
+    if config.theme != DEFAULT || !root.is_dir() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let at = |file: &Path, source: &str, key: &str, message: String, hint: String| {
+        let needle = format!("{key}:");
+        let (line, col) = source
+            .lines()
+            .enumerate()
+            .find_map(|(i, l)| l.find(&needle).map(|c| (i + 1, c + 1)))
+            .unwrap_or((1, 1));
+        crate::diagnostics::Diagnostic::at(file, source, line, col, message).with_hint(hint)
+    };
+    for s in &lib.sections {
+        let Some(m) = s.front.extra.get("matrix") else {
+            continue;
+        };
+        let axis_ok = |name: &str| {
+            m.get(name).and_then(|a| a.as_object()).is_some_and(|a| {
+                ["title", "start", "end"]
+                    .iter()
+                    .all(|k| a.get(*k).is_some_and(|v| v.is_string()))
+            })
+        };
+        if !(m.is_object() && axis_ok("x") && axis_ok("y")) {
+            out.push(at(
+                &s.file,
+                &s.source,
+                "matrix",
+                "`extra.matrix` needs two axes, `x` and `y`, each with `title`, `start` and `end`".into(),
+                "e.g. `x: { title: Time to results, start: Fast, end: Long }` (see docs/templates.md)".into(),
+            ));
+        }
+    }
+    for p in &lib.pages {
+        let Some(q) = p.front.extra.get("quadrant") else {
+            continue;
+        };
+        let name = q.as_str().unwrap_or_default();
+        if !QUADRANTS.contains(&name) {
+            let hint = crate::diagnostics::did_you_mean(name, QUADRANTS)
+                .unwrap_or_else(|| format!("use one of: {}", QUADRANTS.join(", ")));
+            out.push(at(
+                &p.file,
+                &p.source,
+                "quadrant",
+                format!(
+                    "`extra.quadrant: {}` is not a cell of the map",
+                    q.as_str().map_or_else(|| q.to_string(), str::to_string)
+                ),
+                hint,
+            ));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn theme_data_mistakes_point_at_the_key() {
+        let site = tempfile::tempdir().unwrap();
+        let w = |rel: &str, text: &str| {
+            let p = site.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        w("site.yaml", "title: T\nbase_url: https://example.org/\n");
+        w("content/_index.md", "---\ntitle: Home\n---\n");
+        w(
+            "content/w/_index.md",
+            "---\ntitle: W\nextra:\n  matrix: { title: M }\n---\n",
+        );
+        w(
+            "content/w/a.md",
+            "---\ntitle: A\nextra: { quadrant: top-lef }\n---\n",
+        );
+        let config = crate::config::Config::load(site.path()).unwrap();
+        let lib = crate::content::load(site.path(), &config, Default::default()).unwrap();
+        let found = check_data(site.path(), &config, &lib);
+        assert_eq!(found.len(), 2, "{found:?}");
+        let text: Vec<String> = found
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}:{} {} {}",
+                    d.line,
+                    d.column,
+                    d.message,
+                    d.hint.clone().unwrap_or_default()
+                )
+            })
+            .collect();
+        assert!(
+            text.iter()
+                .any(|t| t.starts_with("4:3 `extra.matrix` needs")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t.starts_with("3:10 `extra.quadrant: top-lef`") && t.contains("top-left")),
+            "{text:?}"
+        );
+    }
 
     #[test]
     fn a_site_without_a_theme_folder_gets_the_built_in_copy() {
