@@ -264,6 +264,10 @@ pub fn register(tera: &mut Tera, lookup: Arc<Lookup>) {
             })
         },
     );
+    register_filters(tera);
+}
+
+fn register_filters(tera: &mut Tera) {
     tera.register_filter("date", date_filter);
     tera.register_filter("wrap", wrap_filter);
 }

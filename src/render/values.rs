@@ -172,16 +172,7 @@ impl SiteValues {
             .into_par_iter()
             .map(|i| section_value(config, lib, &lib.sections[i], i, &summaries))
             .collect();
-        let terms: Vec<Vec<Value>> = lib
-            .taxonomies
-            .iter()
-            .map(|t| {
-                t.terms
-                    .par_iter()
-                    .map(|term| term_value(&t.name, term, &summaries, &infos))
-                    .collect()
-            })
-            .collect();
+        let terms = term_values(lib, &summaries, &infos);
         let taxonomies = lib
             .taxonomies
             .iter()
@@ -619,6 +610,23 @@ fn section_value(
         .set("is_home", idx == 0)
         .set("assessments", s.rendered.assessments.clone())
         .done()
+}
+
+/// The `term` value of every term, per taxonomy.
+fn term_values(
+    lib: &Library,
+    summaries: &[Value],
+    infos: &ahash::AHashMap<(String, String), TermInfo>,
+) -> Vec<Vec<Value>> {
+    lib.taxonomies
+        .iter()
+        .map(|t| {
+            t.terms
+                .par_iter()
+                .map(|term| term_value(&t.name, term, summaries, infos))
+                .collect()
+        })
+        .collect()
 }
 
 fn term_value(
