@@ -31,6 +31,9 @@ pub struct Loaded {
     pub pages: Vec<ExtraPage>,
     /// The `assessment` template value per id, also used for embeds.
     pub values: BTreeMap<String, Value>,
+    /// Paths of pages a theme may leave out (it has no `assessment_step.html`):
+    /// the outcome pages of scored assessments.
+    pub optional: std::collections::HashSet<String>,
 }
 
 impl Loaded {
@@ -92,6 +95,7 @@ pub fn load(_root: &Path, lib: &Library) -> (Loaded, Vec<Diagnostic>) {
         pages: Vec::new(),
         values: BTreeMap::new(),
         assessments: Vec::new(),
+        optional: Default::default(),
     };
     for a in &assessments {
         let summary = AssessmentSummary {
@@ -111,6 +115,10 @@ pub fn load(_root: &Path, lib: &Library) -> (Loaded, Vec<Diagnostic>) {
         });
         if a.is_decision_tree() {
             loaded.pages.extend(tree_pages(a, &data, &value));
+        } else {
+            let pages = outcome_pages(a, &data, &value);
+            loaded.optional.extend(pages.iter().map(|p| p.path.clone()));
+            loaded.pages.extend(pages);
         }
         loaded.values.insert(a.id.clone(), value);
         loaded.summaries.push(summary);
@@ -153,7 +161,15 @@ fn template_value(
         .filter(|_| is_tree)
         .map_or_else(Value::none, |q| question_path(&a.id, &q.id).into());
     map.insert("start_path".into(), start_path);
-    map.insert("max_questions".into(), longest_route(a).into());
+    let most = if crate::assessment::analysis::branches(&a.engine) {
+        crate::assessment::analysis::longest_routes(&a.engine)
+            .first()
+            .copied()
+            .unwrap_or(0)
+    } else {
+        a.engine.questions.len()
+    };
+    map.insert("max_questions".into(), most.into());
     let sheet = if is_tree {
         Value::none()
     } else {
@@ -166,14 +182,12 @@ fn template_value(
 /// A decision tree's static pages: one per question (its options link to
 /// where they lead) and one per outcome, all rendered by
 /// `assessment_step.html` with `assessment` and `step`:
-/// `{kind: "question", question, number, options: [{label, path}]}` or
-/// `{kind: "outcome", outcome}`.
+/// `{kind: "question", question, number, up_to, options: [{label, path}]}`
+/// (`up_to`: `number` plus the longest route left) or the outcome pages.
 fn tree_pages(a: &Assessment, data: &serde_json::Value, value: &Value) -> Vec<ExtraPage> {
     use serde_json::json;
     let e = &a.engine;
-    let none = serde_json::Value::Null;
     let qs = data["questions"].as_array().map_or(&[][..], Vec::as_slice);
-    let os = data["outcomes"].as_array().map_or(&[][..], Vec::as_slice);
     // `next: end` with nothing scored: every dimension is not assessed.
     let at_end = e.outcome_for(&vec![None; e.dimensions.len()], None);
     let target = |next: &str| -> String {
@@ -209,10 +223,12 @@ fn tree_pages(a: &Assessment, data: &serde_json::Value, value: &Value) -> Vec<Ex
             .iter()
             .map(|o| json!({"label": o["label"], "path": target(o["next"].as_str().unwrap_or("end"))}))
             .collect();
+        let remaining = q["remaining"].as_u64().unwrap_or(1) as usize;
         let step = json!({
             "kind": "question",
             "question": q,
             "number": depth[i],
+            "up_to": depth[i] + remaining - 1,
             "first": i == 0,
             "options": options,
         });
@@ -220,44 +236,45 @@ fn tree_pages(a: &Assessment, data: &serde_json::Value, value: &Value) -> Vec<Ex
         let text = q["text"].as_str().unwrap_or_default().to_string();
         pages.push(page(question_path(&a.id, qid), text, step));
     }
-    for o in os {
-        let step = json!({"kind": "outcome", "outcome": o, "question": none});
-        let oid = o["id"].as_str().unwrap_or_default();
-        let title = o["title"].as_str().unwrap_or_default().to_string();
-        pages.push(page(outcome_path(&a.id, oid), title, step));
-    }
+    pages.extend(outcome_pages(a, data, value));
     pages
 }
 
-/// The most questions one visitor can be asked: the longest route through a
-/// decision tree (the build rejects `next` cycles, so the jumps form a DAG),
-/// else every question.
-fn longest_route(a: &Assessment) -> usize {
-    use crate::assessment::scoring::Target;
-    let qs = &a.engine.questions;
-    if !a.is_decision_tree() {
-        return qs.len();
-    }
-    // Questions from `q` to the end, inclusive, memoised.
-    fn walk(q: usize, qs: &[crate::assessment::scoring::EQuestion], memo: &mut [usize]) -> usize {
-        if memo[q] > 0 {
-            return memo[q];
-        }
-        let mut best = 0;
-        for o in &qs[q].options {
-            if let Some(Target::Question(n)) = o.next {
-                best = best.max(walk(n, qs, memo));
+/// One page per outcome, `/assessments/ID/result/OUTCOME/`
+/// (`assessment_step.html` with `step = {kind: "outcome", outcome,
+/// scored}`): a decision tree's end points, and what a share link opens,
+/// so a link pasted in a chat previews as the outcome while the answers
+/// stay in the fragment. Its description names the outcome, not answers.
+fn outcome_pages(a: &Assessment, data: &serde_json::Value, value: &Value) -> Vec<ExtraPage> {
+    use serde_json::json;
+    let os = data["outcomes"].as_array().map_or(&[][..], Vec::as_slice);
+    let title = data["title"].as_str().unwrap_or_default();
+    os.iter()
+        .map(|o| {
+            let oid = o["id"].as_str().unwrap_or_default();
+            let otitle = o["title"].as_str().unwrap_or_default().to_string();
+            let mut v = value.as_map().cloned().unwrap_or_default();
+            v.insert(
+                "description".into(),
+                format!("“{otitle}”: one of the results of the self-assessment “{title}”.").into(),
+            );
+            let step = json!({
+                "kind": "outcome", "outcome": o, "question": null,
+                "scored": !a.is_decision_tree(),
+            });
+            ExtraPage {
+                path: outcome_path(&a.id, oid),
+                template: "assessment_step.html".into(),
+                vars: vec![
+                    ("assessment", Value::from(v)),
+                    ("step", Value::from_serializable(&step)),
+                ],
+                file: a.file.clone(),
+                title: otitle,
+                in_sitemap: false,
             }
-        }
-        memo[q] = best + 1;
-        memo[q]
-    }
-    let mut memo = vec![0; qs.len()];
-    if qs.is_empty() {
-        0
-    } else {
-        walk(0, qs, &mut memo)
-    }
+        })
+        .collect()
 }
 
 /// For each question of a tree, its step number on the shortest route from

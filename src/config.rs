@@ -129,6 +129,10 @@ pub struct Contact {
     pub email: Option<String>,
     /// A scheduling page.
     pub booking_url: Option<String>,
+    /// If set (e.g. `topic`), the booking link after an assessment result
+    /// carries the outcome: `booking_url?topic=OUTCOME-ID`.
+    #[serde(default)]
+    pub booking_topic: Option<String>,
 }
 
 /// Wording of the call to action shown beside the contact.
@@ -416,6 +420,22 @@ impl Config {
                 format!("contact.booking_url uses `{scheme}`, which runs code or hides content"),
             )
             .with_hint("write the https:// address of the booking page"));
+        }
+        if let Some(topic) = &self.contact.booking_topic
+            && (topic.is_empty()
+                || !topic
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        {
+            let (l, c) = self.position_of("booking_topic", "contact");
+            return Err(Diagnostic::at(
+                CONFIG_FILE,
+                &self.source,
+                l,
+                c,
+                format!("contact.booking_topic `{topic}` is not a query parameter name"),
+            )
+            .with_hint("use letters, digits, `-` or `_`, e.g. `topic`"));
         }
         Ok(())
     }

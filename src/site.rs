@@ -186,6 +186,10 @@ impl Site {
                 None
             }
         };
+        if let Some(t) = &templates {
+            // A scored assessment's outcome pages need the theme's step template.
+            extras.retain(|e| t.has(&e.template) || !assessments.optional.contains(&e.path));
+        }
         let mut static_dirs = vec![config.theme_dir(root).join("static"), root.join("static")];
         static_dirs.retain(|d| d.is_dir());
         let mut content_files = lib.loose_assets.clone();

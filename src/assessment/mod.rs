@@ -142,8 +142,8 @@ pub fn outcome_counts(assessment: &Assessment) -> Vec<(String, u128)> {
 }
 
 impl Assessment {
-    /// Every `link:` of an outcome and every `@/` link inside the Markdown
-    /// fields, with its line and column, for the generator's link checker.
+    /// Every `link:` and `cta.url` of an outcome and every `@/` link inside
+    /// the Markdown fields, with its line and column, for the link checker.
     pub fn internal_links(&self) -> Vec<(String, usize, usize)> {
         self.links.clone()
     }
@@ -220,7 +220,10 @@ fn links(
         .outcomes
         .value
         .iter()
-        .filter_map(|o| o.value.link.as_ref())
+        .flat_map(|o| {
+            let cta = o.value.cta.as_ref().and_then(|c| c.url.as_ref());
+            o.value.link.as_ref().into_iter().chain(cta)
+        })
         .map(|l| {
             let (line, col) = yaml::position(l);
             (l.value.clone(), line, col)
