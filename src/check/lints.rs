@@ -51,6 +51,14 @@ fn texts(lib: &Library) -> impl Iterator<Item = Text<'_>> {
 pub fn markdown(lib: &Library) -> Vec<Finding> {
     let mut out = Vec::new();
     for text in texts(lib) {
+        for at in crate::markdown::shortcodes::figures_without_alt(text.body()) {
+            out.push(Finding::new(
+                Kind::ImageAlt,
+                text.at(at, "image without alt text".into()).with_hint(
+                    "add alt=\"what the image shows\" to the figure, or alt=\"\" when it is purely decorative",
+                ),
+            ));
+        }
         let mut level = 1u8;
         let mut image: Option<(usize, String)> = None;
         let mut heading = |found: u8, offset: usize, out: &mut Vec<Finding>| {

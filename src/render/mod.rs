@@ -183,7 +183,7 @@ impl Renderer {
         Err(match origin {
             // Front matter starts on line 2 of the file.
             Some((file, src, (l, c))) => Diagnostic::at(file, src, l + 1, c, message),
-            None => Diagnostic::error(format!("themes/…/templates/{name}"), message),
+            None => Diagnostic::error(self.templates.theme_dir.join(&name), message),
         }
         .with_hint(hint))
     }
