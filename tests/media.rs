@@ -19,7 +19,16 @@ fn site() -> Fixture {
     );
     f.write(
         "site.yaml",
-        "title: Media Site\nbase_url: https://example.org/sub/\ndescription: Images and cards.\nauthor: Ada Author\ncontact: { email: hi@example.org }\nsearch: false\n",
+        "title: Media Site\nbase_url: https://example.org/sub/\ndescription: Images and cards.\nauthor: Ada Author\ncontact: { email: hi@example.org }\nsearch: false\ntaxonomies: [tags]\n",
+    );
+    f.write(
+        "content/assessments/quiz.yaml",
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic/content/assessments/quiz.yaml"),
+        )
+        .unwrap()
+        .replace("@/guides/alpha.md#when-to-use", "@/guides/plain.md")
+        .replace("@/guides/beta.md", "@/guides/own.md"),
     );
     f.write("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n");
     f.write(
@@ -28,7 +37,7 @@ fn site() -> Fixture {
     );
     f.write(
         "content/guides/photo/index.md",
-        "---\ntitle: A photo essay\ndate: 2026-03-01\nupdated: 2026-04-02\ndescription: Pictures </script> & words\n---\nFirst ![A wide photo](wide.jpg)\n\nThen ![A small icon](/img/small.png)\n\nAnd <img src=\"wide.jpg\" alt=\"again\">\n",
+        "---\ntitle: A photo essay\ndate: 2026-03-01\nupdated: 2026-04-02\ndescription: Pictures </script> & words\ntags: [photos]\n---\nFirst ![A wide photo](wide.jpg)\n\nThen ![A small icon](/img/small.png)\n\nAnd <img src=\"wide.jpg\" alt=\"again\">\n",
     );
     f.write(
         "content/guides/plain.md",
