@@ -329,6 +329,6 @@ mod tests {
     fn locate_finds_the_image_not_the_text() {
         let md = "See photo.png here.\n\n![A photo](photo.png)\n";
         assert_eq!(locate(md, "photo.png"), 21);
-        assert_eq!(locate("{{ figure(src=\"m.png\") }}", "m.png"), 16);
+        assert_eq!(locate("{{ figure(src=\"m.png\") }}", "m.png"), 15);
     }
 }
