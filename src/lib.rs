@@ -11,6 +11,7 @@
 
 pub mod assessment;
 pub mod assessments_stage;
+pub mod brand;
 pub mod check;
 pub mod cli;
 pub mod commands;
@@ -26,4 +27,5 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod social;
+pub mod theme;
 pub mod yaml;

@@ -24,7 +24,8 @@ fn site() -> Fixture {
     f.write(
         "content/assessments/quiz.yaml",
         &std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic/content/assessments/quiz.yaml"),
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/basic/content/assessments/quiz.yaml"),
         )
         .unwrap()
         .replace("@/guides/alpha.md#when-to-use", "@/guides/plain.md")

@@ -55,6 +55,8 @@ pub enum Kind {
     ExternalStatus,
     /// A host that could not be reached.
     UnreachableHost,
+    /// A site static file that replaces a theme asset the templates use.
+    ThemeOverride,
 }
 
 /// One problem.
@@ -215,6 +217,7 @@ pub fn run(site: &Site, rendered: Collector, opts: &Options) -> Report {
     let graph = Graph::new(site, &pages);
     findings.extend(graph.broken(site, &pages, &sources));
     findings.extend(graph.orphans(site));
+    findings.extend(replaced_theme_assets(site));
     let external = opts
         .external
         .as_ref()
@@ -229,6 +232,34 @@ pub fn run(site: &Site, rendered: Collector, opts: &Options) -> Report {
         assessments: assessment_counts(site),
         external,
     }
+}
+
+/// A warning for each site static file that replaces a theme asset the
+/// templates link to (a one-rule `static/css/site.css` drops the whole
+/// theme stylesheet).
+fn replaced_theme_assets(site: &Site) -> Vec<Finding> {
+    let overrides = crate::theme::overrides(&site.root, &site.config.theme);
+    let sources: Vec<&str> = site
+        .renderer
+        .templates()
+        .files
+        .values()
+        .map(|(_, src)| src.as_str())
+        .collect();
+    crate::theme::replaced_assets(&overrides, &sources)
+        .into_iter()
+        .map(|name| {
+            let d = Diagnostic::error(
+                format!("static/{name}"),
+                format!("replaces the theme's `{name}`, which the templates load on every page"),
+            )
+            .with_hint(
+                "to add to the theme's styles, rename the file (e.g. static/css/brand.css) and list it under `extra_css:` in site.yaml",
+            )
+            .warning();
+            Finding::new(Kind::ThemeOverride, d)
+        })
+        .collect()
 }
 
 /// Outcome counts per assessment, from the exact analysis the build ran.

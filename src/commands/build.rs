@@ -19,6 +19,13 @@ pub fn run(root: Option<&std::path::Path>, args: &BuildArgs, out: Output) -> Res
     let target = args.output.clone().unwrap_or_else(|| root.join("public"));
     let written = site.write(&target)?;
     if out.verbose {
+        let o = crate::theme::overrides(&root, &site.config.theme);
+        for name in &o.templates {
+            println!("  templates/{name} replaces the theme's template");
+        }
+        for name in &o.statics {
+            println!("  static/{name} replaces the theme's file");
+        }
         for (stage, t) in &site.timings {
             println!("  {stage:<12} {:>8.1} ms", t.as_secs_f64() * 1000.0);
         }
@@ -45,10 +52,10 @@ pub fn run(root: Option<&std::path::Path>, args: &BuildArgs, out: Output) -> Res
         }
     }
     out.status(&format!(
-        "Built {} pages, {} assessments, {} assets in {} ms -> {}",
-        written.pages,
-        site.assessment_count,
-        written.assets,
+        "Built {}, {}, {} in {} ms -> {}",
+        super::count(written.pages, "page"),
+        super::count(site.assessment_count, "assessment"),
+        super::count(written.assets, "asset"),
         start.elapsed().as_millis(),
         target.display()
     ));

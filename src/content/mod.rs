@@ -12,8 +12,8 @@ mod walk;
 
 pub use front_matter::{FrontMatter, SortBy, is_date};
 pub use library::{
-    AssessmentFile, ContentCache, Library, LoadOptions, Page, Section, Target, load, load_cached,
-    normalize_alias,
+    AssessmentFile, ContentCache, Library, LinkHints, LoadOptions, Page, Section, Target, load,
+    load_cached, normalize_alias,
 };
 pub use taxonomies::{Taxonomy, Term};
 

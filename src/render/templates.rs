@@ -20,7 +20,8 @@ pub struct Templates {
 impl Templates {
     /// Reads `themes/NAME/templates/**` then `templates/**` (same name wins).
     pub fn load(root: &Path, config: &Config) -> Result<Templates, Vec<Diagnostic>> {
-        let theme_dir = config.theme_dir(root).join("templates");
+        let theme = crate::theme::locate(root, &config.theme);
+        let theme_dir = theme.path.join("templates");
         let override_dir = root.join("templates");
         if !theme_dir.is_dir() && !override_dir.is_dir() {
             return Err(vec![
@@ -32,9 +33,13 @@ impl Templates {
             ]);
         }
         let mut files = BTreeMap::new();
-        for dir in [&theme_dir, &override_dir] {
+        for (n, dir) in [&theme_dir, &override_dir].into_iter().enumerate() {
             for (name, path) in crate::content::files_under(dir) {
-                let display = crate::diagnostics::display_path(root, &path);
+                let display = if n == 0 && theme.builtin {
+                    PathBuf::from(crate::theme::display(&format!("templates/{name}")))
+                } else {
+                    crate::diagnostics::display_path(root, &path)
+                };
                 match std::fs::read_to_string(&path) {
                     Ok(src) => {
                         files.insert(name, (display, src));

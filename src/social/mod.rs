@@ -75,14 +75,29 @@ pub struct Brand {
 }
 
 impl Brand {
-    /// Branding from `site.yaml`: the theme's accent and no logo until the
-    /// site sets its own.
-    pub fn from_config(_config: &Config, _files: &HashMap<String, PathBuf>) -> Brand {
+    /// Branding from `site.yaml`'s `brand:` (checked by `crate::brand`):
+    /// its accent, else the theme's; its logo and favicon files, found
+    /// through `files` (site path -> source file).
+    pub fn from_config(config: &Config, files: &HashMap<String, PathBuf>) -> Brand {
+        let b = &config.brand;
+        let file = |s: &Option<crate::yaml::Spanned<String>>| {
+            let site = s.as_ref()?.value.clone();
+            let site = if site.starts_with('/') {
+                site
+            } else {
+                format!("/{site}")
+            };
+            Some((files.get(&site)?.clone(), site))
+        };
+        let logo = file(&b.logo);
         Brand {
-            accent: DEFAULT_ACCENT.into(),
-            logo: None,
-            logo_path: None,
-            favicon: None,
+            accent: b
+                .accent
+                .as_ref()
+                .map_or(DEFAULT_ACCENT.to_string(), |a| a.value.clone()),
+            logo_path: logo.as_ref().map(|(_, s)| s.clone()),
+            logo: logo.map(|(f, _)| f),
+            favicon: file(&b.favicon),
         }
     }
 }
