@@ -311,3 +311,32 @@ fn json_ld_types(page: &str) -> Vec<String> {
         .map(|n| n["@type"].as_str().unwrap().to_string())
         .collect()
 }
+
+#[test]
+fn brand_colour_and_logo_reach_cards_favicon_and_json_ld() {
+    let f = site();
+    let out = f.build_ok(&[]);
+    let read = |rel: &str| std::fs::read(f.path("public").join(rel)).unwrap();
+    let (plain_card, plain_icon) = (read("social-cards/home.png"), read("favicon.ico"));
+    assert!(json_ld(&html(&out, "index.html"))["@graph"][0].get("logo").is_none());
+    f.write(
+        "static/images/logo.svg",
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64"><rect width="64" height="64" fill="#b00020"/></svg>"##,
+    );
+    let yaml = std::fs::read_to_string(f.path("site.yaml")).unwrap();
+    f.write(
+        "site.yaml",
+        &format!("{yaml}brand:\n  logo: /images/logo.svg\n  accent: \"#b00020\"\n  accent_dark: \"#ff8a80\"\n"),
+    );
+    let out = f.build_ok(&[]);
+    let card = read("social-cards/home.png");
+    assert_ne!(card, plain_card, "the card changes with the brand");
+    assert_ne!(read("favicon.ico"), plain_icon, "the favicon takes the accent");
+    // The logo is drawn at the bottom left of the card.
+    let img = image::load_from_memory(&card).unwrap().to_rgb8();
+    assert_eq!(img.get_pixel(108, 576).0, [0xb0, 0x00, 0x20]);
+    // The accent bar along the top.
+    assert_eq!(img.get_pixel(600, 4).0, [0xb0, 0x00, 0x20]);
+    let org = &json_ld(&html(&out, "index.html"))["@graph"][0];
+    assert_eq!(org["logo"], "https://example.org/sub/images/logo.svg");
+}
