@@ -318,7 +318,11 @@ fn brand_colour_and_logo_reach_cards_favicon_and_json_ld() {
     let out = f.build_ok(&[]);
     let read = |rel: &str| std::fs::read(f.path("public").join(rel)).unwrap();
     let (plain_card, plain_icon) = (read("social-cards/home.png"), read("favicon.ico"));
-    assert!(json_ld(&html(&out, "index.html"))["@graph"][0].get("logo").is_none());
+    assert!(
+        json_ld(&html(&out, "index.html"))["@graph"][0]
+            .get("logo")
+            .is_none()
+    );
     f.write(
         "static/images/logo.svg",
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64"><rect width="64" height="64" fill="#b00020"/></svg>"##,
@@ -331,7 +335,11 @@ fn brand_colour_and_logo_reach_cards_favicon_and_json_ld() {
     let out = f.build_ok(&[]);
     let card = read("social-cards/home.png");
     assert_ne!(card, plain_card, "the card changes with the brand");
-    assert_ne!(read("favicon.ico"), plain_icon, "the favicon takes the accent");
+    assert_ne!(
+        read("favicon.ico"),
+        plain_icon,
+        "the favicon takes the accent"
+    );
     // The logo is drawn at the bottom left of the card.
     let img = image::load_from_memory(&card).unwrap().to_rgb8();
     assert_eq!(img.get_pixel(108, 576).0, [0xb0, 0x00, 0x20]);

@@ -1,15 +1,16 @@
 //! Social cards, head metadata and the favicon.
 //!
-//! Every output page gets a `social` template value (see docs/templates.md):
+//! Every output page gets a `social` template value (see docs/media.md):
 //! its `og:image` (its own card, its section's card, or its front matter
 //! `image`), the image's size and alt text, the site's icons and its JSON-LD.
 //! Cards are 1200x630 PNGs drawn from the theme's `social_card.svg`; the
 //! home page, sections, assessments, their outcome pages and pages that opt
 //! in (`social_card: true` on the page or its section) get their own.
 //!
-//! Cards are keyed by a hash of their filled-in SVG, the fonts and the logo,
-//! and kept in `.waymark-cache/cards/`: an unchanged card is never drawn
-//! twice, and the missing ones are drawn in parallel.
+//! Cards are keyed by a hash of their inputs (template, fonts, logo, accent,
+//! site name, title, section, description) and kept in
+//! `.waymark-cache/cards/`: an unchanged card is never drawn twice, and the
+//! missing ones are drawn in parallel.
 
 mod card;
 mod jsonld;
@@ -134,24 +135,44 @@ pub fn build(input: &Inputs, cache: &CardCache) -> Result<Output, Vec<Diagnostic
     tera.autoescape_on(vec![".svg"]);
     tera.add_raw_template(TEMPLATE, source)
         .map_err(|e| vec![template_error(&file, &e)])?;
+    // The logo's bytes and path (the template gets the path).
     let logo_hash = brand
         .logo
         .as_ref()
-        .and_then(|l| std::fs::read(l).ok())
-        .map(|b| hex(&Sha256::digest(&b)))
+        .and_then(|l| {
+            Some(format!(
+                "{}:{}",
+                l.display(),
+                hex(&Sha256::digest(std::fs::read(l).ok()?))
+            ))
+        })
         .unwrap_or_default();
     let cache_dir = input.root.join(CACHE_DIR);
     let results: Vec<Result<Asset, Diagnostic>> = plan
         .cards
         .par_iter()
         .map(|c| {
-            let svg = fill(&tera, c, input.config, &brand, &fonts)
-                .map_err(|e| template_error(&file, &e))?;
+            // Keyed by the card's inputs, so a warm build neither fills the
+            // template nor lays out the title.
             let key = hex(&Sha256::digest(
-                format!("{CACHE_VERSION}\n{}\n{logo_hash}\n{svg}", fonts.fingerprint).as_bytes(),
+                [
+                    CACHE_VERSION,
+                    source,
+                    &fonts.fingerprint,
+                    &logo_hash,
+                    &brand.accent,
+                    &input.config.title,
+                    &c.title,
+                    &c.section,
+                    &c.description,
+                ]
+                .join("\u{0}")
+                .as_bytes(),
             ));
             let png = cache_dir.join(format!("{}.png", &key[..32]));
             if !png.is_file() {
+                let svg = fill(&tera, c, input.config, &brand, &fonts)
+                    .map_err(|e| template_error(&file, &e))?;
                 let bytes =
                     card::rasterise(&svg, &fonts, input.root, WIDTH, HEIGHT).map_err(|e| {
                         Diagnostic::error(&file, format!("cannot draw the card of {}: {e}", c.page))

@@ -128,7 +128,16 @@ pub fn plan(input: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
     for e in input.extras.iter().filter(|e| extra_has_own_card(e)) {
         card(&e.path, &e.title, extra_description(e));
     }
-    // Front matter `image` overrides.
+    overrides(input, &mut own, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Plan { cards, own, titles })
+}
+
+/// Front matter `image` of pages and sections, which replaces their card.
+fn overrides(input: &Inputs, own: &mut HashMap<String, Image>, errors: &mut Vec<Diagnostic>) {
+    let (lib, config) = (input.lib, input.config);
     let overrides = lib
         .sections
         .iter()
@@ -189,10 +198,6 @@ pub fn plan(input: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
             own.insert(path.clone(), found);
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(Plan { cards, own, titles })
 }
 
 /// Site path -> title of every page that has one.
@@ -285,44 +290,7 @@ pub fn values(
                 return (path, Value::from(m));
             }
             let image = image_for(job, &path);
-            let mut nodes = Vec::new();
-            if path == "/" {
-                nodes.push(jsonld::organization(
-                    config,
-                    logo.map(|l| config.permalink(l)).as_deref(),
-                ));
-            } else {
-                let mut trail = vec![(
-                    plan.titles.get("/").cloned().unwrap_or_default(),
-                    "/".to_string(),
-                )];
-                for a in ancestors(&path) {
-                    if let Some(t) = plan.titles.get(&a) {
-                        trail.push((t.clone(), a));
-                    }
-                }
-                trail.push((
-                    plan.titles.get(&path).cloned().unwrap_or_default(),
-                    path.clone(),
-                ));
-                nodes.push(jsonld::breadcrumbs(config, &trail));
-            }
-            if let Job::Page(i) = job
-                && let Some(date) = &lib.pages[i].front.date
-            {
-                let p = &lib.pages[i];
-                nodes.push(jsonld::article(
-                    config,
-                    &jsonld::Article {
-                        title: p.title(),
-                        description: p.front.description.as_deref(),
-                        date: &date.value,
-                        modified: p.front.updated.as_ref().map_or(&date.value, |u| &u.value),
-                        path: &p.path,
-                        image: image.as_ref().map(|i| i.url.as_str()),
-                    },
-                ));
-            }
+            let nodes = json_ld_nodes(input, plan, job, &path, image.as_ref(), logo);
             if let Some(img) = image {
                 m.insert("image".into(), img.url.into());
                 m.insert("image_alt".into(), img.alt.into());
@@ -338,6 +306,53 @@ pub fn values(
             (path, Value::from(m))
         })
         .collect()
+}
+
+/// The JSON-LD of one page: `Organization` on the home page, else a
+/// `BreadcrumbList`, plus an `Article` for a dated page.
+fn json_ld_nodes(
+    input: &Inputs,
+    plan: &Plan,
+    job: Job,
+    path: &str,
+    image: Option<&Image>,
+    logo: Option<&str>,
+) -> Vec<serde_json::Value> {
+    let (lib, config) = (input.lib, input.config);
+    let mut nodes = Vec::new();
+    if path == "/" {
+        nodes.push(jsonld::organization(
+            config,
+            logo.map(|l| config.permalink(l)).as_deref(),
+        ));
+    } else {
+        let title = |p: &str| plan.titles.get(p).cloned().unwrap_or_default();
+        let mut trail = vec![(title("/"), "/".to_string())];
+        for a in ancestors(path) {
+            if let Some(t) = plan.titles.get(&a) {
+                trail.push((t.clone(), a));
+            }
+        }
+        trail.push((title(path), path.to_string()));
+        nodes.push(jsonld::breadcrumbs(config, &trail));
+    }
+    if let Job::Page(i) = job
+        && let Some(date) = &lib.pages[i].front.date
+    {
+        let p = &lib.pages[i];
+        nodes.push(jsonld::article(
+            config,
+            &jsonld::Article {
+                title: p.title(),
+                description: p.front.description.as_deref(),
+                date: &date.value,
+                modified: p.front.updated.as_ref().map_or(&date.value, |u| &u.value),
+                path: &p.path,
+                image: image.map(|i| i.url.as_str()),
+            },
+        ));
+    }
+    nodes
 }
 
 #[cfg(test)]
