@@ -253,6 +253,15 @@ impl Site {
             finish(std::mem::take(&mut errors))
         })?;
         renderer.set_embeds(assessments.embeds());
+        for job in Renderer::jobs(&lib, &extras) {
+            if job == Job::NotFound {
+                continue;
+            }
+            if let Err(d) = renderer.template_for(job, &lib, &extras) {
+                errors.push(d);
+            }
+        }
+        lap("templates", &mut timings);
         let social = crate::social::build(
             &crate::social::Inputs {
                 root,
@@ -278,15 +287,6 @@ impl Site {
             Err(mut e) => errors.append(&mut e),
         }
         lap("cards", &mut timings);
-        for job in Renderer::jobs(&lib, &extras) {
-            if job == Job::NotFound {
-                continue;
-            }
-            if let Err(d) = renderer.template_for(job, &lib, &extras) {
-                errors.push(d);
-            }
-        }
-        lap("templates", &mut timings);
         if !errors.is_empty() {
             return Err(finish(errors));
         }

@@ -25,7 +25,7 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 pub use html::{Found, SIZES, enrich};
-pub use process::{Info, VARIANT_WIDTHS, Variant, write_atomic};
+pub use process::{Info, VARIANT_WIDTHS, Variant, encode_png, write_atomic};
 
 use crate::content::Library;
 use crate::diagnostics::Diagnostic;

@@ -173,6 +173,26 @@ fn resize_encode(img: &DynamicImage, w: u32, h: u32, raster: Raster) -> Result<V
     Ok(out.into_inner())
 }
 
+/// Encodes 8-bit RGB (or RGBA with `alpha`) pixels as PNG with fast
+/// compression: for drawn images (social cards, icons), where the default
+/// compression was most of the cost of a card.
+pub fn encode_png(pixels: &[u8], width: u32, height: u32, alpha: bool) -> Result<Vec<u8>, String> {
+    let color = if alpha {
+        image::ExtendedColorType::Rgba8
+    } else {
+        image::ExtendedColorType::Rgb8
+    };
+    let mut out = Cursor::new(Vec::new());
+    image::codecs::png::PngEncoder::new_with_quality(
+        &mut out,
+        image::codecs::png::CompressionType::Fast,
+        image::codecs::png::FilterType::Adaptive,
+    )
+    .write_image(pixels, width, height, color)
+    .map_err(|e| format!("cannot encode: {e}"))?;
+    Ok(out.into_inner())
+}
+
 /// Writes through a temporary file and a rename, so a crash or a parallel
 /// build never leaves a half-written cache file under the final name.
 pub fn write_atomic(file: &Path, data: &[u8]) -> std::io::Result<()> {

@@ -222,7 +222,16 @@ pub fn rasterise(
         height as f32 / size.height(),
     );
     resvg::render(&tree, transform, &mut pixmap.as_mut());
-    pixmap.encode_png().map_err(|e| e.to_string())
+    let rgba = pixmap.take_demultiplied();
+    if rgba.chunks_exact(4).all(|p| p[3] == 255) {
+        let rgb: Vec<u8> = rgba
+            .chunks_exact(4)
+            .flat_map(|p| [p[0], p[1], p[2]])
+            .collect();
+        crate::images::encode_png(&rgb, width, height, false)
+    } else {
+        crate::images::encode_png(&rgba, width, height, true)
+    }
 }
 
 /// `svg` with its text turned into paths, so it draws the same in a

@@ -99,6 +99,9 @@ pub fn script(nodes: Vec<Value>) -> Option<String> {
     }
     let doc = json!({ "@context": "https://schema.org", "@graph": nodes });
     let text = serde_json::to_string(&doc).ok()?;
+    if !text.contains(['<', '>', '&', '\u{2028}', '\u{2029}']) {
+        return Some(text);
+    }
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
         match c {

@@ -263,7 +263,7 @@ pub fn values(
     icons: &Value,
     logo: Option<&str>,
 ) -> HashMap<String, Value> {
-    let (lib, config) = (input.lib, input.config);
+    let lib = input.lib;
     let home_image = plan.own.get("/").cloned();
     let image_for = |job: Job, path: &str| -> Option<Image> {
         if let Some(i) = plan.own.get(path) {
