@@ -31,6 +31,9 @@ pub struct Loaded {
     pub pages: Vec<ExtraPage>,
     /// The `assessment` template value per id, also used for embeds.
     pub values: BTreeMap<String, Value>,
+    /// Paths of pages a theme may leave out (it has no `assessment_step.html`):
+    /// the outcome pages of scored assessments.
+    pub optional: std::collections::HashSet<String>,
 }
 
 impl Loaded {
@@ -68,8 +71,7 @@ pub fn load(_root: &Path, lib: &Library) -> (Loaded, Vec<Diagnostic>) {
         .assessment_files
         .par_iter()
         .map(|f| {
-            let source = std::fs::read_to_string(&f.path)
-                .map_err(|e| vec![Diagnostic::error(&f.file, format!("cannot read: {e}"))])?;
+            let source = crate::content::read_text(&f.path, &f.file).map_err(|d| vec![d])?;
             let a = assessment::load(&f.file, &source)?;
             let errors = check_links(&a, &source, lib);
             if errors.is_empty() {
@@ -93,6 +95,7 @@ pub fn load(_root: &Path, lib: &Library) -> (Loaded, Vec<Diagnostic>) {
         pages: Vec::new(),
         values: BTreeMap::new(),
         assessments: Vec::new(),
+        optional: Default::default(),
     };
     for a in &assessments {
         let summary = AssessmentSummary {
@@ -112,6 +115,10 @@ pub fn load(_root: &Path, lib: &Library) -> (Loaded, Vec<Diagnostic>) {
         });
         if a.is_decision_tree() {
             loaded.pages.extend(tree_pages(a, &data, &value));
+        } else {
+            let pages = outcome_pages(a, &data, &value);
+            loaded.optional.extend(pages.iter().map(|p| p.path.clone()));
+            loaded.pages.extend(pages);
         }
         loaded.values.insert(a.id.clone(), value);
         loaded.summaries.push(summary);
@@ -154,7 +161,15 @@ fn template_value(
         .filter(|_| is_tree)
         .map_or_else(Value::none, |q| question_path(&a.id, &q.id).into());
     map.insert("start_path".into(), start_path);
-    map.insert("max_questions".into(), longest_route(a).into());
+    let most = if crate::assessment::analysis::branches(&a.engine) {
+        crate::assessment::analysis::longest_routes(&a.engine)
+            .first()
+            .copied()
+            .unwrap_or(0)
+    } else {
+        a.engine.questions.len()
+    };
+    map.insert("max_questions".into(), most.into());
     let sheet = if is_tree {
         Value::none()
     } else {
@@ -167,14 +182,12 @@ fn template_value(
 /// A decision tree's static pages: one per question (its options link to
 /// where they lead) and one per outcome, all rendered by
 /// `assessment_step.html` with `assessment` and `step`:
-/// `{kind: "question", question, number, options: [{label, path}]}` or
-/// `{kind: "outcome", outcome}`.
+/// `{kind: "question", question, number, up_to, options: [{label, path}]}`
+/// (`up_to`: `number` plus the longest route left) or the outcome pages.
 fn tree_pages(a: &Assessment, data: &serde_json::Value, value: &Value) -> Vec<ExtraPage> {
     use serde_json::json;
     let e = &a.engine;
-    let none = serde_json::Value::Null;
     let qs = data["questions"].as_array().map_or(&[][..], Vec::as_slice);
-    let os = data["outcomes"].as_array().map_or(&[][..], Vec::as_slice);
     // `next: end` with nothing scored: every dimension is not assessed.
     let at_end = e.outcome_for(&vec![None; e.dimensions.len()], None);
     let target = |next: &str| -> String {
@@ -210,10 +223,12 @@ fn tree_pages(a: &Assessment, data: &serde_json::Value, value: &Value) -> Vec<Ex
             .iter()
             .map(|o| json!({"label": o["label"], "path": target(o["next"].as_str().unwrap_or("end"))}))
             .collect();
+        let remaining = q["remaining"].as_u64().unwrap_or(1) as usize;
         let step = json!({
             "kind": "question",
             "question": q,
             "number": depth[i],
+            "up_to": depth[i] + remaining - 1,
             "first": i == 0,
             "options": options,
         });
@@ -221,44 +236,45 @@ fn tree_pages(a: &Assessment, data: &serde_json::Value, value: &Value) -> Vec<Ex
         let text = q["text"].as_str().unwrap_or_default().to_string();
         pages.push(page(question_path(&a.id, qid), text, step));
     }
-    for o in os {
-        let step = json!({"kind": "outcome", "outcome": o, "question": none});
-        let oid = o["id"].as_str().unwrap_or_default();
-        let title = o["title"].as_str().unwrap_or_default().to_string();
-        pages.push(page(outcome_path(&a.id, oid), title, step));
-    }
+    pages.extend(outcome_pages(a, data, value));
     pages
 }
 
-/// The most questions one visitor can be asked: the longest route through a
-/// decision tree (the build rejects `next` cycles, so the jumps form a DAG),
-/// else every question.
-fn longest_route(a: &Assessment) -> usize {
-    use crate::assessment::scoring::Target;
-    let qs = &a.engine.questions;
-    if !a.is_decision_tree() {
-        return qs.len();
-    }
-    // Questions from `q` to the end, inclusive, memoised.
-    fn walk(q: usize, qs: &[crate::assessment::scoring::EQuestion], memo: &mut [usize]) -> usize {
-        if memo[q] > 0 {
-            return memo[q];
-        }
-        let mut best = 0;
-        for o in &qs[q].options {
-            if let Some(Target::Question(n)) = o.next {
-                best = best.max(walk(n, qs, memo));
+/// One page per outcome, `/assessments/ID/result/OUTCOME/`
+/// (`assessment_step.html` with `step = {kind: "outcome", outcome,
+/// scored}`): a decision tree's end points, and what a share link opens,
+/// so a link pasted in a chat previews as the outcome while the answers
+/// stay in the fragment. Its description names the outcome, not answers.
+fn outcome_pages(a: &Assessment, data: &serde_json::Value, value: &Value) -> Vec<ExtraPage> {
+    use serde_json::json;
+    let os = data["outcomes"].as_array().map_or(&[][..], Vec::as_slice);
+    let title = data["title"].as_str().unwrap_or_default();
+    os.iter()
+        .map(|o| {
+            let oid = o["id"].as_str().unwrap_or_default();
+            let otitle = o["title"].as_str().unwrap_or_default().to_string();
+            let mut v = value.as_map().cloned().unwrap_or_default();
+            v.insert(
+                "description".into(),
+                format!("“{otitle}”: one of the results of the self-assessment “{title}”.").into(),
+            );
+            let step = json!({
+                "kind": "outcome", "outcome": o, "question": null,
+                "scored": !a.is_decision_tree(),
+            });
+            ExtraPage {
+                path: outcome_path(&a.id, oid),
+                template: "assessment_step.html".into(),
+                vars: vec![
+                    ("assessment", Value::from(v)),
+                    ("step", Value::from_serializable(&step)),
+                ],
+                file: a.file.clone(),
+                title: otitle,
+                in_sitemap: false,
             }
-        }
-        memo[q] = best + 1;
-        memo[q]
-    }
-    let mut memo = vec![0; qs.len()];
-    if qs.is_empty() {
-        0
-    } else {
-        walk(0, qs, &mut memo)
-    }
+        })
+        .collect()
 }
 
 /// For each question of a tree, its step number on the shortest route from
@@ -304,6 +320,20 @@ fn resolve_link(link: &str, lib: &Library) -> String {
 fn check_links(a: &Assessment, source: &str, lib: &Library) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     for (link, line, col) in a.internal_links() {
+        if let Some(scheme) = crate::config::script_scheme(&link) {
+            // Assessment text is data, not trusted code (docs/assessments).
+            errors.push(
+                Diagnostic::at(
+                    &a.file,
+                    source,
+                    line,
+                    col,
+                    format!("a `{scheme}` link is not allowed in an assessment"),
+                )
+                .with_hint("link to a page (`@/guide.md`) or an https:// address"),
+            );
+            continue;
+        }
         let Some(rest) = link.strip_prefix("@/") else {
             continue;
         };
@@ -356,8 +386,8 @@ fn check_links(a: &Assessment, source: &str, lib: &Library) -> Vec<Diagnostic> {
 pub fn card(s: &AssessmentSummary) -> String {
     format!(
         "<aside class=\"assessment-embed\" data-assessment=\"{}\"><p><a href=\"{}\">{}</a></p></aside>",
-        s.id,
-        s.path,
+        crate::output::xml_escape(&s.id),
+        crate::output::xml_escape(&s.path),
         crate::output::xml_escape(&s.title)
     )
 }
@@ -374,36 +404,66 @@ pub fn embed(lib: &mut Library, loaded: &Loaded, errors: &mut Vec<Diagnostic>) {
                 .iter_mut()
                 .map(|s| (&s.file, &s.source, s.body_start, &mut s.rendered)),
         );
+    let by_id: BTreeMap<&str, &AssessmentSummary> = loaded
+        .summaries
+        .iter()
+        .map(|s| (s.id.as_str(), s))
+        .collect();
     for (file, source, body_start, rendered) in texts {
-        for id in rendered.assessments.clone() {
-            let marker = format!("{ASSESSMENT_MARKER}{id}-->");
-            match loaded.summaries.iter().find(|s| s.id == id) {
-                Some(s) => {
-                    rendered.html = rendered.html.replace(&marker, &card(s));
-                }
-                None => {
-                    let offset = source
-                        .find(&format!("\n{id}"))
-                        .map_or(body_start, |o| o + 1);
-                    errors.push(
-                        Diagnostic::at_offset(
-                            file,
-                            source,
-                            offset,
-                            format!("no assessment `{id}` to embed"),
-                        )
-                        .with_hint(format!(
-                            "create content/assessments/{id}.yaml or use one of: {}",
-                            loaded
-                                .summaries
-                                .iter()
-                                .map(|s| s.id.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )),
-                    );
-                }
+        if rendered.assessments.is_empty() {
+            continue;
+        }
+        // One pass over the HTML for all markers (a replace per embed was
+        // quadratic: 20,000 embeds never finished).
+        rendered.html = replace_markers(&rendered.html, |id| by_id.get(id).map(|s| card(s)));
+        let mut reported = std::collections::BTreeSet::new();
+        for id in &rendered.assessments {
+            // Each report searches the page for its block: a few are enough
+            // (thousands of unknown ids would make this quadratic).
+            if by_id.contains_key(id.as_str()) || reported.len() >= 20 || !reported.insert(id) {
+                continue;
             }
+            let offset = source
+                .find(&format!("\n{id}"))
+                .map_or(body_start, |o| o + 1);
+            errors.push(
+                Diagnostic::at_offset(
+                    file,
+                    source,
+                    offset,
+                    format!("no assessment `{id}` to embed"),
+                )
+                .with_hint(format!(
+                    "create content/assessments/{id}.yaml or use one of: {}",
+                    loaded
+                        .summaries
+                        .iter()
+                        .map(|s| s.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            );
         }
     }
+}
+
+/// `html` with each `<!--waymark:assessment:ID-->` marker replaced by
+/// `with(ID)`, or kept when that gives nothing.
+fn replace_markers(html: &str, with: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(ASSESSMENT_MARKER) {
+        let after = &rest[at + ASSESSMENT_MARKER.len()..];
+        let Some(end) = after.find("-->") else {
+            break;
+        };
+        out.push_str(&rest[..at]);
+        match with(&after[..end]) {
+            Some(card) => out.push_str(&card),
+            None => out.push_str(&rest[at..at + ASSESSMENT_MARKER.len() + end + 3]),
+        }
+        rest = &after[end + 3..];
+    }
+    out.push_str(rest);
+    out
 }

@@ -57,6 +57,10 @@ pub struct BuildArgs {
     /// Make every link name its file so the site works opened from disk.
     #[arg(long)]
     pub portable: bool,
+    /// Replace the output folder even if Waymark did not write it (it has
+    /// no .waymark-output file). Never allowed for the site's own folders.
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub site: SiteArgs,
 }

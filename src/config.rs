@@ -129,6 +129,10 @@ pub struct Contact {
     pub email: Option<String>,
     /// A scheduling page.
     pub booking_url: Option<String>,
+    /// If set (e.g. `topic`), the booking link after an assessment result
+    /// carries the outcome: `booking_url?topic=OUTCOME-ID`.
+    #[serde(default)]
+    pub booking_topic: Option<String>,
 }
 
 /// Wording of the call to action shown beside the contact.
@@ -283,30 +287,172 @@ impl Config {
     /// Reads and validates `root/site.yaml`.
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
         let path = root.join(CONFIG_FILE);
-        let source = std::fs::read_to_string(&path).map_err(|e| {
-            Diagnostic::error(CONFIG_FILE, format!("cannot read {CONFIG_FILE}: {e}"))
-                .with_hint("run `waymark init DIR` to create a site, or pass --root")
-        })?;
+        if !path.is_file() {
+            return Err(Diagnostic::error(
+                CONFIG_FILE,
+                format!("cannot read {CONFIG_FILE}: no such file"),
+            )
+            .with_hint("run `waymark init DIR` to create a site, or pass --root"));
+        }
+        let source = crate::content::read_text(&path, Path::new(CONFIG_FILE))?;
+        // A byte order mark (Windows editors) is not part of the YAML.
+        let source = source
+            .strip_prefix('\u{feff}')
+            .map(str::to_owned)
+            .unwrap_or(source);
         let mut config: Config = yaml::parse(Path::new(CONFIG_FILE), &source, &source, 1)?;
         let (line, col) = yaml::position(&config.base_url);
-        let url = config.base_url.value.trim().to_string();
-        if !(url.starts_with("http://") || url.starts_with("https://") || url.starts_with('/')) {
+        config.base_url.value = check_base_url(&config.base_url.value).map_err(|why| {
+            Diagnostic::at(CONFIG_FILE, &source, line, col, why)
+                .with_hint("write it like `https://example.org/` or `https://example.org/guides/`")
+        })?;
+        config.source = source;
+        config.check_values()?;
+        Ok(config)
+    }
+
+    /// Values that would leave the site or break its pages: see
+    /// [`Config::check_theme`], [`Config::check_texts`], [`Config::check_urls`].
+    fn check_values(&self) -> Result<(), Diagnostic> {
+        self.check_theme()?;
+        self.check_texts()?;
+        self.check_urls()
+    }
+
+    /// The theme is a folder directly under `themes/`.
+    fn check_theme(&self) -> Result<(), Diagnostic> {
+        let theme = &self.theme;
+        if theme.is_empty()
+            || theme.starts_with('.')
+            || theme.contains(['/', '\\', ':'])
+            || theme.chars().any(char::is_control)
+        {
+            let (l, c) = self.position_of(&format!("theme: {theme}"), "theme:");
             return Err(Diagnostic::at(
                 CONFIG_FILE,
-                &source,
-                line,
-                col,
-                format!("base_url `{url}` is not an absolute URL"),
+                &self.source,
+                l,
+                c,
+                format!("theme `{}` is not a folder name", theme.escape_default()),
             )
-            .with_hint("write it like `https://example.org/` or `https://example.org/guides/`"));
+            .with_hint("name a folder directly under themes/, e.g. `theme: default`"));
         }
-        config.base_url.value = if url.ends_with('/') {
-            url
-        } else {
-            format!("{url}/")
-        };
-        config.source = source;
-        Ok(config)
+        Ok(())
+    }
+
+    /// Texts that end up in every page and the feed hold no control characters.
+    fn check_texts(&self) -> Result<(), Diagnostic> {
+        let texts = [
+            ("title", Some(&self.title)),
+            ("description", self.description.as_ref()),
+            ("author", self.author.as_ref()),
+        ];
+        for (key, text) in texts {
+            if let Some(c) =
+                text.and_then(|t| t.chars().find(|&c| crate::content::is_forbidden_control(c)))
+            {
+                let (l, c2) = self.position_of(&format!("{key}:"), key);
+                return Err(Diagnostic::at(
+                    CONFIG_FILE,
+                    &self.source,
+                    l,
+                    c2,
+                    format!("`{key}` holds the control character U+{:04X}", c as u32),
+                )
+                .with_hint("remove it; control characters cannot appear in HTML or XML"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Taxonomy paths must stay inside the site; menu links and the
+    /// booking link may not run script (`javascript:` and the like).
+    fn check_urls(&self) -> Result<(), Diagnostic> {
+        for t in &self.taxonomies {
+            if let TaxonomyConfig::Full(TaxonomyDef {
+                name,
+                path: Some(path),
+                ..
+            }) = t
+                && let Err(e) = crate::output::OutputPath::from_url(path)
+            {
+                let (l, c) = self.position_of(path, name);
+                return Err(Diagnostic::at(
+                    CONFIG_FILE,
+                    &self.source,
+                    l,
+                    c,
+                    format!(
+                        "the path `{}` of taxonomy `{name}` cannot be written: {e}",
+                        path.escape_default()
+                    ),
+                )
+                .with_hint(crate::output::PATH_HINT));
+            }
+        }
+        for m in &self.menu {
+            if let Some(scheme) = script_scheme(&m.url.value) {
+                let (l, c) = yaml::position(&m.url);
+                return Err(Diagnostic::at(
+                    CONFIG_FILE,
+                    &self.source,
+                    l,
+                    c,
+                    format!(
+                        "menu link `{}` uses `{scheme}`, which runs code or hides content",
+                        m.url.value
+                    ),
+                )
+                .with_hint(
+                    "link to a page (`@/about.md`), a site path (`/about/`) or an https:// address",
+                ));
+            }
+        }
+        if let Some(url) = &self.contact.booking_url
+            && let Some(scheme) = script_scheme(url)
+        {
+            let (l, c) = self.position_of("booking_url", "booking_url");
+            return Err(Diagnostic::at(
+                CONFIG_FILE,
+                &self.source,
+                l,
+                c,
+                format!("contact.booking_url uses `{scheme}`, which runs code or hides content"),
+            )
+            .with_hint("write the https:// address of the booking page"));
+        }
+        if let Some(topic) = &self.contact.booking_topic
+            && (topic.is_empty()
+                || !topic
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        {
+            let (l, c) = self.position_of("booking_topic", "contact");
+            return Err(Diagnostic::at(
+                CONFIG_FILE,
+                &self.source,
+                l,
+                c,
+                format!("contact.booking_topic `{topic}` is not a query parameter name"),
+            )
+            .with_hint("use letters, digits, `-` or `_`, e.g. `topic`"));
+        }
+        Ok(())
+    }
+
+    /// Line and column of `needle` in `site.yaml` (falling back to `or`,
+    /// then to the start of the file), for values read without a span.
+    fn position_of(&self, needle: &str, or: &str) -> (usize, usize) {
+        let at = self.source.find(needle).or_else(|| self.source.find(or));
+        at.map_or((1, 1), |o| crate::diagnostics::line_col(&self.source, o))
+    }
+
+    /// Where taxonomy `name` is named in `site.yaml`, for messages.
+    pub fn taxonomy_position(&self, name: &str) -> (usize, usize) {
+        let start = self.source.find("taxonomies").unwrap_or(0);
+        self.source[start..].find(name).map_or((1, 1), |o| {
+            crate::diagnostics::line_col(&self.source, start + o)
+        })
     }
 
     /// `base_url` with its trailing slash, e.g. `https://example.org/sub/`.
@@ -331,5 +477,99 @@ impl Config {
     /// default theme built into waymark.
     pub fn theme_dir(&self, root: &Path) -> PathBuf {
         crate::theme::locate(root, &self.theme).path
+    }
+}
+
+/// Checks a `base_url` (from `site.yaml` or `--base-url`): an absolute
+/// http(s) URL with a host, and no character that would need escaping in
+/// an HTML attribute. Returns it with a trailing slash.
+pub fn check_base_url(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    let bad = |why: &str| {
+        Err(format!(
+            "base_url `{}` is not an absolute URL: {why}",
+            url.escape_default()
+        ))
+    };
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return bad("it must start with https:// or http://");
+    };
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    if host.is_empty()
+        || !host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+    {
+        return bad("it needs a host name such as example.org");
+    }
+    if let Some(c) = path.chars().find(|c| {
+        !(c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                '/' | '-' | '.' | '_' | '~' | '%' | '+' | '@' | '!' | ',' | ';' | '=' | ':'
+            ))
+    }) {
+        return bad(&format!(
+            "`{}` is not allowed in its path",
+            c.escape_default()
+        ));
+    }
+    Ok(if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    })
+}
+
+/// The scheme of a URL that runs code or smuggles content (`javascript:`,
+/// `vbscript:`, `data:`), ignoring case, spaces and control characters as
+/// browsers do; `None` for anything else.
+pub fn script_scheme(url: &str) -> Option<&'static str> {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(11)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:"]
+        .into_iter()
+        .find(|s| cleaned.starts_with(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls() {
+        assert_eq!(
+            check_base_url("https://example.org").unwrap(),
+            "https://example.org/"
+        );
+        assert!(check_base_url("http://127.0.0.1:1111/sub/").is_ok());
+        assert!(check_base_url("http://[::1]:8080/").is_ok());
+        for bad in [
+            "example.org/x",
+            "/sub/",
+            "https://",
+            "https://x/\"><script>",
+            "ftp://x/",
+            "https://x y/",
+        ] {
+            assert!(check_base_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn script_schemes() {
+        assert_eq!(script_scheme("javascript:alert(1)"), Some("javascript:"));
+        assert_eq!(script_scheme(" JavaScript\t:x"), Some("javascript:"));
+        assert_eq!(script_scheme("DATA:text/html,x"), Some("data:"));
+        assert_eq!(script_scheme("vbscript:x"), Some("vbscript:"));
+        assert_eq!(script_scheme("https://x.org/"), None);
+        assert_eq!(script_scheme("@/a.md"), None);
     }
 }

@@ -16,7 +16,7 @@ use crate::config::Config;
 use crate::content::{self, Library, LoadOptions};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{self, Mode};
-use crate::output::{self, LinkStyle, Staging, links};
+use crate::output::{self, LinkStyle, OutputPath, Staging, links};
 use crate::render::{Dep, ExtraPage, Job, Renderer, SiteValues, Templates, ValuesMemo};
 use crate::search;
 
@@ -146,15 +146,7 @@ impl Site {
             timings.push((name, t.elapsed()));
             t = Instant::now();
         };
-        let mut config = Config::load(root).map_err(Diagnostics::from)?;
-        if let Some(url) = &opts.base_url {
-            config.base_url.value = if url.ends_with('/') {
-                url.clone()
-            } else {
-                format!("{url}/")
-            };
-        }
-        config.portable |= opts.portable;
+        let config = load_config(root, opts)?;
         let mut errors = Vec::new();
         let mut lib = match content::load_cached(
             root,
@@ -199,7 +191,6 @@ impl Site {
         if config.search {
             extras.push(search::page(&lib));
         }
-        errors.extend(check_output_paths(&lib, &extras));
         let templates = match Templates::load(root, &config) {
             Ok(mut t) => {
                 if config.search {
@@ -212,6 +203,10 @@ impl Site {
                 None
             }
         };
+        if let Some(t) = &templates {
+            // A scored assessment's outcome pages need the theme's step template.
+            extras.retain(|e| t.has(&e.template) || !assessments.optional.contains(&e.path));
+        }
         let mut static_dirs = vec![config.theme_dir(root).join("static"), root.join("static")];
         static_dirs.retain(|d| d.is_dir());
         let mut content_files = lib.loose_assets.clone();
@@ -230,6 +225,14 @@ impl Site {
             errors.push(d);
         }
         let search = config.search.then(|| search::client::setup(&mut asset_map));
+        let builtin: Vec<&str> = search
+            .iter()
+            .flat_map(|s| &s.builtin)
+            .map(|(p, _)| p.as_str())
+            .collect();
+        errors.extend(check_output_paths(
+            root, &config, &lib, &extras, &assets, &builtin,
+        ));
         let files = crate::images::files_by_site_path(&assets);
         lap("static files", &mut timings);
         let (mut errs, variants) =
@@ -372,17 +375,27 @@ impl Site {
         Renderer::jobs(&self.lib, &self.extras)
     }
 
-    /// Renders everything into a staging folder and swaps it in as `out`.
-    /// On any error `out` is left exactly as it was.
+    /// [`Site::write_to`] after checking `out` with [`output::Target::check`]
+    /// (no `--force`); a refused output is an error at `out`.
     pub fn write(&mut self, out: &Path) -> Result<Written, Diagnostics> {
+        let refused = |m: String| Diagnostics::from(Diagnostic::error(out, m));
+        let target = output::Target::check(&self.root, out, false).map_err(refused)?;
+        let staging = Staging::new(&target).map_err(|e| refused(e.to_string()))?;
+        self.write_to(staging)
+    }
+
+    /// Renders everything into `staging` and swaps it in as the output. On
+    /// any error the output is left exactly as it was.
+    pub fn write_to(&mut self, staging: Staging) -> Result<Written, Diagnostics> {
         let t = Instant::now();
+        let out = staging.target().to_path_buf();
+        let out = out.as_path();
         let io = |e: std::io::Error| {
             Diagnostics::from(Diagnostic::error(
                 out,
                 format!("cannot write the site: {e}"),
             ))
         };
-        let staging = Staging::new(out).map_err(io)?;
         let jobs = self.all_jobs();
         let html_bytes = AtomicUsize::new(0);
         let extra_html = Mutex::new(BTreeMap::new());
@@ -393,8 +406,10 @@ impl Site {
             || {
                 this.render_jobs(&jobs, &|path, html| {
                     html_bytes.fetch_add(html.len(), Ordering::Relaxed);
+                    let file = OutputPath::from_url(path)
+                        .map_err(|e| Diagnostic::error(path, format!("cannot write: {e}")))?;
                     staging
-                        .write(&output::file_for(path), html.as_bytes())
+                        .write(&file, html.as_bytes())
                         .map_err(|e| Diagnostic::error(path, format!("cannot write: {e}")))?;
                     if this.search.is_some()
                         && this
@@ -421,16 +436,20 @@ impl Site {
         let index = self.search_index(html_bytes.into_inner(), &extra_html);
         self.timings.push(("search index", t.elapsed()));
         let t = Instant::now();
+        let file = |p: &str| {
+            OutputPath::from_url(p).map_err(|e| std::io::Error::other(format!("`{p}`: {e}")))
+        };
         self.assets
             .par_iter()
-            .try_for_each(|a| staging.copy(&a.source, &a.output))
+            .try_for_each(|a| staging.copy(&a.source, &file(&a.output)?))
             .map_err(io)?;
+        let put = |p: &str, body: &str| staging.write(&file(p)?, body.as_bytes());
         for (path, body) in machine_files {
-            staging.write(&path, body.as_bytes()).map_err(io)?;
+            put(&path, &body).map_err(io)?;
         }
         if let Some(index) = index {
             for (path, body) in &index.files {
-                staging.write(path, body.as_bytes()).map_err(io)?;
+                put(path, body).map_err(io)?;
             }
             self.search_stats = Some(index.stats);
         }
@@ -481,8 +500,9 @@ impl Site {
         let lib = &self.lib;
         let mut files = Vec::new();
         let mut entries: Vec<output::SitemapEntry> = Vec::new();
+        // RFC 3339, keeping a time when the page gives one.
         let date = |d: &Option<crate::yaml::Spanned<String>>| {
-            d.as_ref().map(|d| d.value[..10].to_string())
+            d.as_ref().and_then(|d| content::dates::rfc3339(&d.value))
         };
         for s in &lib.sections {
             entries.push(output::SitemapEntry {
@@ -555,53 +575,94 @@ impl Site {
     }
 }
 
-/// Two outputs may never claim one file: sections, pages, taxonomy listings,
-/// assessment pages and alias redirects all share one URL space.
-fn check_output_paths(lib: &Library, extras: &[ExtraPage]) -> Vec<Diagnostic> {
-    let mut claims: Vec<(String, String)> = Vec::new();
+/// Every file of the build joins one URL space (see [`output::claims`]):
+/// pages, sections, taxonomy listings, assessment pages, the generated
+/// files, static and content files, and alias redirects, in that order, so
+/// an error points at the later, usually the author's newer, source.
+fn check_output_paths(
+    root: &Path,
+    config: &Config,
+    lib: &Library,
+    extras: &[ExtraPage],
+    assets: &[output::Asset],
+    builtin: &[&str],
+) -> Vec<Diagnostic> {
+    use output::claims::{Claim, Claims, Owner};
+    let mut claims = Claims::default();
+    let config_source: Arc<str> = config.source.as_str().into();
     for job in Renderer::jobs(lib, extras) {
-        let owner = match job {
-            Job::Page(i) => lib.pages[i].file.display().to_string(),
-            Job::Section(i) => lib.sections[i].file.display().to_string(),
-            Job::Taxonomy(i) | Job::Term(i, _) => {
-                format!("the `{}` taxonomy of site.yaml", lib.taxonomies[i].name)
+        let claim = match job {
+            Job::Page(i) => {
+                let p = &lib.pages[i];
+                Claim::new(Owner::Markdown, &p.file, 1, 1).with_source(&p.source)
             }
-            Job::Extra(i) => extras[i].file.display().to_string(),
-            Job::NotFound => continue,
+            Job::Section(i) => {
+                let s = &lib.sections[i];
+                let line = usize::from(!s.source.is_empty());
+                Claim::new(Owner::Markdown, &s.file, line, line).with_source(&s.source)
+            }
+            Job::Taxonomy(i) | Job::Term(i, _) => {
+                let name = lib.taxonomies[i].name.clone();
+                let (line, col) = config.taxonomy_position(&name);
+                Claim::new(
+                    Owner::Taxonomy { name },
+                    crate::config::CONFIG_FILE,
+                    line,
+                    col,
+                )
+                .with_source(&config_source)
+            }
+            Job::Extra(i) => Claim::new(Owner::Extra, &extras[i].file, 0, 0),
+            Job::NotFound => Claim::new(Owner::Generated, "404.html", 0, 0),
         };
-        claims.push((output::file_for(&Renderer::path(job, lib, extras)), owner));
+        claims.claim(&Renderer::path(job, lib, extras), claim);
+    }
+    let mut generated = vec!["/sitemap.xml", "/robots.txt"];
+    if config.feed {
+        generated.push("/feed.xml");
+    }
+    if config.search {
+        generated.push(search::index::MANIFEST);
+    }
+    for g in generated.into_iter().chain(builtin.iter().copied()) {
+        claims.claim(
+            g,
+            Claim::new(Owner::Generated, g.trim_start_matches('/'), 0, 0),
+        );
+    }
+    let content = root.join("content");
+    for a in assets {
+        let owner = if a.source.starts_with(&content) {
+            Owner::ContentFile
+        } else {
+            Owner::Static
+        };
+        let file = crate::diagnostics::display_path(root, &a.source);
+        claims.claim(&a.output, Claim::new(owner, file, 0, 0));
     }
     for p in &lib.pages {
         for a in &p.front.aliases {
-            claims.push((
-                output::file_for(&content::normalize_alias(&a.value)),
-                format!("an alias in {}", p.file.display()),
-            ));
+            let (l, c) = crate::yaml::position(a);
+            let claim = Claim::new(Owner::Alias, &p.file, l + 1, c).with_source(&p.source);
+            claims.claim(&content::normalize_alias(&a.value), claim);
         }
     }
-    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
-    let mut errors = Vec::new();
-    for (file, owner) in &claims {
-        if let Some(first) = seen.insert(file, owner)
-            && first != owner
-            // Two Markdown files on one URL are reported at the file by content loading.
-            && !(first.ends_with(".md") && owner.ends_with(".md"))
-        {
-            let hint = if owner.contains("taxonomy") || first.contains("taxonomy") {
-                "give the taxonomy its own path in site.yaml: `taxonomies: [{ name: playbooks, path: /case-studies/by-playbook/ }]`"
-            } else {
-                "rename one of them, or give one a different `slug`"
-            };
-            errors.push(
-                Diagnostic::error(
-                    crate::config::CONFIG_FILE,
-                    format!("`{file}` would be written twice: by {first} and by {owner}"),
-                )
-                .with_hint(hint),
-            );
-        }
+    claims.into_errors()
+}
+
+/// `site.yaml` with the command line's overrides (a checked `--base-url`).
+fn load_config(root: &Path, opts: &BuildOptions) -> Result<Config, Diagnostics> {
+    let mut config = Config::load(root).map_err(Diagnostics::from)?;
+    if let Some(url) = &opts.base_url {
+        config.base_url.value = crate::config::check_base_url(url).map_err(|why| {
+            Diagnostics::from(
+                Diagnostic::error("--base-url", why)
+                    .with_hint("pass it like --base-url https://example.org/guides/"),
+            )
+        })?;
     }
-    errors
+    config.portable |= opts.portable;
+    Ok(config)
 }
 
 /// Parses the templates against an empty library, for their own errors.

@@ -141,3 +141,18 @@ fn errors_render_with_file_line_and_snippet() {
     assert!(text.contains("horizn: 2"), "{text}");
     assert!(text.contains("did you mean `horizon`?"), "{text}");
 }
+
+#[test]
+fn exclusive_on_a_single_choice_question_names_line_and_column() {
+    let path = Path::new("tests/fixtures/assessments/err-exclusive.yaml");
+    let source = std::fs::read_to_string(path).unwrap();
+    let diags = load(path, &source).expect_err("must be rejected");
+    assert_eq!(diags.len(), 1, "{}", show(&diags));
+    let d = &diags[0];
+    let text = d.to_string();
+    assert_eq!((d.line, d.column), (12, 20), "{text}");
+    assert!(
+        text.contains("err-exclusive.yaml:12:20"),
+        "the message names file:line:col: {text}"
+    );
+}

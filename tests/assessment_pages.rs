@@ -97,9 +97,11 @@ fn a_decision_tree_becomes_linked_static_pages() {
     assert!(hire.contains(r#"<a href="../../q/urgent/">Start again</a>"#));
     assert!(hire.contains("Talk it through"));
     assert!(hire.contains("mailto:hello@example.org"));
-    // Static pages need the stylesheet, not the script.
+    // Question pages need the stylesheet, not the script; an outcome page
+    // loads it only to pass a share link's answers on.
     assert!(hire.contains("css/assessment."));
-    assert!(!hire.contains("js/assessment."));
+    assert!(hire.contains("js/assessment."));
+    assert!(!read(&out, "assessments/tree/q/urgent/index.html").contains("js/assessment."));
 
     // Step pages stay out of the sitemap; the assessment itself is in it.
     let sitemap = read(&out, "sitemap.xml");
@@ -269,5 +271,148 @@ fn a_tree_laid_out_on_one_page_still_links_its_static_pages() {
     assert!(
         out.join("assessments/tree-one/result/wait/index.html")
             .is_file()
+    );
+}
+
+#[test]
+fn an_exclusive_option_follows_an_or_divider_in_the_form_and_the_worksheet() {
+    let (_f, out) = built();
+    let html = read(&out, "assessments/habits/index.html");
+    // The form: GOV.UK's "or" divider right before the exclusive checkbox.
+    let form = &html[html.find("id=\"wm-habits__habits\"").expect("question")..];
+    let divider = form
+        .find("<p class=\"wm-options__divider\">or</p>")
+        .expect("divider");
+    let pairing = form.find("value=\"pairing\"").unwrap();
+    let none = form
+        .find(r#"value="none" data-wm-exclusive>"#)
+        .expect("marked input");
+    assert!(
+        pairing < divider && divider < none,
+        "order: others, or, none"
+    );
+    assert_eq!(count(&html, "wm-options__divider\">or<"), 1);
+    // The worksheet: an "or" row before it, and the rule in words.
+    let sheet = &html[html.find("<section class=\"wm-sheet\"").expect("worksheet")..];
+    assert!(sheet.contains(
+        "Choose every answer that applies and add up their points, or choose “None of these” on its own."
+    ));
+    let or_row = sheet
+        .find("<tr class=\"wm-sheet__or\"><td colspan=\"2\">or</td></tr>")
+        .expect("or row");
+    assert!(or_row < sheet.find("<th scope=\"row\">None of these</th>").unwrap());
+    // Lowest to highest possible as the engine counts them: "None of these"
+    // (0) alone, or any of the three others (1 each).
+    assert!(
+        sheet.contains("<td class=\"wm-num\">0 to 3</td>"),
+        "{sheet}"
+    );
+    // The data carries the flag for the script.
+    assert!(html.contains(r#"{"exclusive":true,"id":"none","label":"None of these""#));
+}
+
+#[test]
+fn an_outcome_cta_replaces_the_generic_one_and_booking_links_carry_the_outcome() {
+    let (_f, out) = built();
+    let html = read(&out, "assessments/habits/index.html");
+    let block = |oid: &str| {
+        let start = html
+            .find(&format!("<div data-wm-cta-for=\"{oid}\""))
+            .unwrap_or_else(|| panic!("no block for `{oid}`"));
+        let rest = &html[start..];
+        rest[..rest.find("</aside>").unwrap()].to_string()
+    };
+    // The generic block, shown without JavaScript: the site's wording.
+    let generic = block("");
+    assert!(
+        generic.contains("Talk it through")
+            && generic.contains(r#"href="https://example.org/book">Book a call<"#)
+    );
+    // An outcome with its own cta: its title, text, label and (checked,
+    // relative) link.
+    let own = block("starting");
+    assert!(own.starts_with("<div data-wm-cta-for=\"starting\" hidden>"));
+    for text in [
+        "Run your first retrospective with us",
+        "A 45-minute session with your team, facilitated.",
+        r#"<a class="button" href="../../guide/#build-buy-or-wait">Book a first retrospective</a>"#,
+    ] {
+        assert!(own.contains(text), "missing `{text}` in {own}");
+    }
+    // Others keep the site's wording, with `booking_topic: topic`.
+    assert!(
+        block("strong").contains(r#"href="https://example.org/book?topic=strong">Book a call<"#)
+    );
+    // A decision tree's static result pages do the same.
+    let wait = read(&out, "assessments/tree/result/wait/index.html");
+    assert!(wait.contains(r#"href="https://example.org/book?topic=wait""#));
+}
+
+#[test]
+fn a_broken_cta_link_fails_the_build_at_its_line() {
+    let f = site();
+    let file = f.path("content/assessments/habits.yaml");
+    let yaml = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        yaml.replace("@/guide.md#build-buy-or-wait", "@/nowhere.md"),
+    )
+    .unwrap();
+    let out = f.path("public");
+    let o = f.run(&["build", "--output", out.to_str().unwrap()]);
+    let err = common::stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("habits.yaml:54:12") && err.contains("broken internal link: `@/nowhere.md`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn every_outcome_of_a_scored_assessment_has_its_own_page() {
+    let (_f, out) = built();
+    let page = read(&out, "assessments/pulse/result/rebuild/index.html");
+    for text in [
+        "<title>Rebuild trust first · Team pulse check · Assessment Fixture</title>",
+        r#"<meta name="description" content="“Rebuild trust first”: one of the results of the self-assessment “Team pulse check”.">"#,
+        r#"<meta property="og:title" content="Rebuild trust first">"#,
+        "<h1 class=\"wm-result__title\">Rebuild trust first</h1>",
+        "<p>People hold back. Make it <strong>safe</strong> to raise problems.</p>",
+        r#"<a class="button" href="../../">Take the assessment: Team pulse check</a>"#,
+        r#"<a href="../../" data-wm-shared-to hidden>Team pulse check</a>"#,
+        r#"href="https://example.org/book?topic=rebuild""#,
+    ] {
+        assert!(page.contains(text), "missing `{text}` in:\n{page}");
+    }
+    // No answers, no scores: the page is the same for everyone.
+    assert!(!page.contains("data-wm-data"));
+    for oid in ["thriving", "refocus"] {
+        assert!(
+            out.join(format!("assessments/pulse/result/{oid}/index.html"))
+                .is_file()
+        );
+    }
+    // Not in the sitemap: they are reached through share links.
+    assert!(!read(&out, "sitemap.xml").contains("/result/"));
+}
+
+#[test]
+fn a_booking_topic_must_be_a_query_parameter_name() {
+    let f = site();
+    let file = f.path("site.yaml");
+    let yaml = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        yaml.replace("booking_topic: topic", "booking_topic: \"a&b\""),
+    )
+    .unwrap();
+    let out = f.path("public");
+    let o = f.run(&["build", "--output", out.to_str().unwrap()]);
+    let err = common::stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("site.yaml:")
+            && err.contains("contact.booking_topic `a&b` is not a query parameter name"),
+        "{err}"
     );
 }

@@ -263,3 +263,26 @@ fn test_vectors_are_many_deterministic_and_follow_the_flow() {
             .any(|v| v["expected"]["outcome"] == "staffed")
     );
 }
+
+#[test]
+fn progress_counts_the_longest_route_left_not_every_question() {
+    let yaml = "title: Tree\nquestions:\n  - id: a\n    text: A?\n    options:\n      - { id: one, label: One, next: b }\n      - { id: two, label: Two, next: c }\n  - id: b\n    text: B?\n    options:\n      - { id: x, label: X, next: d }\n  - id: c\n    text: C?\n    options:\n      - { id: x, label: X, next: outcome:done }\n  - id: d\n    text: D?\n    options:\n      - { id: x, label: X, next: outcome:done }\noutcomes:\n  - id: done\n    title: Done\n";
+    let a = load(Path::new("tree.yaml"), yaml).unwrap_or_else(|d| panic!("{d:?}"));
+    // Four questions, but no visitor is asked more than three.
+    assert_eq!(
+        waymark::assessment::analysis::longest_routes(&a.engine),
+        vec![3, 2, 1, 1]
+    );
+    assert!(waymark::assessment::analysis::branches(&a.engine));
+    let v = test_vectors(&a, 20, 7);
+    for vector in v["vectors"].as_array().unwrap() {
+        let progress = &vector["expected"]["progress"];
+        assert_eq!(progress[0], serde_json::json!([1, 3, true]), "{vector}");
+        if vector["expected"]["path"][1] == "c" {
+            assert_eq!(progress[1], serde_json::json!([2, 2, false]));
+        }
+    }
+    // Without branching the count is exact.
+    let plain = fixture("ok-scale.yaml");
+    assert!(!waymark::assessment::analysis::branches(&plain.engine));
+}

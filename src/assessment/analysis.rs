@@ -150,6 +150,47 @@ fn flow_order(spec: &Spec, engine: &Engine, report: &mut Report) -> Option<Vec<u
     Some(post.into_iter().filter(|&q| q < n).collect())
 }
 
+/// For each question, the most questions a visitor can still be asked
+/// from it, itself included: the longest route to the end through the
+/// flow graph (every `next`, falling through, `show_if` questions counted
+/// as shown). The page's progress says "Question 2 of up to 5" with it.
+/// The flow must be acyclic (`load` rejects loops before this is used).
+pub fn longest_routes(engine: &Engine) -> Vec<usize> {
+    let n = engine.questions.len();
+    let mut memo = vec![0usize; n + 1];
+    // Jumps only go forwards in a topological order; falling through goes
+    // to i + 1. Process questions so that successors are done first.
+    let mut done = vec![false; n + 1];
+    done[n] = true;
+    let mut stack: Vec<usize> = (0..n).rev().collect();
+    while let Some(&q) = stack.last() {
+        if done[q] {
+            stack.pop();
+            continue;
+        }
+        let next = successors(engine, q);
+        let pending: Vec<usize> = next.iter().copied().filter(|&s| !done[s]).collect();
+        if pending.is_empty() {
+            memo[q] = 1 + next.iter().map(|&s| memo[s]).max().unwrap_or(0);
+            done[q] = true;
+            stack.pop();
+        } else {
+            stack.extend(pending);
+        }
+    }
+    memo.truncate(n);
+    memo
+}
+
+/// Whether the flow can branch at all (a `next` or a `show_if`): only then
+/// is the number of questions a visitor is asked not fixed.
+pub fn branches(engine: &Engine) -> bool {
+    engine
+        .questions
+        .iter()
+        .any(|q| q.show_if.is_some() || q.options.iter().any(|o| o.next.is_some()))
+}
+
 /// Where the flow can go from question `i` (index `n` = the end).
 fn successors(engine: &Engine, i: usize) -> Vec<usize> {
     let n = engine.questions.len();

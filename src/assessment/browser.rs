@@ -39,41 +39,14 @@ impl Assessment {
                 json!({"id": d.id.value, "label": d.label, "low": d.low, "high": d.high, "bands": bands})
             })
             .collect();
+        let remaining = super::analysis::longest_routes(engine);
         let questions: Vec<Value> = spec
             .questions
             .value
             .iter()
             .zip(&engine.questions)
-            .map(|(q, eq)| {
-                let q = &q.value;
-                let options: Vec<Value> = q
-                    .options
-                    .iter()
-                    .zip(&eq.options)
-                    .map(|(o, eo)| {
-                        json!({
-                            "id": eo.id,
-                            "label": o.value.label.value,
-                            "scores": scores(engine, &eo.scores),
-                            "next": eo.next.map(|t| next(engine, t)),
-                        })
-                    })
-                    .collect();
-                json!({
-                    "id": eq.id,
-                    "text": q.text,
-                    "help_html": md(&q.help),
-                    "type": eq.kind.as_str(),
-                    "required": eq.required,
-                    "options": options,
-                    "scale": q.scale.as_ref().filter(|_| eq.scale.is_some()).map(|s| json!({
-                        "min": s.value.min, "max": s.value.max,
-                        "min_label": s.value.min_label, "max_label": s.value.max_label,
-                    })),
-                    "scores": eq.scale.map(|_| scores(engine, &eq.scale_scores)),
-                    "show_if": eq.show_if.map(|(other, mask)| show_if(engine, other, mask)),
-                })
-            })
+            .zip(&remaining)
+            .map(|((q, eq), remaining)| question_json(engine, &q.value, eq, *remaining, &md))
             .collect();
         let outcomes: Vec<Value> = spec
             .outcomes
@@ -96,6 +69,12 @@ impl Assessment {
                     "summary_html": md(&o.value.summary),
                     "url": o.value.link.as_ref().map(|l| resolve_link(&l.value)),
                     "when": when,
+                    "cta": o.value.cta.as_ref().map(|c| json!({
+                        "title": c.title,
+                        "text": c.text,
+                        "label": c.label,
+                        "url": c.url.as_ref().map(|u| resolve_link(&u.value)),
+                    })),
                 })
             })
             .collect();
@@ -118,11 +97,79 @@ impl Assessment {
             "layout": spec.layout.as_str(),
             "check_answers": spec.check_answers,
             "hash": questions_hash(engine),
+            "branches": super::analysis::branches(engine),
             "dimensions": dimensions,
             "questions": questions,
             "outcomes": outcomes,
             "chart": chart,
         })
+    }
+}
+
+/// One question as the page data carries it.
+fn question_json(
+    engine: &Engine,
+    q: &super::model::Question,
+    eq: &super::scoring::EQuestion,
+    remaining: usize,
+    md: &dyn Fn(&Option<crate::yaml::Spanned<String>>) -> Option<String>,
+) -> Value {
+    let options: Vec<Value> = q
+        .options
+        .iter()
+        .zip(&eq.options)
+        .map(|(o, eo)| {
+            json!({
+                "id": eo.id,
+                "label": o.value.label.value,
+                "scores": scores(engine, &eo.scores),
+                "next": eo.next.map(|t| next(engine, t)),
+                "exclusive": eo.exclusive,
+            })
+        })
+        .collect();
+    json!({
+        "id": eq.id,
+        "text": q.text,
+        "help_html": md(&q.help),
+        "type": eq.kind.as_str(),
+        "required": eq.required,
+        "options": options,
+        "scale": q.scale.as_ref().filter(|_| eq.scale.is_some()).map(|s| json!({
+            "min": s.value.min, "max": s.value.max,
+            "min_label": s.value.min_label, "max_label": s.value.max_label,
+        })),
+        "scores": eq.scale.map(|_| scores(engine, &eq.scale_scores)),
+        "show_if": eq.show_if.map(|(other, mask)| show_if(engine, other, mask)),
+        "remaining": remaining,
+        "error": q.error.clone().unwrap_or_else(|| default_error(q, eq)),
+    })
+}
+
+/// The error message for a missing answer when the author wrote none,
+/// in the GOV.UK way: say what to do, naming the question.
+pub fn default_error(q: &super::model::Question, eq: &super::scoring::EQuestion) -> String {
+    use super::model::QuestionType;
+    let text = q.text.trim().trim_end_matches(['?', '.', ':']);
+    match eq.kind {
+        QuestionType::Single => format!("Select an answer to “{text}”"),
+        QuestionType::Multiple => {
+            let alone: Vec<&str> = q
+                .options
+                .iter()
+                .zip(&eq.options)
+                .filter(|(_, eo)| eo.exclusive)
+                .map(|(o, _)| o.value.label.value.as_str())
+                .collect();
+            match alone.first() {
+                Some(label) => format!("Select at least one answer to “{text}”, or “{label}”"),
+                None => format!("Select at least one answer to “{text}”"),
+            }
+        }
+        QuestionType::Scale => {
+            let (min, max) = eq.scale.unwrap_or((0, 0));
+            format!("Select a number from {min} to {max} for “{text}”")
+        }
     }
 }
 
@@ -157,7 +204,7 @@ fn show_if(engine: &Engine, other: usize, mask: u64) -> Value {
 
 /// First 8 hex digits of the SHA-256 of everything that decides which
 /// questions are asked and what an answer means: question ids, types,
-/// required, options (ids, scores, next), scales and show_if. Texts are
+/// required, options (ids, scores, next, exclusive), scales and show_if. Texts are
 /// left out so fixing a typo does not invalidate share links.
 pub fn questions_hash(engine: &Engine) -> String {
     let canonical: Vec<Value> = engine
@@ -170,11 +217,20 @@ pub fn questions_hash(engine: &Engine) -> String {
                 q.required,
                 q.options
                     .iter()
-                    .map(|o| json!([
-                        o.id,
-                        scores(engine, &o.scores),
-                        o.next.map(|t| next(engine, t))
-                    ]))
+                    .map(|o| {
+                        let mut v = json!([
+                            o.id,
+                            scores(engine, &o.scores),
+                            o.next.map(|t| next(engine, t))
+                        ]);
+                        // Only when set, so older links stay valid.
+                        if o.exclusive
+                            && let Some(a) = v.as_array_mut()
+                        {
+                            a.push(json!("exclusive"));
+                        }
+                        v
+                    })
                     .collect::<Vec<_>>(),
                 q.scale,
                 scores(engine, &q.scale_scores),

@@ -97,6 +97,7 @@ fn answer(engine: &Engine, q: usize, value: &AnswerValue) -> Result<Answer, (Str
                     format!("an empty list does not answer `{}`", q.id),
                     "leave the question out to skip it".into(),
                 )),
+                Ok(ids) if mixed(q, &ids).is_some() => Err(mixed(q, &ids).unwrap_or_default()),
                 other => other.map(Answer::Multiple),
             }
         }
@@ -132,6 +133,23 @@ fn answer(engine: &Engine, q: usize, value: &AnswerValue) -> Result<Answer, (Str
             },
         )),
     }
+}
+
+/// The message and hint when `ids` ticks an exclusive option with others.
+fn mixed(q: &super::scoring::EQuestion, ids: &[String]) -> Option<(String, String)> {
+    let alone = q
+        .options
+        .iter()
+        .find(|o| o.exclusive && ids.contains(&o.id))?;
+    (ids.len() > 1).then(|| {
+        (
+            format!(
+                "`{}` is exclusive: it cannot be chosen with other answers of `{}`",
+                alone.id, q.id
+            ),
+            format!("answer `[{}]` alone, or leave it out", alone.id),
+        )
+    })
 }
 
 /// Runs one example and reports how it fails, if it does.

@@ -142,8 +142,8 @@ pub fn outcome_counts(assessment: &Assessment) -> Vec<(String, u128)> {
 }
 
 impl Assessment {
-    /// Every `link:` of an outcome and every `@/` link inside the Markdown
-    /// fields, with its line and column, for the generator's link checker.
+    /// Every `link:` and `cta.url` of an outcome and every `@/` link inside
+    /// the Markdown fields, with its line and column, for the link checker.
     pub fn internal_links(&self) -> Vec<(String, usize, usize)> {
         self.links.clone()
     }
@@ -220,7 +220,10 @@ fn links(
         .outcomes
         .value
         .iter()
-        .filter_map(|o| o.value.link.as_ref())
+        .flat_map(|o| {
+            let cta = o.value.cta.as_ref().and_then(|c| c.url.as_ref());
+            o.value.link.as_ref().into_iter().chain(cta)
+        })
         .map(|l| {
             let (line, col) = yaml::position(l);
             (l.value.clone(), line, col)
@@ -249,7 +252,8 @@ fn links(
     out
 }
 
-/// The `@/` destinations of links and images in a Markdown text.
+/// The `@/` destinations of links and images in a Markdown text, and those
+/// that would run script (`javascript:` and the like), which are refused.
 fn markdown_links(text: &str) -> Vec<String> {
     use pulldown_cmark::{Event, Options, Parser, Tag};
     Parser::new_ext(
@@ -258,7 +262,7 @@ fn markdown_links(text: &str) -> Vec<String> {
     )
     .filter_map(|e| match e {
         Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
-            if dest_url.starts_with("@/") =>
+            if dest_url.starts_with("@/") || crate::config::script_scheme(&dest_url).is_some() =>
         {
             Some(dest_url.into_string())
         }

@@ -158,6 +158,10 @@ pub struct Question {
     /// Ask this question only after certain answers.
     #[serde(default)]
     pub show_if: Option<Spanned<ShowIf>>,
+    /// The message when a required answer is missing; default built from
+    /// the question ("Select an answer to “…”").
+    #[serde(default)]
+    pub error: Option<String>,
 }
 
 /// One choice of a single or multiple question.
@@ -175,12 +179,21 @@ pub struct QOption {
     /// A jump: a question id, `end`, or `outcome:ID`.
     #[serde(default)]
     pub next: Option<Spanned<String>>,
+    /// On a `multiple` question: this option ("None of these") cannot be
+    /// chosen with any other; choosing it clears the others and the reverse.
+    #[serde(default)]
+    pub exclusive: Option<Spanned<bool>>,
 }
 
 impl QOption {
     /// The option's id (after `resolve` filled in defaults).
     pub fn id(&self) -> &str {
         self.id.as_ref().map_or("", |s| s.value.as_str())
+    }
+
+    /// Whether the author marked the option `exclusive: true`.
+    pub fn is_exclusive(&self) -> bool {
+        self.exclusive.as_ref().is_some_and(|e| e.value)
     }
 }
 
@@ -227,6 +240,28 @@ pub struct Outcome {
     /// dimension id -> condition (`< 50`, `>= 50`, `25..75`); absent = default.
     #[serde(default)]
     pub when: Option<SpannedMap<Spanned<String>>>,
+    /// This outcome's own call to action, replacing the site's generic one.
+    #[serde(default)]
+    pub cta: Option<OutcomeCta>,
+}
+
+/// An outcome's call to action: what to do next after this result.
+/// Anything left out comes from `site.yaml` (`cta` and `contact`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeCta {
+    /// Heading of the block.
+    pub title: String,
+    /// One or two sentences (plain text).
+    #[serde(default)]
+    pub text: Option<String>,
+    /// Button label.
+    #[serde(default)]
+    pub label: Option<String>,
+    /// Where the button leads: `@/page.md` (checked) or a URL; default the
+    /// site's booking URL.
+    #[serde(default)]
+    pub url: Option<Spanned<String>>,
 }
 
 /// The result chart.

@@ -405,8 +405,10 @@ fn question(
             id: o.value.id().to_owned(),
             scores: scores(&o.value.scores, names, report),
             next: o.value.next.as_ref().and_then(|n| next(n, names, report)),
+            exclusive: o.value.is_exclusive(),
         })
         .collect();
+    check_exclusive(qv, report);
     let show_if = qv
         .show_if
         .as_ref()
@@ -431,6 +433,27 @@ fn question(
     };
     eq.range = Engine::question_range(&eq, names.dims.len());
     eq
+}
+
+/// `exclusive` only means something among checkboxes: on a single-choice
+/// question every option already excludes the others.
+fn check_exclusive(q: &super::model::Question, report: &mut Report) {
+    if q.kind == QuestionType::Multiple {
+        return;
+    }
+    for o in &q.options {
+        if let Some(e) = &o.value.exclusive {
+            report.at(
+                e,
+                format!(
+                    "`exclusive` only applies to `type: multiple`, but `{}` is {}",
+                    q.id.value,
+                    q.kind.as_str()
+                ),
+                Some("remove `exclusive:`; on a single-choice question every option already excludes the others".into()),
+            );
+        }
+    }
 }
 
 fn next(n: &Spanned<String>, names: &Names, report: &mut Report) -> Option<Target> {

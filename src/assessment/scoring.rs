@@ -20,8 +20,12 @@
 //! - Points: single = the option's scores; multiple = the sum over chosen
 //!   options; scale = `(value - min) * scores`. Lowest/highest possible per
 //!   dimension are summed over the shown and answered questions: single =
-//!   min/max over its options; multiple = sum of negative/positive option
-//!   scores; scale = the scale's ends.
+//!   min/max over its options; multiple = sum of negative/positive scores
+//!   of its non-exclusive options, widened by any exclusive option's score
+//!   (so the lowest is what "tick nothing that scores" would give, even
+//!   though an answer needs one tick); scale = the scale's ends.
+//! - A `multiple` answer that ticks an exclusive option with any other is
+//!   invalid (unanswered): the page never lets a visitor give it.
 //! - Percent = `100 * (points - lowest) / (highest - lowest)`. When
 //!   `highest == lowest` (no answered question could move the dimension,
 //!   including when none scored it) the dimension is **not assessed**: its
@@ -88,6 +92,8 @@ pub struct EOption {
     pub scores: Vec<i64>,
     /// The option's jump, if any.
     pub next: Option<Target>,
+    /// Must be chosen alone (`exclusive: true` on a multiple question).
+    pub exclusive: bool,
 }
 
 /// A question as the engine needs it.
@@ -188,7 +194,14 @@ impl EQuestion {
                     .iter()
                     .filter_map(|id| index(id))
                     .fold(0u64, |m, i| m | 1 << i);
-                (mask != 0).then_some(Choice::Options(mask))
+                // An exclusive option with anything else is not a valid answer.
+                let mixed = mask.count_ones() > 1
+                    && self
+                        .options
+                        .iter()
+                        .enumerate()
+                        .any(|(i, o)| o.exclusive && mask & (1 << i) != 0);
+                (mask != 0 && !mixed).then_some(Choice::Options(mask))
             }
             (QuestionType::Scale, Answer::Scale(v)) => {
                 let (min, max) = self.scale?;
@@ -241,10 +254,19 @@ impl Engine {
                     let scores = q.options.iter().map(|o| o.scores[d]);
                     (scores.clone().min().unwrap_or(0), scores.max().unwrap_or(0))
                 }
-                QuestionType::Multiple => q.options.iter().fold((0, 0), |(lo, hi), o| {
-                    let s = o.scores[d];
-                    (lo + s.min(0), hi + s.max(0))
-                }),
+                QuestionType::Multiple => {
+                    // Any set of the other options (their negative and
+                    // positive scores), or one exclusive option alone.
+                    let (others, alone): (Vec<&EOption>, Vec<&EOption>) =
+                        q.options.iter().partition(|o| !o.exclusive);
+                    let sum = others.iter().fold((0, 0), |(lo, hi), o| {
+                        let s = o.scores[d];
+                        (lo + s.min(0), hi + s.max(0))
+                    });
+                    alone.iter().fold(sum, |(lo, hi), o| {
+                        (lo.min(o.scores[d]), hi.max(o.scores[d]))
+                    })
+                }
                 QuestionType::Scale => {
                     let (min, max) = q.scale.unwrap_or((0, 0));
                     let full = (max - min) * q.scale_scores[d];
@@ -406,6 +428,7 @@ mod tests {
                 id: format!("o{i}"),
                 scores: vec![*s],
                 next: None,
+                exclusive: false,
             })
             .collect();
         let mut q = EQuestion {
@@ -456,5 +479,21 @@ mod tests {
         s.scale = Some((1, 5));
         assert_eq!(s.choice(&Answer::Scale(6)), None);
         assert_eq!(s.choice(&Answer::Scale(5)), Some(Choice::Value(5)));
+    }
+
+    #[test]
+    fn exclusive_options_are_chosen_alone_and_widen_the_range_only_alone() {
+        let mut q = question(QuestionType::Multiple, &[1, 2, 5]);
+        q.options[2].exclusive = true;
+        q.range = Engine::question_range(&q, 1);
+        // Any set of the others (0..3), or the exclusive one alone (5).
+        assert_eq!(q.range, vec![(0, 5)]);
+        q.options[2].scores = vec![-3];
+        q.range = Engine::question_range(&q, 1);
+        assert_eq!(q.range, vec![(-3, 3)]);
+        let pick = |ids: &[&str]| Answer::Multiple(ids.iter().map(|s| s.to_string()).collect());
+        assert_eq!(q.choice(&pick(&["o2"])), Some(Choice::Options(4)));
+        assert_eq!(q.choice(&pick(&["o0", "o1"])), Some(Choice::Options(3)));
+        assert_eq!(q.choice(&pick(&["o0", "o2"])), None, "mixed: unanswered");
     }
 }

@@ -360,14 +360,18 @@ fn moves(engine: &Engine, i: usize, tested: u64) -> Option<Vec<Move>> {
     )
 }
 
-/// Subsets of a multiple-choice question, built option by option and
-/// merged by (points, tested options, first jump, non-empty).
+/// Subsets of a multiple-choice question's non-exclusive options, built
+/// option by option and merged by (points, tested options, first jump,
+/// non-empty), plus each exclusive option alone.
 fn multiple_moves(q: &EQuestion, tested: u64) -> Option<Vec<Move>> {
     type K = (Vec<i64>, u64, Option<Target>, bool);
     let dims = q.range.len();
     let mut states: Map<K, (u128, u64)> = Map::default();
     states.insert((vec![0; dims], 0, None, false), (1, 0));
     for (k, o) in q.options.iter().enumerate() {
+        if o.exclusive {
+            continue;
+        }
         let bit = 1u64 << k;
         let mut next: Map<K, (u128, u64)> = Map::default();
         for ((delta, memo, target, any), (count, mask)) in &states {
@@ -390,6 +394,15 @@ fn multiple_moves(q: &EQuestion, tested: u64) -> Option<Vec<Move>> {
             return None;
         }
         states = next;
+    }
+    // An exclusive option is only ever chosen alone.
+    for (k, o) in q.options.iter().enumerate().filter(|(_, o)| o.exclusive) {
+        let bit = 1u64 << k;
+        let key = (o.scores.clone(), bit & tested, o.next, true);
+        states
+            .entry(key)
+            .and_modify(|(c, _)| *c = c.saturating_add(1))
+            .or_insert((1, bit));
     }
     Some(
         states

@@ -36,9 +36,11 @@ impl Rng {
 /// `n` answer sets (deterministic for a given `seed`) with their expected
 /// results, plus the page data both engines read:
 /// `{ "id", "data": <browser_data>, "vectors": [{ "answers", "expected":
-/// { "path", "outcome", "percents", "bands" } }] }`.
+/// { "path", "progress", "outcome", "percents", "bands" } }] }`.
 pub fn test_vectors(assessment: &Assessment, n: usize, seed: u64) -> Value {
     let engine = &assessment.engine;
+    let remaining = super::analysis::longest_routes(engine);
+    let branches = super::analysis::branches(engine);
     let mut rng = Rng(seed);
     let vectors: Vec<Value> = (0..n)
         .map(|k| {
@@ -57,10 +59,26 @@ pub fn test_vectors(assessment: &Assessment, n: usize, seed: u64) -> Value {
                 .iter()
                 .map(|(q, _)| engine.questions[*q].id.as_str())
                 .collect();
+            // What the page's progress says at each question of the path:
+            // [number, total, "up to"].
+            let progress: Vec<Value> = result
+                .path
+                .iter()
+                .enumerate()
+                .map(|(k, (q, _))| {
+                    let left = remaining[*q];
+                    if branches {
+                        json!([k + 1, k + left, left > 1])
+                    } else {
+                        json!([k + 1, result.path.len(), false])
+                    }
+                })
+                .collect();
             json!({
                 "answers": answers_json(&answers),
                 "expected": {
                     "path": path,
+                    "progress": progress,
                     "outcome": result.outcome.map(|o| &engine.outcomes[o].id),
                     "percents": percents,
                     "bands": bands,
@@ -114,6 +132,13 @@ fn random_answers(engine: &Engine, rng: &mut Rng, minimal: bool) -> Answers {
             pos += 1;
             continue;
         }
+        if q.options.iter().any(|o| o.exclusive) && rng.chance(10) {
+            // An exclusive option ticked with another: both engines must
+            // treat it as unanswered (the page never sends it).
+            answers.insert(q.id.clone(), invalid_answer(engine, pos));
+            pos += 1;
+            continue;
+        }
         let answer = random_answer(engine, pos, rng);
         let choice = q.choice(&answer).expect("generated answers are valid");
         answers.insert(q.id.clone(), answer);
@@ -143,12 +168,22 @@ fn random_answer(engine: &Engine, q: usize, rng: &mut Rng) -> Answer {
     match q.kind {
         QuestionType::Single => Answer::Single(id(rng.below(q.options.len()))),
         QuestionType::Multiple => {
-            let mut ids: Vec<String> = (0..q.options.len())
+            let alone: Vec<usize> = (0..q.options.len())
+                .filter(|&i| q.options[i].exclusive)
+                .collect();
+            let others: Vec<usize> = (0..q.options.len())
+                .filter(|&i| !q.options[i].exclusive)
+                .collect();
+            if !alone.is_empty() && (others.is_empty() || rng.chance(25)) {
+                return Answer::Multiple(vec![id(alone[rng.below(alone.len())])]);
+            }
+            let mut ids: Vec<String> = others
+                .iter()
                 .filter(|_| rng.chance(50))
-                .map(id)
+                .map(|&i| id(i))
                 .collect();
             if ids.is_empty() {
-                ids.push(id(rng.below(q.options.len())));
+                ids.push(id(others[rng.below(others.len())]));
             }
             Answer::Multiple(ids)
         }
@@ -163,7 +198,14 @@ fn invalid_answer(engine: &Engine, q: usize) -> Answer {
     let q = &engine.questions[q];
     match q.kind {
         QuestionType::Single => Answer::Single("not-an-option".into()),
-        QuestionType::Multiple => Answer::Multiple(vec!["not-an-option".into()]),
+        QuestionType::Multiple => match q.options.iter().position(|o| o.exclusive) {
+            // An exclusive option with another: invalid in both engines.
+            Some(e) if q.options.len() > 1 => Answer::Multiple(vec![
+                q.options[(e + 1) % q.options.len()].id.clone(),
+                q.options[e].id.clone(),
+            ]),
+            _ => Answer::Multiple(vec!["not-an-option".into()]),
+        },
         QuestionType::Scale => Answer::Scale(q.scale.map_or(0, |s| s.1 + 1)),
     }
 }

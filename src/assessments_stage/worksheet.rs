@@ -7,8 +7,10 @@
 //!                 how,            // "Choose one answer." ...
 //!                 condition,      // "Answer this only if ..." or none
 //!                 dims: [{id, label}],        // the areas it can move
-//!                 rows: [{label, points: [n per dim], goto}],
+//!                 rows: [{label, points: [n per dim], goto, exclusive}],
+//!                                 // exclusive rows follow an "or" divider
 //!                 jumps,          // some row has a `goto`
+//!                 columns,        // how many columns the table has
 //!                 lowest: [n per dim], highest: [n per dim] }],
 //!   dimensions: [{id, label, low, high, bands: [{range, label, advice_html}]}],
 //!   outcomes: [{id, title, summary_html, url, kind, rule}] }
@@ -58,97 +60,10 @@ pub fn build(a: &Assessment, data: &Value) -> Value {
         .iter()
         .zip(&e.questions)
         .enumerate()
-        .map(|(i, (q, eq))| {
-            // Only areas the question can move: a constant adds the same to
-            // points, lowest and highest, which cancels out of the percent.
-            let moved: Vec<usize> = (0..e.dimensions.len())
-                .filter(|&d| eq.range[d].0 != eq.range[d].1)
-                .collect();
-            let rows: Vec<Value> = if let Some((min, max)) = eq.scale {
-                let scale = &q["scale"];
-                (min..=max)
-                    .map(|v| {
-                        let end = if v == min {
-                            scale["min_label"].as_str()
-                        } else if v == max {
-                            scale["max_label"].as_str()
-                        } else {
-                            None
-                        };
-                        let label = end.map_or_else(|| v.to_string(), |l| format!("{v} ({l})"));
-                        let points: Vec<i64> = moved
-                            .iter()
-                            .map(|&d| (v - min) * eq.scale_scores[d])
-                            .collect();
-                        json!({"label": label, "points": points, "goto": null})
-                    })
-                    .collect()
-            } else {
-                list(&q["options"])
-                    .iter()
-                    .zip(&eq.options)
-                    .map(|(o, eo)| {
-                        let points: Vec<i64> = moved.iter().map(|&d| eo.scores[d]).collect();
-                        json!({"label": o["label"], "points": points, "goto": goto(eo.next)})
-                    })
-                    .collect()
-            };
-            let how = match q["type"].as_str() {
-                Some("multiple") => "Choose every answer that applies and add up their points.",
-                Some("scale") => "Choose one number.",
-                _ => "Choose one answer.",
-            };
-            let condition = eq.show_if.map(|(other, mask)| {
-                let oq = &e.questions[other];
-                let labels: Vec<String> = list(&qs[other]["options"])
-                    .iter()
-                    .enumerate()
-                    .filter(|(k, _)| mask & (1 << k) != 0)
-                    .map(|(_, o)| format!("“{}”", o["label"].as_str().unwrap_or_default()))
-                    .collect();
-                format!(
-                    "Answer this only if you chose {} in question {}; otherwise skip it.",
-                    join_or(&labels),
-                    number_of(&oq.id)
-                )
-            });
-            json!({
-                "number": i + 1,
-                "id": q["id"],
-                "text": q["text"],
-                "help_html": q["help_html"],
-                "type": q["type"],
-                "required": q["required"],
-                "how": how,
-                "condition": condition,
-                "dims": moved.iter().map(|&d| json!({"id": dims[d]["id"], "label": dims[d]["label"]})).collect::<Vec<_>>(),
-                "jumps": eq.options.iter().any(|o| o.next.is_some()),
-                "rows": rows,
-                "lowest": moved.iter().map(|&d| eq.range[d].0).collect::<Vec<_>>(),
-                "highest": moved.iter().map(|&d| eq.range[d].1).collect::<Vec<_>>(),
-            })
-        })
+        .map(|(i, (q, eq))| sheet_question(i, q, eq, a, &qs, &dims, &goto, &number_of))
         .collect();
 
-    let dimensions: Vec<Value> = dims
-        .iter()
-        .map(|d| {
-            let mut from: Option<f64> = None;
-            let bands: Vec<Value> = list(&d["bands"])
-                .iter()
-                .map(|b| {
-                    let up_to = b["up_to"].as_f64().unwrap_or(100.0);
-                    let range = match from {
-                        None => format!("0 to {}%", number(up_to)),
-                        Some(f) => format!("above {} up to {}%", number(f), number(up_to)),
-                    };
-                    from = Some(up_to);
-                    json!({"range": range, "label": b["label"], "advice_html": b["advice_html"]})
-                })
-                .collect();
-            json!({"id": d["id"], "label": d["label"], "low": d["low"], "high": d["high"], "bands": bands})
-        })
-        .collect();
+    let dimensions = dimensions(&dims);
 
     let default = e.default_outcome();
     let label_of = |id: &str| {
@@ -181,6 +96,132 @@ pub fn build(a: &Assessment, data: &Value) -> Value {
         .collect();
 
     json!({"questions": questions, "dimensions": dimensions, "outcomes": outcomes_out})
+}
+
+/// One question of the worksheet: its rows of points, condition and ranges.
+#[allow(clippy::too_many_arguments)]
+fn sheet_question(
+    i: usize,
+    q: &Value,
+    eq: &crate::assessment::scoring::EQuestion,
+    a: &Assessment,
+    qs: &[Value],
+    dims: &[Value],
+    goto: &dyn Fn(Option<Target>) -> Value,
+    number_of: &dyn Fn(&str) -> usize,
+) -> Value {
+    let e = &a.engine;
+    let list = |v: &Value| v.as_array().cloned().unwrap_or_default();
+    // Only areas the question can move: a constant adds the same to
+    // points, lowest and highest, which cancels out of the percent.
+    let moved: Vec<usize> = (0..e.dimensions.len())
+        .filter(|&d| eq.range[d].0 != eq.range[d].1)
+        .collect();
+    let rows: Vec<Value> = if let Some((min, max)) = eq.scale {
+        let scale = &q["scale"];
+        (min..=max)
+            .map(|v| {
+                let end = if v == min {
+                    scale["min_label"].as_str()
+                } else if v == max {
+                    scale["max_label"].as_str()
+                } else {
+                    None
+                };
+                let label = end.map_or_else(|| v.to_string(), |l| format!("{v} ({l})"));
+                let points: Vec<i64> = moved
+                    .iter()
+                    .map(|&d| (v - min) * eq.scale_scores[d])
+                    .collect();
+                json!({"label": label, "points": points, "goto": null})
+            })
+            .collect()
+    } else {
+        list(&q["options"])
+                .iter()
+                .zip(&eq.options)
+                .map(|(o, eo)| {
+                    let points: Vec<i64> = moved.iter().map(|&d| eo.scores[d]).collect();
+                    json!({"label": o["label"], "points": points, "goto": goto(eo.next), "exclusive": eo.exclusive})
+                })
+                .collect()
+    };
+    let how = how(q, eq);
+    let condition = eq.show_if.map(|(other, mask)| {
+        let oq = &e.questions[other];
+        let labels: Vec<String> = list(&qs[other]["options"])
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| mask & (1 << k) != 0)
+            .map(|(_, o)| format!("“{}”", o["label"].as_str().unwrap_or_default()))
+            .collect();
+        format!(
+            "Answer this only if you chose {} in question {}; otherwise skip it.",
+            join_or(&labels),
+            number_of(&oq.id)
+        )
+    });
+    json!({
+        "number": i + 1,
+        "id": q["id"],
+        "text": q["text"],
+        "help_html": q["help_html"],
+        "type": q["type"],
+        "required": q["required"],
+        "how": how,
+        "condition": condition,
+        "dims": moved.iter().map(|&d| json!({"id": dims[d]["id"], "label": dims[d]["label"]})).collect::<Vec<_>>(),
+        "jumps": eq.options.iter().any(|o| o.next.is_some()),
+        "columns": 1 + moved.len() + usize::from(eq.options.iter().any(|o| o.next.is_some())),
+        "rows": rows,
+        "lowest": moved.iter().map(|&d| eq.range[d].0).collect::<Vec<_>>(),
+        "highest": moved.iter().map(|&d| eq.range[d].1).collect::<Vec<_>>(),
+    })
+}
+
+/// How to answer a question, in words (an exclusive option is chosen alone).
+fn how(q: &Value, eq: &crate::assessment::scoring::EQuestion) -> String {
+    let options = q["options"].as_array().cloned().unwrap_or_default();
+    let alone: Vec<String> = eq
+        .options
+        .iter()
+        .zip(&options)
+        .filter(|(eo, _)| eo.exclusive)
+        .map(|(_, o)| format!("“{}”", o["label"].as_str().unwrap_or_default()))
+        .collect();
+    match q["type"].as_str() {
+        Some("multiple") if !alone.is_empty() => format!(
+            "Choose every answer that applies and add up their points, or choose {} on its own.",
+            join_or(&alone)
+        ),
+        Some("multiple") => "Choose every answer that applies and add up their points.".to_string(),
+        Some("scale") => "Choose one number.".to_string(),
+        _ => "Choose one answer.".to_string(),
+    }
+}
+
+/// The dimensions with each band's range in words.
+fn dimensions(dims: &[Value]) -> Vec<Value> {
+    dims.iter()
+        .map(|d| {
+            let mut from: Option<f64> = None;
+            let bands: Vec<Value> = d["bands"]
+                .as_array()
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .map(|b| {
+                    let up_to = b["up_to"].as_f64().unwrap_or(100.0);
+                    let range = match from {
+                        None => format!("0 to {}%", number(up_to)),
+                        Some(f) => format!("above {} up to {}%", number(f), number(up_to)),
+                    };
+                    from = Some(up_to);
+                    json!({"range": range, "label": b["label"], "advice_html": b["advice_html"]})
+                })
+                .collect();
+            json!({"id": d["id"], "label": d["label"], "low": d["low"], "high": d["high"], "bands": bands})
+        })
+        .collect()
 }
 
 /// "When Time to results is 50% or less and What you know is above 50%."

@@ -73,6 +73,7 @@ pub fn markdown(lib: &Library) -> Vec<Finding> {
         for (event, range) in
             Parser::new_ext(text.body(), crate::markdown::options()).into_offset_iter()
         {
+            out.extend(script_url(&event, range.start, &text));
             match event {
                 Event::Start(Tag::Heading { level: l, .. }) => {
                     heading(l as u8, range.start, &mut out);
@@ -119,6 +120,25 @@ pub fn markdown(lib: &Library) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// A warning for a `javascript:`, `vbscript:` or `data:` link or image:
+/// page Markdown is trusted, but such links are almost always a mistake
+/// or pasted from somewhere they should not be.
+fn script_url(event: &Event, offset: usize, text: &Text) -> Option<Finding> {
+    let (Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })) =
+        event
+    else {
+        return None;
+    };
+    let scheme = crate::config::script_scheme(dest_url)?;
+    Some(Finding::new(
+        Kind::ScriptUrl,
+        text.at(offset, format!("link to a `{scheme}` URL"))
+            .with_hint(
+                "such links run code or hide content; link to a page or an https:// address",
+            ),
+    ))
 }
 
 /// 1-based line of a top-level `key:` in a YAML text (front matter or an

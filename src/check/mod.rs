@@ -57,6 +57,8 @@ pub enum Kind {
     UnreachableHost,
     /// A site static file that replaces a theme asset the templates use.
     ThemeOverride,
+    /// A `javascript:`, `vbscript:` or `data:` link in page Markdown.
+    ScriptUrl,
 }
 
 /// One problem.

@@ -10,14 +10,21 @@ use crate::site::{BuildOptions, Site};
 pub fn run(root: Option<&std::path::Path>, args: &BuildArgs, out: Output) -> Result<(), Failure> {
     let start = Instant::now();
     let root = find_root(root)?;
+    super::check_base_url_flag(&args.site)?;
+    let target = args.output.clone().unwrap_or_else(|| root.join("public"));
+    let target =
+        crate::output::Target::check(&root, &target, args.force).map_err(Failure::Usage)?;
+    // Locks the output and repairs what an interrupted build left, before
+    // anything can fail, so even a failing build restores the last output.
+    let staging = crate::output::Staging::new(&target)
+        .map_err(|e| Failure::Usage(format!("cannot prepare {}: {e}", target.path().display())))?;
     let opts = BuildOptions {
         drafts: args.site.drafts,
         base_url: args.site.base_url.clone(),
         portable: args.portable,
     };
     let mut site = Site::load(&root, &opts)?;
-    let target = args.output.clone().unwrap_or_else(|| root.join("public"));
-    let written = site.write(&target)?;
+    let written = site.write_to(staging)?;
     if out.verbose {
         let o = crate::theme::overrides(&root, &site.config.theme);
         for name in &o.templates {
@@ -57,7 +64,7 @@ pub fn run(root: Option<&std::path::Path>, args: &BuildArgs, out: Output) -> Res
         super::count(site.assessment_count, "assessment"),
         super::count(written.assets, "asset"),
         start.elapsed().as_millis(),
-        target.display()
+        target.path().display()
     ));
     // The process ends here: let the OS reclaim the library, the template
     // values and the templates at once instead of freeing them object by

@@ -15,6 +15,7 @@ use crate::site::{BuildOptions, Site};
 /// Runs the checks.
 pub fn run(root: Option<&std::path::Path>, args: &CheckArgs, out: Output) -> Result<(), Failure> {
     let root = find_root(root)?;
+    super::check_base_url_flag(&args.site)?;
     let opts = BuildOptions {
         drafts: args.site.drafts,
         base_url: args.site.base_url.clone(),

@@ -52,6 +52,17 @@ impl Output {
     }
 }
 
+/// `--base-url` must be an absolute http(s) URL: a usage error (exit 2)
+/// before any work, rather than a problem found in the site.
+pub fn check_base_url_flag(site: &crate::cli::SiteArgs) -> Result<(), Failure> {
+    match &site.base_url {
+        Some(url) => crate::config::check_base_url(url)
+            .map(|_| ())
+            .map_err(|why| Failure::Usage(format!("--base-url: {why}"))),
+        None => Ok(()),
+    }
+}
+
 /// `--root`, or the nearest folder upwards from the current one holding `site.yaml`.
 pub fn find_root(root: Option<&Path>) -> Result<PathBuf, Failure> {
     if let Some(r) = root {

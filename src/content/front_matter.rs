@@ -103,8 +103,9 @@ pub fn parse(
     is_section: bool,
     taxonomies: &[String],
 ) -> Result<Parsed, Vec<Diagnostic>> {
-    let Some((yaml_src, body_start)) = split(source) else {
-        if is_section {
+    let (yaml_src, body_start) = match split(source) {
+        Split::Yaml(y, b) => (y, b),
+        Split::None if is_section => {
             return Ok(Parsed {
                 front: FrontMatter::default(),
                 taxonomies: BTreeMap::new(),
@@ -112,10 +113,7 @@ pub fn parse(
                 body_line_offset: 0,
             });
         }
-        return Err(vec![
-            Diagnostic::at(file, source, 1, 1, "this page has no front matter")
-                .with_hint("start the file with a YAML block:\n---\ntitle: My page\n---"),
-        ]);
+        other => return Err(vec![other.problem(file, source)]),
     };
     let first_line = 2; // the line after the opening `---`
     let mut errors = unknown_keys(file, source, yaml_src, is_section, taxonomies);
@@ -132,23 +130,7 @@ pub fn parse(
                 .with_hint("add a line `title: ...` to the front matter"),
         );
     }
-    for (name, date) in [("date", &front.date), ("updated", &front.updated)] {
-        if let Some(d) = date
-            && !is_date(&d.value)
-        {
-            let (l, c) = yaml::position(d);
-            errors.push(
-                Diagnostic::at(
-                    file,
-                    source,
-                    l + first_line - 1,
-                    c,
-                    format!("`{name}` is not a date: `{}`", d.value),
-                )
-                .with_hint("write dates as YYYY-MM-DD, e.g. 2026-03-01"),
-            );
-        }
-    }
+    errors.extend(check_values(file, source, yaml_src, first_line, &front));
     let mut terms = BTreeMap::new();
     if !taxonomies.is_empty() {
         // The typed parse above cannot hold the site's own taxonomy keys, so
@@ -189,6 +171,7 @@ pub fn parse(
             }
         }
     }
+    errors.extend(terms_without_url(file, source, yaml_src, &terms));
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -201,20 +184,193 @@ pub fn parse(
     })
 }
 
-/// `(yaml, body_start)` when the file opens with a `---` block.
-fn split(source: &str) -> Option<(&str, usize)> {
-    let rest = source
+/// Terms that slug to nothing (`..`, `/`, `""`) would all land on the
+/// taxonomy's own page: an error at the taxonomy's key.
+fn terms_without_url(
+    file: &Path,
+    source: &str,
+    yaml_src: &str,
+    terms: &BTreeMap<String, Vec<String>>,
+) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    for (name, list) in terms {
+        if let Some(bad) = list.iter().find(|t| super::slugify(t).is_empty()) {
+            let line = key_line(yaml_src, name).map_or(0, |l| l + 1);
+            errors.push(
+                Diagnostic::at(
+                    file,
+                    source,
+                    line,
+                    1,
+                    format!(
+                        "`{name}` term `{}` has no letters or digits to make a URL of",
+                        bad.escape_default()
+                    ),
+                )
+                .with_hint("name the term with words, e.g. `getting started`"),
+            );
+        }
+    }
+    errors
+}
+
+/// How a file starts.
+enum Split<'a> {
+    /// A `---` block: (YAML, offset of the body).
+    Yaml(&'a str, usize),
+    /// No front matter.
+    None,
+    /// A `+++` (TOML) block, which Waymark does not read.
+    Toml,
+    /// A `---` that is never closed.
+    Unclosed,
+}
+
+impl Split<'_> {
+    /// The error for a file whose front matter cannot be read.
+    fn problem(&self, file: &Path, source: &str) -> Diagnostic {
+        let (message, hint) = match self {
+            Split::Toml => (
+                "front matter in TOML (`+++`) is not supported",
+                "write it in YAML between `---` lines:\n---\ntitle: My page\n---",
+            ),
+            Split::Unclosed => (
+                "the front matter opened here is never closed",
+                "end the YAML block with a line holding only `---`",
+            ),
+            _ => (
+                "this page has no front matter",
+                "start the file with a YAML block:\n---\ntitle: My page\n---",
+            ),
+        };
+        Diagnostic::at(file, source, 1, 1, message).with_hint(hint)
+    }
+}
+
+/// Finds the front matter, after a UTF-8 byte order mark if there is one
+/// (Windows editors write it).
+fn split(source: &str) -> Split<'_> {
+    let start = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let Some(rest) = start
         .strip_prefix("---\n")
-        .or_else(|| source.strip_prefix("---\r\n"))?;
+        .or_else(|| start.strip_prefix("---\r\n"))
+    else {
+        if start.starts_with("+++") {
+            return Split::Toml;
+        }
+        return Split::None;
+    };
     let open = source.len() - rest.len();
     let mut pos = 0;
     for line in rest.split_inclusive('\n') {
         if line.trim_end() == "---" {
-            return Some((&rest[..pos], open + pos + line.len()));
+            return Split::Yaml(&rest[..pos], open + pos + line.len());
         }
         pos += line.len();
     }
-    None
+    Split::Unclosed
+}
+
+/// Values that would break a URL or an XML file: control characters in
+/// text, aliases that leave the site, slugs without a letter.
+fn check_values(
+    file: &Path,
+    source: &str,
+    yaml_src: &str,
+    first_line: usize,
+    front: &FrontMatter,
+) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    for (name, date) in [("date", &front.date), ("updated", &front.updated)] {
+        if let Some(d) = date
+            && let Err(why) = super::dates::parse(&d.value)
+        {
+            let (l, c) = yaml::position(d);
+            errors.push(
+                Diagnostic::at(
+                    file,
+                    source,
+                    l + first_line - 1,
+                    c,
+                    format!("`{name}` is not a date: `{}` ({why})", d.value.escape_default()),
+                )
+                .with_hint("write dates as YYYY-MM-DD, e.g. 2026-03-01, or with a time: 2026-03-01T09:30:00+01:00"),
+            );
+        }
+    }
+    let at_key = |key: &str| key_line(yaml_src, key).map_or(1, |l| l + first_line - 1);
+    let texts = [
+        ("title", front.title.as_deref()),
+        ("description", front.description.as_deref()),
+        ("summary", front.summary.as_deref()),
+        ("slug", front.slug.as_deref()),
+    ];
+    for (key, text) in texts {
+        if let Some(c) = text.and_then(|t| t.chars().find(|c| is_forbidden_control(*c))) {
+            errors.push(
+                Diagnostic::at(
+                    file,
+                    source,
+                    at_key(key),
+                    1,
+                    format!("`{key}` holds the control character U+{:04X}", c as u32),
+                )
+                .with_hint("remove it; control characters cannot appear in HTML or XML"),
+            );
+        }
+    }
+    if let Some(slug) = &front.slug
+        && super::slugify(slug).is_empty()
+    {
+        errors.push(
+            Diagnostic::at(
+                file,
+                source,
+                at_key("slug"),
+                1,
+                format!("`slug: {slug:?}` has no letters or digits to make a URL of"),
+            )
+            .with_hint(
+                "write a word, e.g. `slug: getting-started`; the home page is `content/_index.md`",
+            ),
+        );
+    }
+    errors.extend(bad_aliases(file, source, first_line, front));
+    errors
+}
+
+/// Aliases that would be written outside the output, at their value.
+fn bad_aliases(
+    file: &Path,
+    source: &str,
+    first_line: usize,
+    front: &FrontMatter,
+) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    for alias in &front.aliases {
+        if let Err(e) = crate::output::OutputPath::from_url(&super::normalize_alias(&alias.value)) {
+            let (l, c) = yaml::position(alias);
+            errors.push(
+                Diagnostic::at(
+                    file,
+                    source,
+                    l + first_line - 1,
+                    c,
+                    format!(
+                        "alias `{}` cannot be written: {e}",
+                        alias.value.escape_default()
+                    ),
+                )
+                .with_hint(crate::output::PATH_HINT),
+            );
+        }
+    }
+    errors
+}
+
+/// Control characters other than tab, line feed and carriage return.
+pub fn is_forbidden_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
 }
 
 /// Top-level keys with their 1-based line in the YAML block.
@@ -299,22 +455,6 @@ fn unknown_keys(
         .collect()
 }
 
-/// `YYYY-MM-DD`, optionally followed by a time.
-pub fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() >= 10
-        && b[..10].iter().enumerate().all(|(i, c)| match i {
-            4 | 7 => *c == b'-',
-            _ => c.is_ascii_digit(),
-        })
-        && (b.len() == 10 || matches!(b[10], b'T' | b' '))
-        && matches!(
-            &s[5..7],
-            "01" | "02" | "03" | "04" | "05" | "06" | "07" | "08" | "09" | "10" | "11" | "12"
-        )
-        && (1..=31).contains(&s[8..10].parse::<u32>().unwrap_or(0))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -371,6 +511,11 @@ mod tests {
             errs.iter()
                 .any(|d| d.message.contains("missing required key `title`"))
         );
-        assert!(is_date("2026-03-01") && !is_date("2026-3-1"));
+        let errs = p("---\ntitle: Hi\ndate: 2024-02-30\n---\n").unwrap_err();
+        assert!(
+            errs[0].message.contains("not a date"),
+            "{}",
+            errs[0].message
+        );
     }
 }

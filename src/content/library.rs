@@ -307,12 +307,9 @@ pub fn load_cached(
                 return (entry, source.clone(), parsed.clone(), false);
             }
             let file = display(&entry.path);
-            let source: Arc<str> = match std::fs::read_to_string(&entry.path) {
+            let source: Arc<str> = match read_text(&entry.path, &file) {
                 Ok(s) => s.into(),
-                Err(e) => {
-                    let d = vec![Diagnostic::error(&file, format!("cannot read file: {e}"))];
-                    return (entry, Arc::from(""), Err(d), false);
-                }
+                Err(d) => return (entry, Arc::from(""), Err(vec![d]), false),
             };
             let is_section = entry.kind == Kind::Section;
             let parsed = front_matter::parse(&file, &source, is_section, &taxonomy_names);
@@ -463,14 +460,10 @@ pub fn load_cached(
                         .push((e.path.clone(), format!("/{}", e.rel)));
                 }
             }
-            Kind::Assessment => lib.assessment_files.push(AssessmentFile {
-                file: display(&e.path),
-                path: e.path.clone(),
-                id: file_name(&e.rel)
-                    .rsplit_once('.')
-                    .map_or("", |(s, _)| s)
-                    .to_string(),
-            }),
+            Kind::Assessment => match assessment_file(e, display(&e.path)) {
+                Ok(a) => lib.assessment_files.push(a),
+                Err(d) => errors.push(d),
+            },
             _ => {}
         }
     }
@@ -497,6 +490,75 @@ pub fn load_cached(
     } else {
         Err(errors)
     }
+}
+
+/// The largest source file (Markdown, YAML) Waymark reads. Rendering holds a few copies
+/// of a page (events, HTML, search text), so a file far larger than any
+/// real page could take gigabytes; it is refused with a clear error instead.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Reads a source file (Markdown, YAML) as UTF-8, refusing files over
+/// [`MAX_FILE_BYTES`] and pointing at the first byte that is not UTF-8.
+/// `file` is the path shown in messages.
+pub fn read_text(path: &Path, file: &Path) -> Result<String, Diagnostic> {
+    let cannot = |e: std::io::Error| Diagnostic::error(file, format!("cannot read file: {e}"));
+    let len = std::fs::metadata(path).map_err(cannot)?.len();
+    if len > MAX_FILE_BYTES {
+        return Err(Diagnostic::error(
+            file,
+            format!(
+                "this file is {:.1} MB; source files are limited to {} MB",
+                len as f64 / 1_048_576.0,
+                MAX_FILE_BYTES / 1_048_576
+            ),
+        )
+        .with_hint("split it into several pages, or move large data into a static file"));
+    }
+    let bytes = std::fs::read(path).map_err(cannot)?;
+    String::from_utf8(bytes).map_err(|e| {
+        let good = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(&e.as_bytes()[..good]).into_owned();
+        let (line, column) = crate::diagnostics::line_col(&text, good);
+        let mut d = Diagnostic::at(
+            file,
+            &String::from_utf8_lossy(e.as_bytes()),
+            line,
+            column,
+            format!(
+                "this file is not valid UTF-8 (byte 0x{:02X})",
+                e.as_bytes()[good]
+            ),
+        );
+        d.snippet = d.snippet.map(|s| s.replace('\u{fffd}', "?"));
+        d.with_hint("save the file as UTF-8 in your editor")
+    })
+}
+
+/// An assessment source file, whose name is its id: an error unless the
+/// id is safe in URLs and HTML.
+fn assessment_file(e: &Entry, file: PathBuf) -> Result<AssessmentFile, Diagnostic> {
+    let id = file_name(&e.rel)
+        .rsplit_once('.')
+        .map_or("", |(s, _)| s)
+        .to_string();
+    if !super::is_safe_id(&id) {
+        return Err(Diagnostic::error(
+            file,
+            format!(
+                "the assessment id `{}` (the file name) is not valid",
+                id.escape_default()
+            ),
+        )
+        .with_hint(format!(
+            "ids become URLs: use lowercase letters, digits and `-` only, e.g. rename the file to `{}.yaml`",
+            super::slugify(&id)
+        )));
+    }
+    Ok(AssessmentFile {
+        file,
+        path: e.path.clone(),
+        id,
+    })
 }
 
 fn new_section(
@@ -559,9 +621,10 @@ fn nearest_section(section_by_dir: &BTreeMap<String, usize>, mut dir: &str) -> u
     }
 }
 
-/// Two sources may not claim one URL, and an alias may not shadow a page.
+/// Two sources may not claim one URL.
 fn check_unique_paths(lib: &Library) -> Vec<Diagnostic> {
-    let mut claimed: HashMap<&str, &Path> = HashMap::new();
+    // Keyed by the file written, so `/a//` and `/a/` are one URL.
+    let mut claimed: HashMap<String, &Path> = HashMap::new();
     let mut errors = Vec::new();
     let sources = lib
         .sections
@@ -573,7 +636,7 @@ fn check_unique_paths(lib: &Library) -> Vec<Diagnostic> {
                 .map(|p| (p.path.as_str(), p.file.as_path(), &p.source)),
         );
     for (path, file, source) in sources {
-        if let Some(other) = claimed.insert(path, file) {
+        if let Some(other) = claimed.insert(crate::output::file_for(path), file) {
             errors.push(
                 Diagnostic::at(
                     file,
@@ -589,28 +652,7 @@ fn check_unique_paths(lib: &Library) -> Vec<Diagnostic> {
             );
         }
     }
-    for p in &lib.pages {
-        for alias in &p.front.aliases {
-            let a = normalize_alias(&alias.value);
-            if let Some(owner) = claimed.get(a.as_str()) {
-                let (l, c) = crate::yaml::position(alias);
-                errors.push(
-                    Diagnostic::at(
-                        &p.file,
-                        &p.source,
-                        l + 1,
-                        c,
-                        format!(
-                            "alias `{}` is already the URL of `{}`",
-                            alias.value,
-                            owner.display()
-                        ),
-                    )
-                    .with_hint("remove the alias or move the other page"),
-                );
-            }
-        }
-    }
+    // Aliases join the one URL space of every output file (site.rs).
     errors
 }
 

@@ -5,15 +5,17 @@
 //! stored as indices (never copies), immutable once built so rendering can be
 //! a pure, parallel function of it.
 
+pub mod dates;
 mod front_matter;
 mod library;
 mod taxonomies;
 mod walk;
 
-pub use front_matter::{FrontMatter, SortBy, is_date};
+pub use dates::is_date;
+pub use front_matter::{FrontMatter, SortBy, is_forbidden_control};
 pub use library::{
-    AssessmentFile, ContentCache, Library, LinkHints, LoadOptions, Page, Section, Target, load,
-    load_cached, normalize_alias,
+    AssessmentFile, ContentCache, Library, LinkHints, LoadOptions, MAX_FILE_BYTES, Page, Section,
+    Target, load, load_cached, normalize_alias, read_text,
 };
 pub use taxonomies::{Taxonomy, Term};
 
@@ -23,3 +25,13 @@ pub fn slugify(name: &str) -> String {
 }
 
 pub use walk::{files_under, is_ignored};
+
+/// The alphabet of ids that become URLs and HTML attributes (assessment
+/// ids from file names and in ```` ```assessment ```` blocks): lowercase
+/// letters, digits and `-`.
+pub fn is_safe_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}

@@ -26,11 +26,15 @@ pub struct FeedEntry {
     pub summary: String,
 }
 
-/// Escapes text for XML.
+/// Escapes text for XML (and HTML attributes), dropping the characters
+/// XML 1.0 does not allow (control characters but tab and line breaks,
+/// U+FFFE, U+FFFF), which would make a feed ill-formed.
 pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
+            c if (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+                || matches!(c, '\u{fffe}' | '\u{ffff}') => {}
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),

@@ -277,31 +277,39 @@ impl Renderer {
     /// so one page can hold several assessments, or one twice).
     fn embed(
         &self,
-        mut html: String,
+        html: String,
         ids: &[String],
         mut ctx: Context,
         path: &str,
     ) -> Result<String, Diagnostic> {
+        // Cards appear in `ids` order: search on from the last one, copying
+        // as we go (searching from the start each time was quadratic).
+        let mut out = String::with_capacity(html.len());
+        let mut cursor = 0;
         for (n, id) in ids.iter().enumerate() {
             let Some(e) = self.embeds.get(id) else {
                 continue;
             };
-            let Some(at) = html.find(&e.card) else {
+            let Some(found) = html[cursor..].find(&e.card) else {
                 continue;
             };
+            let at = cursor + found;
             let mut embed = tera::Map::new();
             embed.insert("uid".into(), format!("wm-{id}-{}", n + 1).into());
             embed.insert("index".into(), (n + 1).into());
             ctx.insert_value("assessment", e.value.clone());
             ctx.insert_value("embed", Value::from(embed));
-            let out = self
+            let rendered = self
                 .templates
                 .tera
                 .render(EMBED_TEMPLATE, &ctx)
                 .map_err(|err| self.templates.diagnostic(&err, Some(path)))?;
-            html.replace_range(at..at + e.card.len(), &out);
+            out.push_str(&html[cursor..at]);
+            out.push_str(&rendered);
+            cursor = at + e.card.len();
         }
-        Ok(html)
+        out.push_str(&html[cursor..]);
+        Ok(out)
     }
 }
 

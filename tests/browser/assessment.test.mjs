@@ -123,7 +123,7 @@ test('an assessment can be completed with the keyboard only', async () => {
     assert.match(a.cls, /wm-legend__heading/, `focus on the question heading, got ${JSON.stringify(a)}`);
     seen.push(a.text);
     const progress = await root(page).locator('[data-wm-progress-text]').textContent();
-    assert.match(progress, new RegExp(`^Question ${i + 1} of \\d+$`));
+    assert.match(progress, new RegExp(`^Question ${i + 1} of (up to )?\\d+$`));
     await press('Tab');
     const q = await active(page);
     if (q.value === 'baseline') {
@@ -227,15 +227,20 @@ test('a share link reopened in a fresh browser shows the same result; answers ne
   await complete(page, { ...GO_NOW, 'evidence-base': 'vendor', 'claims-checked': 'partly', patience: '4' });
   const first = await resultFigures(page);
   const link = await root(page).locator('.wm-share__input').inputValue();
-  assert.ok(link.includes('#which-playbook='), link);
-  assert.equal(page.url(), link, 'the address bar holds the result too');
+  assert.ok(link.includes('/which-playbook/result/go-now/#which-playbook='), `the link opens the outcome's page: ${link}`);
+  assert.equal(page.url(), server.base + WP + link.slice(link.indexOf('#')), 'the address bar holds the result too');
   await context.close();
 
-  const fresh = await open(link);
+  const fresh = await open(null);
+  fresh.page.on('request', (r) => requests.push(r.url()));
+  await fresh.page.goto(link);
+  await fresh.page.waitForURL(server.base + WP + link.slice(link.indexOf('#')));
+  await fresh.page.waitForSelector('[data-wm-view="result"]');
   assert.equal(await view(fresh.page), 'result');
   assert.deepEqual(await resultFigures(fresh.page), first);
   assert.deepEqual([...errors, ...fresh.errors], []);
   await fresh.context.close();
+  assert.ok(requests.some((u) => u.endsWith('/result/go-now/')), 'the host sees the outcome page');
   assert.ok(requests.every((u) => !u.includes('initiative')), 'no request carries the answers');
 });
 
@@ -297,7 +302,9 @@ test('all on one page: skip logic, every error at once, straight to the result',
   assert.equal(await r.locator('[data-wm-question]:visible').count(), 3);
   await r.locator('[data-wm-continue]').click();
   const links = await r.locator('[data-wm-errors] a').allTextContents();
-  assert.deepEqual(links, ['Select an answer to “How long have you done this?”', 'Select a number from 1 to 4 to “I could explain it to a colleague.”']);
+  // The author's `error:` text, and the default built from the question.
+  assert.deepEqual(links, ['Select how long you have done this', 'Select a number from 1 to 4 for “I could explain it to a colleague”']);
+  assert.match(await r.locator('#wm-quiz__years .wm-error-message').textContent(), /Error:\s+Select how long you have done this/);
   assert.match(await page.title(), /^Error: /);
   // An answer that ends the assessment hides the questions after it.
   await r.locator('input[value="new"]').check();
@@ -378,6 +385,13 @@ test('embedded assessments work inside a Markdown page, each on its own', async 
   await context.close();
 });
 
+/** Pages of the page printed to an A4 PDF by Chromium. */
+async function pdfPages(page) {
+  await page.emulateMedia({ media: 'print' });
+  const pdf = await page.pdf({ format: 'A4' });
+  return (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+}
+
 test('the print view is a one-page summary without navigation or buttons', async () => {
   const { context, page } = await open(server.base + WP);
   await complete(page, GO_NOW);
@@ -385,10 +399,19 @@ test('the print view is a one-page summary without navigation or buttons', async
   for (const sel of ['.site-nav', '.wm-share', '.wm-back', '.wm-why']) {
     assert.ok(await page.locator(sel).first().isHidden(), `${sel} is hidden in print`);
   }
-  const pdf = await page.pdf({ format: 'A4' });
-  const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
-  assert.equal(pages, 1, `the printed result takes ${pages} pages`);
+  assert.equal(await pdfPages(page), 1, 'the printed result takes one page');
   await context.close();
+  // Seven areas, each with advice, and ten answers: still one A4 page.
+  const seven = await open(fxServer.base + 'assessments/areas/');
+  await complete(seven.page, Object.fromEntries([...Array(10).keys()].map((k) => [`q${k}`, 'b'])));
+  assert.equal(await seven.page.locator('.wm-area').count(), 7);
+  assert.equal(await pdfPages(seven.page), 1, 'a seven-area result prints on one page');
+  await seven.context.close();
+  // The worksheet (without JavaScript) prints in a few pages, not six.
+  const sheet = await open(fxServer.base + 'assessments/areas/', { javaScriptEnabled: false });
+  const pages = await pdfPages(sheet.page);
+  assert.ok(pages <= 3, `the worksheet prints on ${pages} pages`);
+  await sheet.context.close();
 });
 
 test('the fixture site passes the Nu HTML Checker', () => {
@@ -407,6 +430,8 @@ for (const scheme of ['light', 'dark']) {
       [server.base + 'assessments/ai-readiness/', 0, null],
       [fxServer.base + 'assessments/quiz/', 0, { years: 'long', confidence: '3', extras: ['wrote'] }],
       [fxServer.base + 'guide/', 1, { urgent: 'no', budget: 'yes' }],
+      [fxServer.base + 'assessments/habits/', 0, { habits: ['none'], size: 'small' }],
+      [fxServer.base + 'assessments/grid/', 0, { pace: 'p2', proof: 'f2' }],
     ];
     for (const [url, n, answers] of cases) {
       const { context, page } = await open(url, { colorScheme: scheme });
@@ -443,7 +468,16 @@ for (const scheme of ['light', 'dark']) {
       await page.goto(url);
       return { context, page };
     };
-    for (const url of [fxServer.base + 'assessments/tree/q/urgent/', fxServer.base + 'assessments/tree/result/wait/', server.base + WP]) {
+    // A shared result, as someone who opens the link sees it.
+    {
+      const h = (await (await fetch(fxServer.base + 'assessments/pulse/')).text()).match(/"hash":"([0-9a-f]{8})"/)[1];
+      const { context, page } = await open(fxServer.base + `assessments/pulse/#pulse=${h}&speak-up=always&priorities=4`, { colorScheme: scheme });
+      await waitView(page, 'result');
+      assert.equal(await root(page).locator('.wm-shared').count(), 1);
+      await check(page, 'shared result');
+      await context.close();
+    }
+    for (const url of [fxServer.base + 'assessments/tree/q/urgent/', fxServer.base + 'assessments/tree/result/wait/', server.base + WP, fxServer.base + 'assessments/habits/']) {
       const { context, page } = await noScript(url);
       await check(page, `${url.replace(/^.*\/sub\//, '')} without JavaScript`);
       await context.close();
@@ -451,3 +485,425 @@ for (const scheme of ['light', 'dark']) {
     assert.deepEqual(problems, []);
   });
 }
+
+test('an exclusive "None of these" clears the other boxes and the reverse, and says so', async () => {
+  const { context, page, errors } = await open(fxServer.base + 'assessments/habits/');
+  const r = root(page);
+  await r.locator('[data-wm-start]').click();
+  assert.equal((await r.locator('.wm-options__divider:visible').textContent()).trim(), 'or');
+  const box = (v) => r.locator(`input[value="${v}"]`);
+  await box('retro').check();
+  await box('demo').check();
+  await page.keyboard.press('Tab'); // keyboard: focus moves on to the next box
+  await box('none').focus();
+  await page.keyboard.press('Space');
+  assert.ok(await box('none').isChecked());
+  assert.ok(!(await box('retro').isChecked()) && !(await box('demo').isChecked()), 'the others are cleared');
+  await page.waitForFunction(() => document.querySelector('[data-wm-status]').textContent.includes('Unselected'));
+  assert.equal(await r.locator('[data-wm-status]').textContent(), 'Unselected “Retrospectives” and “Demos”.');
+  await box('pairing').check();
+  assert.ok(!(await box('none').isChecked()), 'ticking another clears "None of these"');
+  await page.waitForFunction(() => document.querySelector('[data-wm-status]').textContent.includes('None'));
+  assert.equal(await r.locator('[data-wm-status]').textContent(), 'Unselected “None of these”.');
+  await box('none').check();
+  await r.locator('[data-wm-continue]').click();
+  await answer(page, { size: 'small' });
+  await r.getByRole('button', { name: 'See your result' }).click();
+  assert.equal((await r.locator('.wm-result__title').textContent()).trim(), 'Starting out');
+  assert.match((await r.locator('.wm-area__score').textContent()), /None yet\s*0%/);
+  // A hand-made link that ticks "None of these" with another box is not an answer.
+  const mixed = await open(fxServer.base + 'assessments/habits/#habits=' + (await page.url()).split('#habits=')[1].replace('habits=none', 'habits=none,retro'));
+  assert.notEqual(await view(mixed.page), 'result');
+  await mixed.context.close();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('an outcome with its own call to action shows it instead of the site one', async () => {
+  const { context, page, errors } = await open(fxServer.base + 'assessments/habits/');
+  const r = root(page);
+  assert.ok(await r.locator('.wm-cta').isHidden(), 'no call to action before the result');
+  await complete(page, { habits: ['none'], size: 'small' });
+  const shown = r.locator('.wm-cta .cta:visible');
+  assert.equal(await shown.count(), 1, 'exactly one call to action');
+  assert.equal((await shown.locator('h2').textContent()).trim(), 'Run your first retrospective with us');
+  assert.equal(await shown.locator('a.button').getAttribute('href'), '../../guide/#build-buy-or-wait');
+  // Another outcome: the site's wording, the booking link carries the outcome.
+  await r.getByRole('link', { name: 'Back' }).click();
+  await r.getByRole('link', { name: /Change your answer to: Which of these/ }).click();
+  await r.locator('input[value="retro"]').check();
+  await r.locator('input[value="demo"]').check();
+  await r.locator('[data-wm-continue]').click();
+  await r.getByRole('button', { name: 'See your result' }).click();
+  assert.equal((await r.locator('.wm-result__title').textContent()).trim(), 'Strong habits');
+  assert.equal(await shown.count(), 1);
+  assert.equal((await shown.locator('h2').textContent()).trim(), 'Talk it through');
+  assert.equal(await shown.locator('a.button').getAttribute('href'), 'https://example.org/book?topic=strong');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+/** Answers every shown question of instance `n` with its last option, to the result. */
+async function completeWithLast(page, n = 0) {
+  const r = root(page, n);
+  const start = r.locator('[data-wm-start]:visible');
+  if (await start.count()) await start.click();
+  for (let i = 0; i < 40; i++) {
+    const v = await view(page, n);
+    if (v === 'question' || v === 'form') {
+      for (const q of await r.locator('[data-wm-question]:visible').all()) await q.locator('input').last().check();
+      await r.locator('[data-wm-continue]:visible').click();
+    } else if (v === 'review') await r.getByRole('button', { name: 'See your result' }).click();
+    else break;
+  }
+  assert.equal(await view(page, n), 'result');
+}
+
+const SITE_ASSESSMENTS = ['which-playbook', 'ai-readiness', 'execution-gap', 'seam-spotter'];
+
+test('assessment pages do not shift as the script starts (CLS under 0.1)', async () => {
+  for (const id of SITE_ASSESSMENTS) {
+    const { context, page } = await open(null, { viewport: { width: 1350, height: 940 } });
+    await page.addInitScript(() => {
+      window.__cls = 0;
+      new PerformanceObserver((l) => { for (const e of l.getEntries()) if (!e.hadRecentInput) window.__cls += e.value; })
+        .observe({ type: 'layout-shift', buffered: true });
+    });
+    await page.goto(server.base + `assessments/${id}/`, { waitUntil: 'load' });
+    await page.waitForTimeout(300);
+    const cls = await page.evaluate(() => window.__cls);
+    assert.ok(cls < 0.1, `${id}: CLS ${cls}`);
+    assert.equal(await view(page), 'start');
+    assert.ok(await page.locator('.wm-sheet').isHidden());
+    await context.close();
+  }
+  // If the script cannot load, the worksheet comes back.
+  const { context, page } = await open(null);
+  await page.route(/\/js\/assessment\.[0-9a-f]+\.js$/, (route) => route.abort());
+  await page.goto(server.base + WP, { waitUntil: 'load' });
+  await page.waitForFunction(() => !document.documentElement.classList.contains('wm-js'));
+  assert.ok(await page.locator('.wm-sheet').isVisible(), 'the worksheet shows when the script is missing');
+  await context.close();
+});
+
+test('no horizontal overflow at 320 px, with and without JavaScript', async () => {
+  const width = (page) => page.evaluate(() => document.documentElement.scrollWidth);
+  for (const id of SITE_ASSESSMENTS) {
+    const url = server.base + `assessments/${id}/`;
+    const plain = await open(url, { viewport: { width: 320, height: 640 }, javaScriptEnabled: false });
+    assert.ok(await plain.page.locator('.wm-sheet').isVisible());
+    assert.ok(await width(plain.page) <= 320, `${id} without JavaScript: ${await width(plain.page)} px`);
+    await plain.context.close();
+    const { context, page } = await open(url, { viewport: { width: 320, height: 640 } });
+    assert.ok(await width(page) <= 320, `${id} start: ${await width(page)} px`);
+    await root(page).locator('[data-wm-start]').click();
+    assert.ok(await width(page) <= 320, `${id} question: ${await width(page)} px`);
+    await completeWithLast(page);
+    for (const d of await root(page).locator('details').all()) await d.locator('summary').click();
+    assert.ok(await width(page) <= 320, `${id} result: ${await width(page)} px`);
+    await context.close();
+  }
+});
+
+test('results show whole percents, band pills that differ by more than colour, and a "You" point off the boundaries', async () => {
+  const { context, page, errors } = await open(server.base + WP);
+  await complete(page, { ...GO_NOW, 'evidence-base': 'comparable', patience: '4' });
+  const r = root(page);
+  for (const p of await r.locator('.wm-area__percent').allTextContents()) assert.match(p, /^\d+%$/);
+  assert.match(await r.locator('.wm-chart table').textContent(), /\d%/);
+  assert.doesNotMatch(await r.locator('.wm-result').textContent(), /\d\.\d+%/, 'no fractional percent anywhere');
+  const pills = await r.locator('.wm-band[data-band]').evaluateAll((els) => els.map((e) => ({
+    band: e.getAttribute('data-band'), on: e.querySelectorAll('.wm-band__mark.is-on').length, cls: e.className,
+  })));
+  assert.ok(pills.length >= 2);
+  for (const p of pills) assert.equal(p.on, Number(p.band.split('/')[0]), `marks show the band's place: ${JSON.stringify(p)}`);
+  await context.close();
+
+  // Points exactly on a split (50%), at quadrant centres (where the names
+  // used to be) and in the corners: the point never touches a split line
+  // and never covers a quadrant's name.
+  for (const [pace, proof] of [[2, 2], [1, 3], [3, 1], [1, 1], [3, 3], [0, 4], [4, 0], [2, 4], [4, 2]]) {
+    const o = await open(fxServer.base + 'assessments/grid/');
+    await complete(o.page, { pace: `p${pace}`, proof: `f${proof}` });
+    const geo = await o.page.evaluate(() => {
+      const svg = document.querySelector('.wm-matrix');
+      const you = svg.querySelector('.wm-matrix__you').getBBox();
+      const labels = [...svg.querySelectorAll('.wm-matrix__label')].map((t) => { const b = t.getBBox(); return { x: b.x, y: b.y, width: b.width, height: b.height, text: t.textContent }; });
+      const rects = [...svg.querySelectorAll('.wm-matrix__q rect')].map((t) => t.getBBox());
+      const result = document.querySelector('.wm-matrix__q.is-result rect').getBBox();
+      return { you: { x: you.x, y: you.y, width: you.width, height: you.height }, labels, splitX: rects[1].x - 2, splitY: rects[2].y - 2, result: { x: result.x, y: result.y, width: result.width, height: result.height } };
+    });
+    const where = `pace ${pace * 25}%, proof ${proof * 25}%`;
+    const dot = await o.page.evaluate(() => { const b = document.querySelector('.wm-matrix__you circle').getBBox(); return { x: b.x + b.width / 2, y: b.y + b.height / 2 }; });
+    const cx = dot.x, cy = dot.y;
+    assert.ok(Math.abs(cx - geo.splitX) >= 12 && Math.abs(cy - geo.splitY) >= 12, `${where}: the point is on a split: ${cx},${cy}`);
+    const q = geo.result;
+    assert.ok(cx > q.x && cx < q.x + q.width && cy > q.y && cy < q.y + q.height, `${where}: the point is in its result's quadrant`);
+    for (const l of geo.labels) {
+      const overlap = geo.you.x < l.x + l.width && l.x < geo.you.x + geo.you.width && geo.you.y < l.y + l.height && l.y < geo.you.y + geo.you.height;
+      assert.ok(!overlap, `${where}: the point covers "${l.text}"`);
+    }
+    assert.deepEqual(o.errors, []);
+    await o.context.close();
+  }
+  assert.deepEqual(errors, []);
+});
+
+test('the site\'s assessment pages pass the current Nu HTML Checker', () => {
+  const version = JSON.parse(readFileSync(join(repo, 'node_modules/vnu-jar/package.json'), 'utf8')).version;
+  assert.ok(Number(version.split('.')[0]) >= 26, `vnu-jar ${version}`);
+  const dir = join(site, 'assessments');
+  assert.equal(vnuErrors(dir), '');
+});
+
+/** Waits until instance `n` shows view `v`. */
+const waitView = (page, v, n = 0) => page.waitForFunction(([v, n]) =>
+  document.querySelectorAll('[data-wm-assessment]')[n].getAttribute('data-wm-view') === v, [v, n]);
+const shownQuestion = (page, n = 0) => root(page, n).locator('[data-wm-question]:visible').getAttribute('data-wm-question');
+
+test('each step is a browser history entry: Back and Forward move between steps, keeping answers, focus and title', async () => {
+  const { context, page, errors } = await open(server.base + WP);
+  const r = root(page);
+  const base = await page.title();
+  await r.locator('[data-wm-start]').click();
+  await answer(page, GO_NOW);
+  await answer(page, GO_NOW);
+  assert.equal(await shownQuestion(page), 'benefits');
+  await page.goBack();
+  await page.waitForFunction(() => document.querySelector('[data-wm-question="payback"]:not([hidden])'));
+  assert.ok(await r.locator('input[value="next-quarters"]').isChecked(), 'the answer is kept');
+  assert.match((await active(page)).text, /When does this investment/, 'focus on the question, as with the Back link');
+  assert.match(await page.title(), /^When does this investment/);
+  await page.goBack();
+  assert.equal(await shownQuestion(page), 'initiative');
+  await page.goBack();
+  await waitView(page, 'start');
+  assert.equal(await page.title(), base);
+  assert.equal(page.url(), server.base + WP, 'still on the assessment');
+  await page.goForward();
+  await waitView(page, 'question');
+  assert.equal(await shownQuestion(page), 'initiative');
+  await page.goForward();
+  await page.goForward();
+  assert.equal(await shownQuestion(page), 'benefits');
+  await complete(page, GO_NOW);
+  assert.ok(page.url().includes('#which-playbook='));
+  await page.goBack();
+  await waitView(page, 'review');
+  assert.ok(!page.url().includes('#'), 'the review has no answers in the address');
+  assert.equal((await active(page)).text, 'Check your answers');
+  await page.goForward();
+  await waitView(page, 'result');
+  assert.ok(page.url().includes('#which-playbook='));
+  assert.match(await page.title(), /^Your result · /);
+  assert.equal((await active(page)).text, 'Go NOW!');
+  // Saved progress still works: a reload shows the result.
+  await page.reload();
+  assert.equal(await view(page), 'result');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('history, share links and saved progress also work opened from disk (file://)', async () => {
+  const out = buildSite({ root: fixture, args: ['--portable'] });
+  temps.push(out);
+  const url = 'file://' + join(out, 'assessments/pulse/index.html');
+  const { context, page, errors } = await open(url);
+  const r = root(page);
+  await r.locator('[data-wm-start]').click();
+  await answer(page, { 'speak-up': 'always' });
+  assert.equal(await shownQuestion(page), 'priorities');
+  await page.goBack();
+  await page.waitForFunction(() => document.querySelector('[data-wm-question="speak-up"]:not([hidden])'));
+  await page.goForward();
+  await page.waitForFunction(() => document.querySelector('[data-wm-question="priorities"]:not([hidden])'));
+  await complete(page, { 'speak-up': 'always', priorities: '5', notes: ['retro'] });
+  const link = await r.locator('.wm-share__input').inputValue();
+  assert.ok(link.startsWith('file://') && link.includes('/assessments/pulse/result/thriving/index.html#pulse='), link);
+  const other = await context.newPage();
+  await other.goto(link);
+  await other.waitForURL(/\/assessments\/pulse\/index\.html#pulse=/);
+  await waitView(other, 'result');
+  assert.equal((await root(other).locator('.wm-result__title').textContent()).trim(), 'A thriving team');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a shared link is shown as shared and never overwrites the visitor\'s own saved answers', async () => {
+  // Someone else's result.
+  const them = await open(fxServer.base + 'assessments/pulse/');
+  await complete(them.page, { 'speak-up': 'rarely', 'why-not': ['blame'], priorities: '2' });
+  const theirs = await root(them.page).locator('.wm-share__input').inputValue();
+  await them.context.close();
+
+  const { context, page, errors } = await open(fxServer.base + 'assessments/pulse/');
+  const r = root(page);
+  await complete(page, { 'speak-up': 'always', priorities: '5', notes: ['retro'] });
+  const mine = await r.locator('.wm-share__input').inputValue();
+  const saved = () => page.evaluate(() => JSON.stringify(Object.entries(localStorage).map(([k, v]) => [k, JSON.parse(v).answers])));
+  const before = await saved();
+  await page.goto(theirs);
+  await page.waitForURL(/\/assessments\/pulse\/#pulse=/);
+  await waitView(page, 'result');
+  assert.equal((await r.locator('.wm-result__title').textContent()).trim(), 'Rebuild trust first');
+  assert.equal((await r.locator('.wm-shared h2').textContent()).trim(), 'You are viewing answers someone shared');
+  assert.match(await page.title(), /^Shared result · /);
+  assert.ok(await r.locator('[data-wm-back]').isHidden(), 'no Back into someone else\'s answers');
+  assert.equal(await r.getByRole('button', { name: 'Clear my answers' }).count(), 0);
+  assert.equal(await saved(), before, 'saved progress is untouched');
+  for (const v of await axe(page)) assert.fail(`axe: ${v.id} at ${v.nodes}`);
+  await r.getByRole('button', { name: 'Back to my own answers' }).click();
+  await waitView(page, 'result');
+  assert.equal((await r.locator('.wm-result__title').textContent()).trim(), 'A thriving team');
+  assert.equal(await r.locator('.wm-shared').count(), 0);
+  assert.equal(await saved(), before);
+  // Browser Back returns to the shared view, still without saving it.
+  await page.goBack();
+  await page.waitForFunction(() => document.querySelector('.wm-shared'));
+  assert.equal(await saved(), before);
+  // Choosing to keep them is the only way they replace one's own.
+  await r.getByRole('button', { name: 'Keep these answers as mine' }).click();
+  assert.equal(await r.locator('.wm-shared').count(), 0);
+  const kept = JSON.parse(await page.evaluate(() => Object.values(localStorage)[0]));
+  assert.deepEqual(kept.answers['why-not'], ['blame']);
+  // One's own link is not "shared" (those answers are now the saved ones).
+  await page.goto(theirs);
+  await page.waitForURL(/\/assessments\/pulse\/#pulse=/);
+  await waitView(page, 'result');
+  assert.equal(await r.locator('.wm-shared').count(), 0);
+  const fresh = await open(mine);
+  await waitView(fresh.page, 'result');
+  assert.equal(await root(fresh.page).locator('.wm-shared').count(), 1, 'in a fresh browser it is someone else\'s');
+  await fresh.context.close();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a decision tree says "of up to N": the longest route left, not every question', async () => {
+  const { context, page, errors } = await open(fxServer.base + 'assessments/tree/');
+  const r = root(page);
+  await r.locator('[data-wm-start]').click();
+  const progress = () => r.locator('[data-wm-progress-text]').textContent();
+  // Three questions, but no route asks more than two.
+  assert.equal(await progress(), 'Question 1 of up to 2');
+  await answer(page, { urgent: 'yes' });
+  assert.equal(await progress(), 'Question 2 of 2');
+  assert.deepEqual(errors, []);
+  await context.close();
+  const plain = await open(fxServer.base + 'assessments/tree/q/urgent/', { javaScriptEnabled: false });
+  assert.match(await plain.page.locator('.wm-progress').textContent(), /Question 1 of up to 2$/);
+  await plain.context.close();
+  // Without branching the count is exact.
+  const pulse = await open(fxServer.base + 'assessments/habits/');
+  await root(pulse.page).locator('[data-wm-start]').click();
+  assert.equal(await root(pulse.page).locator('[data-wm-progress-text]').textContent(), 'Question 1 of 2');
+  await pulse.context.close();
+});
+
+test('two embeds of one assessment keep their own saved answers', async () => {
+  const { context, page, errors } = await open(fxServer.base + 'guide/');
+  await root(page, 0).locator('[data-wm-start]').click();
+  await answer(page, { 'speak-up': 'always' }, 0);
+  await root(page, 2).locator('[data-wm-start]').click();
+  await answer(page, { 'speak-up': 'rarely' }, 2);
+  assert.equal(await shownQuestion(page, 2), 'why-not');
+  await page.reload();
+  assert.equal(await shownQuestion(page, 0), 'priorities');
+  assert.equal(await shownQuestion(page, 2), 'why-not');
+  assert.ok(await root(page, 0).locator('input[value="always"]').isChecked());
+  assert.ok(await root(page, 2).locator('input[value="rarely"]').isChecked());
+  const keys = (await page.evaluate(() => Object.keys(localStorage))).sort();
+  assert.equal(keys.length, 2, keys.join(' '));
+  assert.ok(keys.every((k) => /^waymark:pulse:[0-9a-f]{8}:\/sub\/guide\/#wm-pulse-[13]$/.test(k)), keys.join(' '));
+  // The assessment's own page has its own progress.
+  const own = await context.newPage();
+  await own.goto(fxServer.base + 'assessments/pulse/');
+  assert.equal(await view(own), 'start');
+  // Back on the guide steps through one embed without touching the other.
+  await page.goBack();
+  await page.waitForFunction(() => document.querySelector('#wm-pulse-3 [data-wm-question="speak-up"]:not([hidden])'));
+  assert.equal(await shownQuestion(page, 0), 'priorities');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('questions revealed or hidden by skip logic are announced in the live region', async () => {
+  const { context, page, errors } = await open(fxServer.base + 'assessments/quiz/');
+  const r = root(page);
+  const status = r.locator('[data-wm-status]');
+  await r.locator('input[value="taught"]').check();
+  await page.waitForFunction(() => document.querySelector('[data-wm-status]').textContent !== '');
+  assert.equal(await status.textContent(), '1 more question: “Where did you teach it?”.');
+  assert.ok(await r.locator('[data-wm-question="where"]').isVisible());
+  assert.equal(await status.getAttribute('role'), 'status');
+  await r.locator('input[value="taught"]').uncheck();
+  await page.waitForFunction(() => document.querySelector('[data-wm-status]').textContent.includes('no longer'));
+  assert.equal(await status.textContent(), '1 question no longer applies: “Where did you teach it?”.');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('"Copy a summary" copies the outcome, areas, next steps and link as plain text', async () => {
+  const { context, page, errors } = await open(null, { permissions: ['clipboard-read', 'clipboard-write'] });
+  await page.goto(fxServer.base + 'assessments/pulse/');
+  await complete(page, { 'speak-up': 'always', priorities: '5', notes: ['retro'] });
+  const r = root(page);
+  await r.getByRole('button', { name: 'Copy a summary' }).click();
+  await page.waitForFunction(() => document.querySelector('[data-wm-status]').textContent === 'Summary copied.');
+  const text = await page.evaluate(() => navigator.clipboard.readText());
+  const link = await r.locator('.wm-share__input').inputValue();
+  assert.equal(text, [
+    'Team pulse check: A thriving team',
+    '',
+    'Trust and focus are both in good shape. Keep what works.',
+    '',
+    'Results by area:',
+    '- Trust: 100% (Solid)',
+    '- Focus: 80% (Focused)',
+    '',
+    'Next steps:',
+    `- Read more: A thriving team: ${fxServer.base}guide/`,
+    '- Talk it through: https://example.org/book?topic=thriving',
+    '',
+    `Link to this result: ${link}`,
+  ].join('\n'));
+  assert.ok(!/<|&amp;/.test(text), 'plain text, no markup');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('outcome pages stand alone without JavaScript and pass axe in light and dark', async () => {
+  for (const scheme of ['light', 'dark']) {
+    const { context, page } = await open(null, { colorScheme: scheme });
+    await page.route(/\/js\/assessment\.[0-9a-f]+\.js$/, (route) => route.abort());
+    await page.goto(fxServer.base + 'assessments/pulse/result/rebuild/#pulse=00000000&speak-up=rarely');
+    assert.equal((await page.locator('h1').textContent()).trim(), 'Rebuild trust first');
+    assert.match(await page.title(), /^Rebuild trust first · Team pulse check/);
+    assert.ok(await page.getByRole('link', { name: 'Take the assessment: Team pulse check' }).isVisible());
+    for (const v of await axe(page)) assert.fail(`axe (${scheme}): ${v.id} at ${v.nodes}`);
+    await context.close();
+  }
+  // With JavaScript but no answers in the address, the page stays.
+  const { context, page, errors } = await open(fxServer.base + 'assessments/pulse/result/rebuild/');
+  await page.waitForTimeout(200);
+  assert.match(page.url(), /\/result\/rebuild\/$/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('all on one page, Back from the result returns to the filled-in form', async () => {
+  const { context, page, errors } = await open(fxServer.base + 'assessments/quiz/');
+  const r = root(page);
+  await r.locator('input[value="long"]').check();
+  await r.locator('input[value="3"]').check();
+  await r.locator('[data-wm-continue]').click();
+  await waitView(page, 'result');
+  await page.goBack();
+  await waitView(page, 'form');
+  assert.ok(await r.locator('input[value="long"]').isChecked() && await r.locator('input[value="3"]').isChecked());
+  await page.goForward();
+  await waitView(page, 'result');
+  assert.equal((await r.locator('.wm-result__title').textContent()).trim(), 'You know your stuff');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

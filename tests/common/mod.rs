@@ -74,12 +74,13 @@ pub fn copy_dir(src: &Path, dst: &Path) {
     }
 }
 
-/// Every file under `dir`: relative path -> bytes.
+/// Every file under `dir`: relative path -> bytes (without the
+/// `.waymark-output` marker, which only a build on disk has).
 pub fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
+        .filter(|e| e.file_type().is_file() && e.file_name() != ".waymark-output")
         .map(|e| {
             let rel = e
                 .path()

@@ -34,6 +34,11 @@ for (const file of files) {
       const got = engine.evaluate(data, v.answers);
       const where = `${file} vector ${i}, answers ${JSON.stringify(v.answers)}`;
       assert.deepEqual(got.path, v.expected.path, `path differs: ${where}`);
+      const progress = got.path.map((id) => {
+        const p = engine.progress(data, got.path, id);
+        return [p.number, p.total, p.upTo];
+      });
+      assert.deepEqual(progress, v.expected.progress, `progress differs: ${where}`);
       assert.equal(got.outcome, v.expected.outcome, `outcome differs: ${where}`);
       for (const d of data.dimensions) {
         const r = got.dimensions[d.id];

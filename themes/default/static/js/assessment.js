@@ -48,7 +48,10 @@
     if (q.type === "multiple") {
       if (!Array.isArray(answer)) return null;
       var chosen = q.options.map(function (o) { return answer.indexOf(o.id) >= 0; });
-      return chosen.some(Boolean) ? { chosen: chosen } : null;
+      var count = chosen.filter(Boolean).length;
+      // An exclusive option with anything else is not a valid answer.
+      var mixed = count > 1 && q.options.some(function (o, k) { return o.exclusive && chosen[k]; });
+      return count && !mixed ? { chosen: chosen } : null;
     }
     if (q.type === "scale") {
       if (typeof answer !== "number" || !Number.isInteger(answer) || !q.scale) return null;
@@ -75,11 +78,19 @@
       return [Math.min.apply(null, s), Math.max.apply(null, s)];
     }
     if (q.type === "multiple") {
+      // Any set of the other options, or one exclusive option alone.
       var lo = 0, hi = 0;
       q.options.forEach(function (o) {
+        if (o.exclusive) return;
         var p = score(o.scores, dim);
         lo += Math.min(p, 0);
         hi += Math.max(p, 0);
+      });
+      q.options.forEach(function (o) {
+        if (!o.exclusive) return;
+        var p = score(o.scores, dim);
+        lo = Math.min(lo, p);
+        hi = Math.max(hi, p);
       });
       return [lo, hi];
     }
@@ -203,7 +214,26 @@
     };
   }
 
+  /**
+   * Progress on a path (question ids) at question `id`: {number, total,
+   * upTo}. `total` adds the longest route left (built by the generator as
+   * `remaining`); `upTo` is true when the flow can branch and more than
+   * this question may follow, so the page says "of up to".
+   */
+  function progress(data, path, id) {
+    var k = Math.max(0, path.indexOf(id));
+    var q = data.questions.find(function (x) { return x.id === path[k]; });
+    var remaining = q && q.remaining ? q.remaining : path.length - k;
+    var branches = !!data.branches;
+    return {
+      number: k + 1,
+      total: branches ? k + remaining : path.length,
+      upTo: branches && remaining > 1,
+    };
+  }
+
   return {
+    progress: progress,
     choice: choice,
     flow: flow,
     points: points,
@@ -253,7 +283,8 @@
   }
   function svg(tag, attrs, children) { return el(tag, attrs, children, SVG); }
 
-  function pct(p) { return Math.round(p * 10) / 10 + "%"; }
+  /** A percent as visitors read it: whole numbers only. */
+  function pct(p) { return Math.round(p) + "%"; }
   function byId(list, id) { return list.find(function (x) { return x.id === id; }) || null; }
   function quote(s) { return "“" + s + "”"; }
   function enc(s) { return encodeURIComponent(String(s)); }
@@ -298,7 +329,13 @@
     this.onePerPage = this.data.layout !== "all-on-one-page";
     this.base = root.getAttribute("data-url") || "";
     this.baseTitle = document.title;
-    this.key = "waymark:" + this.data.id + ":" + this.data.hash;
+    // One key per assessment page; an embed's key also names its page and
+    // instance, so two copies on one page keep their own answers.
+    this.key = "waymark:" + this.data.id + ":" + this.data.hash +
+      (this.isPage ? "" : ":" + location.pathname + "#" + this.uid);
+    this.shared = false;
+    this.nav = "push";
+    this.shownQs = null;
     this.parts = {};
     ["start", "form", "review", "result", "notice"].forEach(function (p) {
       self.parts[p] = root.querySelector('[data-wm-part="' + p + '"]');
@@ -328,8 +365,14 @@
     this.form.addEventListener("submit", function (e) { e.preventDefault(); self.submit(); });
     this.form.addEventListener("change", function (e) { self.changed(e); });
     window.addEventListener("hashchange", function () {
+      // Our own entries (Back/Forward to a result) are handled by popstate.
+      if (history.state && history.state.wm && history.state.wm[self.uid]) return;
       var link = self.readLink(location.hash);
-      if (link) self.openLink(link, true);
+      if (link) self.quietly("replace", function () { self.openLink(link, true); });
+    });
+    window.addEventListener("popstate", function (e) {
+      var st = e.state && e.state.wm && e.state.wm[self.uid];
+      if (st) self.quietly("none", function () { self.goStep(st); });
     });
     window.addEventListener("beforeprint", function () {
       root.querySelectorAll("details:not([open])").forEach(function (d) {
@@ -344,7 +387,7 @@
       });
     });
     this.forgetOldVersions();
-    this.restore();
+    this.quietly("replace", function () { this.restore(); });
   }
 
   var P = App.prototype;
@@ -398,6 +441,7 @@
     try { return JSON.parse(localStorage.getItem(this.key)) || null; } catch (e) { return null; }
   };
   P.save = function () {
+    if (this.shared) return; // someone else's answers: never over the visitor's own
     try {
       if (!Object.keys(this.answers).length) localStorage.removeItem(this.key);
       else localStorage.setItem(this.key, JSON.stringify({
@@ -411,23 +455,37 @@
       var prefix = "waymark:" + this.data.id + ":";
       for (var i = localStorage.length - 1; i >= 0; i--) {
         var k = localStorage.key(i);
-        if (k && k.indexOf(prefix) === 0 && k !== this.key) localStorage.removeItem(k);
+        if (k && k.indexOf(prefix) === 0 && k.slice(prefix.length).split(":")[0] !== this.data.hash) localStorage.removeItem(k);
       }
     } catch (e) { /* ignore */ }
   };
 
   /** `ID=HASH&question=option&multi=a,b&scale=4`, over the shown questions. */
-  P.fragment = function () {
+  P.fragment = function (answers) {
     var self = this;
+    answers = answers || this.answers;
     var parts = [enc(this.data.id) + "=" + enc(this.data.hash)];
-    this.path().forEach(function (id) {
-      var a = self.answers[id];
-      if (!self.answered(self.question(id))) return;
+    engine.evaluate(this.data, answers).path.forEach(function (id) {
+      var a = answers[id];
+      if (engine.choice(self.question(id), a) === null) return;
       parts.push(enc(id) + "=" + (Array.isArray(a) ? a.map(enc).join(",") : enc(a)));
     });
     return parts.join("&");
   };
-  P.shareUrl = function () { return location.href.split("#")[0] + "#" + this.fragment(); };
+  /**
+   * The link to share: the outcome's own page (/assessments/ID/result/OUTCOME/,
+   * which previews as the outcome) with the answers in the fragment, which
+   * browsers never send to the server; that page hands them to this one.
+   */
+  P.shareUrl = function () {
+    var outcome = this.evaluate().outcome;
+    var page = location.href.split("#")[0];
+    // The theme says it builds outcome pages (assessment_step.html).
+    if (outcome && this.data.path && this.root.hasAttribute("data-wm-outcome-pages")) {
+      try { page = new URL(this.siteUrl(this.data.path + "result/" + outcome + "/"), location.href).href; } catch (e) { /* keep this page */ }
+    }
+    return page.split("#")[0] + "#" + this.fragment();
+  };
   /** {hash, answers} from a fragment made for this assessment, else null. */
   P.readLink = function (hash) {
     var self = this;
@@ -460,6 +518,12 @@
   P.openLink = function (link, focus) {
     var self = this;
     if (link.hash !== this.data.hash) return this.showNotice(focus);
+    // Someone else's answers are shown as shared and never saved over the
+    // visitor's own progress, unless the visitor chooses so.
+    var own = this.load();
+    var mine = own && own.answers && typeof own.answers === "object" &&
+      this.fragment(own.answers) === this.fragment(link.answers);
+    this.shared = !mine;
     this.answers = link.answers;
     this.seen = {};
     this.returnTo = null;
@@ -471,6 +535,16 @@
   P.restore = function () {
     var link = this.readLink(location.hash);
     if (link) return this.openLink(link, false);
+    this.restoreOwn(false);
+  };
+
+  /** The visitor's own saved progress (or the start). */
+  P.restoreOwn = function (focus) {
+    this.shared = false;
+    this.answers = {};
+    this.seen = {};
+    this.returnTo = null;
+    this.form.reset();
     var s = this.load();
     if (s && s.answers && typeof s.answers === "object") {
       this.answers = s.answers;
@@ -479,16 +553,61 @@
     }
     this.fillAll();
     var view = s && s.view;
-    if (view === "question" && this.path().indexOf(s.current) >= 0) return this.showQuestion(s.current, false);
-    if (view === "review" || view === "result") return this.finish(false, view === "result");
-    if (view === "form") return this.showForm(null, false);
-    this.showStart(false);
+    if (view === "question" && this.path().indexOf(s.current) >= 0) return this.showQuestion(s.current, focus);
+    if (view === "review" || view === "result") return this.finish(focus, view === "result");
+    if (view === "form") return this.showForm(null, false, focus);
+    this.showStart(focus);
+  };
+
+  /* ---------- Browser history: one entry per step ---------- */
+
+  /** This instance's step, as kept in history.state.wm[uid]. */
+  P.step = function () {
+    return { view: this.view, q: this.current, returnTo: this.returnTo, shared: this.shared };
+  };
+  /**
+   * Records the step in the history entry: a new entry when the step
+   * changed (so Back and Forward move between steps), else the same one.
+   * Other instances' steps on the page are carried over.
+   */
+  P.record = function (changed) {
+    if (this.nav === "none") return;
+    var st = history.state && typeof history.state === "object" ? Object.assign({}, history.state) : {};
+    st.wm = Object.assign({}, st.wm || {});
+    st.wm[this.uid] = this.step();
+    try {
+      if (changed && this.nav === "push") history.pushState(st, "");
+      else history.replaceState(st, "");
+    } catch (e) { /* some file:// browsers refuse; the page still works */ }
+  };
+  /** Runs `fn` with history recorded as `how` ("replace" or "none"). */
+  P.quietly = function (how, fn) {
+    var before = this.nav;
+    this.nav = how;
+    try { fn.call(this); } finally { this.nav = before; }
+  };
+  /** Back or Forward landed on `st`: show that step, as the Back link would. */
+  P.goStep = function (st) {
+    if (st.shared) {
+      var link = this.readLink(location.hash);
+      if (link) return this.openLink(link, true);
+    } else if (this.shared) {
+      this.restoreOwn(false);
+    }
+    this.returnTo = st.returnTo || null;
+    if (st.view === "question" && this.path().indexOf(st.q) >= 0) this.showQuestion(st.q, true);
+    else if (st.view === "question" || st.view === "review" || st.view === "result") this.finish(true, st.view === "result");
+    else if (st.view === "form") this.showForm(null, false, true);
+    else this.showStart(true);
   };
 
   /* ---------- Moving between views ---------- */
 
   P.setView = function (name, focusEl) {
     var p = this.parts;
+    var changed = this.view !== name || this.recorded !== this.current || this.recordedShared !== this.shared;
+    this.recorded = this.current;
+    this.recordedShared = this.shared;
     this.view = name;
     p.start.hidden = !(name === "start" || name === "form");
     p.form.hidden = !(name === "question" || name === "form");
@@ -500,6 +619,7 @@
     this.back.hidden = !back;
     if (back) this.back.setAttribute("href", "#" + (back.q ? this.uid + "__" + back.q : this.uid));
     this.root.setAttribute("data-wm-view", name);
+    this.record(changed);
     if (name !== "result" && name !== "notice") this.setHash(false);
     this.updateTitle();
     if (name !== "notice") this.save();
@@ -516,7 +636,7 @@
       var q = this.current && this.question(this.current);
       if (this.view === "question" && q) prefix = q.text + " · ";
       else if (this.view === "review") prefix = "Check your answers · ";
-      else if (this.view === "result") prefix = "Your result · ";
+      else if (this.view === "result") prefix = (this.shared ? "Shared result · " : "Your result · ");
       else if (this.view === "notice") prefix = "Link out of date · ";
     }
     document.title = (this.hasError ? "Error: " : "") + prefix + this.baseTitle;
@@ -524,6 +644,7 @@
 
   /** Where Back leads from the current view: {view, q} or null. */
   P.backStep = function () {
+    if (this.shared) return null;
     var path = this.path();
     var last = path[path.length - 1];
     var toQuestions = this.onePerPage ? { view: "question", q: last } : { view: "form" };
@@ -596,12 +717,28 @@
       (focusId ? this.wrapper(focusId) : target).scrollIntoView({ block: "start" });
     }
   };
-  P.refreshForm = function () {
+  /**
+   * All on one page: shows the questions on the path. After a change
+   * (`tell`), returns what appeared and went, for the live region, so a
+   * screen-reader user knows that skip logic revealed a question.
+   */
+  P.refreshForm = function (tell) {
+    var self = this;
     var path = this.path();
     this.form.querySelectorAll("[data-wm-question]").forEach(function (w) {
       w.hidden = path.indexOf(w.getAttribute("data-wm-question")) < 0;
     });
     this.updateProgress();
+    var before = this.shownQs;
+    this.shownQs = path;
+    if (!tell || !before) return "";
+    var text = function (id) { return quote(self.question(id).text); };
+    var added = path.filter(function (id) { return before.indexOf(id) < 0; });
+    var gone = before.filter(function (id) { return path.indexOf(id) < 0; });
+    var out = [];
+    if (added.length) out.push((added.length === 1 ? "1 more question: " : added.length + " more questions: ") + joinAnd(added.map(text)) + ".");
+    if (gone.length) out.push((gone.length === 1 ? "1 question no longer applies: " : gone.length + " questions no longer apply: ") + joinAnd(gone.map(text)) + ".");
+    return out.join(" ");
   };
 
   P.updateProgress = function () {
@@ -609,9 +746,9 @@
     var path = this.path();
     var text, done;
     if (this.onePerPage) {
-      var i = Math.max(0, path.indexOf(this.current));
-      text = (this.isPage ? "" : this.data.title + " · ") + "Question " + (i + 1) + " of " + path.length;
-      done = (i + 1) / path.length;
+      var at = engine.progress(this.data, path, this.current);
+      text = (this.isPage ? "" : this.data.title + " · ") + "Question " + at.number + " of " + (at.upTo ? "up to " : "") + at.total;
+      done = at.number / at.total;
     } else {
       var n = path.filter(function (id) { return self.answered(self.question(id)); }).length;
       text = n + " of " + path.length + " questions answered";
@@ -621,14 +758,43 @@
     this.progress.querySelector("[data-wm-progress-bar]").style.width = Math.round(done * 100) + "%";
   };
 
+  /**
+   * An exclusive checkbox ("None of these") clears the others when ticked,
+   * and ticking another clears it; the status region says what was cleared.
+   */
+  P.exclusive = function (input) {
+    if (input.type !== "checkbox" || !input.checked) return;
+    var w = input.closest("[data-wm-question]");
+    var alone = input.hasAttribute("data-wm-exclusive");
+    var cleared = [];
+    w.querySelectorAll("input[type=checkbox]:checked").forEach(function (other) {
+      if (other === input || (!alone && !other.hasAttribute("data-wm-exclusive"))) return;
+      other.checked = false;
+      var label = w.querySelector('label[for="' + CSS.escape(other.id) + '"]');
+      cleared.push(quote(label ? label.textContent.trim() : other.value));
+    });
+    return cleared.length ? "Unselected " + joinAnd(cleared) + "." : "";
+  };
+
+  /** Says `text` through the status live region (re-set so a repeat is read). */
+  P.announce = function (text) {
+    var status = this.status;
+    status.textContent = "";
+    setTimeout(function () { status.textContent = text; }, 50);
+  };
+
   /** All on one page: keep answers and the shown questions up to date. */
   P.changed = function (e) {
-    if (this.onePerPage) return;
+    var said = [];
+    if (e.target && e.target.matches && e.target.matches("input")) said.push(this.exclusive(e.target));
     var w = e.target.closest("[data-wm-question]");
-    if (!w) return;
-    this.store(this.question(w.getAttribute("data-wm-question")));
-    this.refreshForm();
-    this.save();
+    if (!this.onePerPage && w) {
+      this.store(this.question(w.getAttribute("data-wm-question")));
+      said.push(this.refreshForm(true));
+      this.save();
+    }
+    said = said.filter(Boolean);
+    if (said.length) this.announce(said.join(" "));
   };
 
   P.submit = function () {
@@ -694,11 +860,12 @@
 
   /* ---------- Errors ---------- */
 
+  /** The author's `error:` text, else the generator's default for the question. */
   P.errorText = function (q) {
-    var text = q.type === "multiple" ? "Select at least one answer"
+    if (q.error) return q.error;
+    return q.type === "multiple" ? "Select at least one answer"
       : q.type === "scale" ? "Select a number from " + q.scale.min + " to " + q.scale.max
         : "Select an answer";
-    return this.onePerPage ? text : text + " to " + quote(q.text);
   };
 
   P.showErrors = function (questions) {
@@ -837,8 +1004,9 @@
     var title = el(h1, { class: "wm-result__title", tabindex: "-1", text: outcome ? outcome.title : "No result" });
     box.textContent = "";
     var caption = this.isPage
-      ? el("p", { class: "wm-caption" }, [el("span", { class: "wm-print-only", text: this.data.title + " · " }), "Your result"])
-      : el("p", { class: "wm-caption", text: this.data.title + ": your result" });
+      ? el("p", { class: "wm-caption" }, [el("span", { class: "wm-print-only", text: this.data.title + " · " }), this.shared ? "Shared result" : "Your result"])
+      : el("p", { class: "wm-caption", text: this.data.title + (this.shared ? ": shared result" : ": your result") });
+    if (this.shared) box.append(this.sharedNote(h2));
     box.append(el("div", { class: "wm-result__panel" }, [caption, title]));
     if (outcome && outcome.summary_html) box.append(this.html("wm-result__summary", outcome.summary_html));
     if (outcome && outcome.url) {
@@ -854,8 +1022,18 @@
       el("div", { class: "wm-details__body" }, [this.answerList(false)]),
     ]));
     box.append(this.share(h2));
+    this.showCta(outcome);
     this.setView("result", focus ? title : null);
     this.setHash(true);
+  };
+
+  /** The outcome's own call to action, if the page has one for it, else the generic one. */
+  P.showCta = function (outcome) {
+    var blocks = this.root.querySelectorAll("[data-wm-cta-for]");
+    var mine = outcome && this.root.querySelector('[data-wm-cta-for="' + CSS.escape(outcome.id) + '"]');
+    blocks.forEach(function (b) {
+      b.hidden = mine ? b !== mine : b.getAttribute("data-wm-cta-for") !== "";
+    });
   };
 
   /** Each dimension's percent, band and advice. */
@@ -870,7 +1048,7 @@
         var score = r.percent === null
           ? el("p", { class: "wm-area__score" }, [el("span", { class: "wm-band wm-band--none", text: "Not assessed" }), " None of your answers scored this area."])
           : el("p", { class: "wm-area__score" }, [
-            r.band ? el("span", { class: "wm-band", text: r.band.label }) : null,
+            r.band ? self.bandPill(d, r.band) : null,
             el("span", { class: "wm-area__percent", text: pct(r.percent) }),
           ]);
         return el("li", { class: "wm-area" }, [
@@ -880,6 +1058,22 @@
         ]);
       })),
     ]);
+  };
+
+  /**
+   * A band's pill. Bands differ by more than colour: a row of marks shows
+   * the band's place among the dimension's bands (first band: one filled
+   * mark), and each place has its own class (wm-band--1, --2, ...).
+   */
+  P.bandPill = function (dim, band) {
+    var k = dim.bands.indexOf(band) + 1;
+    var n = dim.bands.length;
+    var marks = el("span", { class: "wm-band__marks", "aria-hidden": "true" });
+    for (var i = 1; i <= n; i++) marks.append(el("span", { class: "wm-band__mark" + (i <= k ? " is-on" : "") }));
+    return el("span", {
+      class: "wm-band wm-band--" + Math.min(k, 5) + (k === n ? " wm-band--top" : ""),
+      "data-band": k + "/" + n,
+    }, [marks, el("span", { class: "wm-band__label", text: band.label })]);
   };
 
   /** "Why this result": the rule that matched and the answers behind each percent. */
@@ -932,29 +1126,92 @@
     var url = this.shareUrl();
     var input = el("input", { type: "text", id: id + "-link", class: "wm-share__input", readonly: true, value: url, spellcheck: "false" });
     var copy = el("button", { type: "button", class: "button--secondary", text: "Copy link" });
-    copy.addEventListener("click", function () {
-      var done = function () {
-        self.status.textContent = "Link copied.";
-        copy.textContent = "Copied";
-        setTimeout(function () { copy.textContent = "Copy link"; }, 2500);
-      };
-      var fallback = function () {
-        input.select();
-        try { if (document.execCommand("copy")) return done(); } catch (e) { /* fall through */ }
-        self.status.textContent = "Select the link and copy it.";
-      };
-      if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(input.value).then(done, fallback);
-      else fallback();
-    });
+    copy.addEventListener("click", function () { self.copy(input.value, input, "Link copied."); });
     return el("section", { class: "wm-share", "aria-labelledby": id }, [
       el(h2, { id: id, text: "Save or share this result" }),
-      el("p", { text: "This link holds your answers in the part after the “#”, which browsers never send to a server. Anyone who opens it sees this result." }),
+      el("p", { text: "This link holds the answers in the part after the “#”, which browsers never send to a server: the website’s host only sees which result page was opened. Anyone who opens it sees this result, marked as shared; it does not change their own saved answers." }),
       el("label", { for: id + "-link", class: "wm-share__label", text: "Link to this result" }),
       el("div", { class: "wm-share__row" }, [input, copy]),
       el("p", { class: "wm-share__actions" }, [
-        el("button", { type: "button", class: "button--secondary", text: "Print this result", onclick: function () { window.print(); } }),
-        el("button", { type: "button", class: "button--secondary", text: "Change my answers", onclick: function () { self.goBack(); } }),
-        this.clearButton(),
+        el("button", { type: "button", class: "button--secondary", text: "Copy a summary", onclick: function () { self.copySummary(this); } }),
+        el("button", { type: "button", class: "button--secondary", text: "Print or save as PDF", onclick: function () { window.print(); } }),
+        this.shared ? null : el("button", { type: "button", class: "button--secondary", text: "Change my answers", onclick: function () { self.goBack(); } }),
+        this.shared ? null : this.clearButton(),
+      ]),
+    ]);
+  };
+
+  /** Copies `text`, else selects it in `input` for the visitor; says what happened. */
+  P.copy = function (text, input, done) {
+    var self = this;
+    var ok = function () { self.announce(done); };
+    var fallback = function () {
+      var area = input || el("textarea", { class: "visually-hidden", readonly: true });
+      if (!input) { area.value = text; self.root.append(area); }
+      area.select();
+      var worked = false;
+      try { worked = document.execCommand("copy"); } catch (e) { /* fall through */ }
+      if (!input) area.remove();
+      self.announce(worked ? done : "Copying is not available here; select the text and copy it.");
+    };
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(ok, fallback);
+    else fallback();
+  };
+
+  /**
+   * The result as plain text for an email or a document: the outcome and
+   * its summary, each area's percent and band, the next steps and the link.
+   */
+  P.summaryText = function () {
+    var self = this;
+    var ev = this.evaluate();
+    var o = byId(this.data.outcomes, ev.outcome);
+    var plain = function (html) { var d = document.createElement("template"); d.innerHTML = html; return d.content.textContent.replace(/\s+/g, " ").trim(); };
+    var abs = function (u) { try { return new URL(self.siteUrl(u), location.href).href; } catch (e) { return u; } };
+    var lines = [this.data.title + ": " + (o ? o.title : "No result")];
+    if (o && o.summary_html) lines.push("", plain(o.summary_html));
+    if (this.data.dimensions.length) {
+      lines.push("", this.data.dimensions.length > 1 ? "Results by area:" : "Score:");
+      this.data.dimensions.forEach(function (d) {
+        var r = ev.dimensions[d.id];
+        lines.push("- " + d.label + ": " + (r.percent === null ? "not assessed" : pct(r.percent) + (r.band ? " (" + r.band.label + ")" : "")));
+      });
+    }
+    var next = [];
+    if (o && o.url) next.push("- Read more: " + o.title + ": " + abs(o.url));
+    var cta = this.root.querySelector("[data-wm-cta-for]:not([hidden]) .cta");
+    if (cta) {
+      var a = cta.querySelector("a.button");
+      next.push("- " + cta.querySelector(".cta__title").textContent.trim() + (a ? ": " + a.href : ""));
+    }
+    if (next.length) lines.push("", "Next steps:");
+    lines = lines.concat(next);
+    lines.push("", "Link to this result: " + this.shareUrl());
+    return lines.join("\n");
+  };
+  P.copySummary = function () { this.copy(this.summaryText(), null, "Summary copied."); };
+
+  /** Says the result shows someone else's answers, with the ways out. */
+  P.sharedNote = function (h2) {
+    var self = this;
+    var own = this.load();
+    var hasOwn = own && own.answers && Object.keys(own.answers).length;
+    var id = this.uid + "__shared";
+    return el("section", { class: "wm-shared", "aria-labelledby": id }, [
+      el(h2, { id: id, class: "wm-shared__title", text: "You are viewing answers someone shared" }),
+      el("p", { text: hasOwn
+        ? "Your own saved answers have not changed. Go back to them, or keep these answers as yours instead."
+        : "Nothing is saved in your browser until you choose to. Keep these answers as yours to change them, or start your own." }),
+      el("p", { class: "wm-shared__actions" }, [
+        el("button", { type: "button", text: hasOwn ? "Back to my own answers" : "Start my own answers", onclick: function () {
+          self.restoreOwn(true);
+        } }),
+        el("button", { type: "button", class: "button--secondary", text: "Keep these answers as mine", onclick: function () {
+          self.shared = false;
+          self.path().forEach(function (qid) { self.seen[qid] = true; });
+          self.showResult(true);
+          self.announce("These answers are now saved as yours.");
+        } }),
       ]),
     ]);
   };
@@ -1023,12 +1280,11 @@
       var o = byId(d.outcomes, engine.outcomeFor(d, percents, null));
       var mine = o && outcome && o.id === outcome.id;
       var lines = o ? wrap(o.title, Math.max(8, Math.floor(q.w / 10))) : [];
-      var cy = q.y + q.h / 2 - (lines.length - 1) * 10;
+      q.lines = lines;
+      q.outcome = o;
       nodes.push(svg("g", { class: "wm-matrix__q wm-matrix__q--" + q.key + (mine ? " is-result" : "") }, [
         svg("rect", { x: q.x + 2, y: q.y + 2, width: Math.max(0, q.w - 4), height: Math.max(0, q.h - 4), rx: 8 }),
-      ].concat(lines.map(function (l, i) {
-        return svg("text", { x: q.x + q.w / 2, y: cy + i * 20, class: "wm-matrix__label", text: l });
-      }))));
+      ]));
       if (o) named.push(q.where + ": " + o.title);
     });
     var axes = svg("g", { class: "wm-matrix__axis" }, [
@@ -1043,14 +1299,27 @@
     ]);
     nodes.push(axes);
     var placed = px !== null && py !== null;
-    if (placed) {
-      var x = X0 + W * px / 100, y = Y1 - H * py / 100;
-      x = Math.min(Math.max(x, X0 + 10), X1 - 10);
-      y = Math.min(Math.max(y, Y0 + 10), Y1 - 10);
-      var left = x > X1 - 60;
+    var you = placed ? this.youPoint(px, py, { X0: X0, X1: X1, Y0: Y0, Y1: Y1, xs: xs, ys: ys, sx: sx, sy: sy }) : null;
+    // Quadrant names sit at the quadrant's outer edge, or at its inner
+    // edge when the visitor's point would cover them.
+    quads.forEach(function (q) {
+      var n = q.lines.length;
+      if (!n) return;
+      var top = q.key[0] === "t";
+      var block = (n - 1) * 20;
+      var outer = top ? q.y + 26 : q.y + q.h - 20 - block;
+      var inner = top ? q.y + q.h - 20 - block : q.y + 26;
+      var first = outer;
+      if (you && you.x >= q.x && you.x <= q.x + q.w && you.y >= outer - 22 && you.y <= outer + block + 22) first = inner;
+      nodes.push(svg("g", { class: "wm-matrix__names" }, q.lines.map(function (l, i) {
+        return svg("text", { x: q.x + q.w / 2, y: first + i * 20, class: "wm-matrix__label", text: l });
+      })));
+    });
+    if (you) {
+      var left = you.x > X1 - 60;
       nodes.push(svg("g", { class: "wm-matrix__you" }, [
-        svg("circle", { cx: x, cy: y, r: 9 }),
-        svg("text", { x: left ? x - 15 : x + 15, y: y + 5, "text-anchor": left ? "end" : "start", text: "You" }),
+        svg("circle", { cx: you.x, cy: you.y, r: 9 }),
+        svg("text", { x: left ? you.x - 15 : you.x + 15, y: you.y + 5, "text-anchor": left ? "end" : "start", text: "You" }),
       ]));
     }
     var where = function (dim, p) { return dim.label + " " + (p === null ? "not assessed" : pct(p)); };
@@ -1068,6 +1337,37 @@
       dims: [dx, dy],
       caption: placed ? "Where your answers place you: " + where(dx, px) + ", " + where(dy, py) + "." : "Your answers do not place you on the grid.",
     };
+  };
+
+  /**
+   * Where the "You" point goes: at the percents, but never on a quadrant
+   * boundary (a percent equal to the split goes to the side its outcome
+   * rules put it on) and never on the frame.
+   */
+  P.youPoint = function (px, py, g) {
+    var c = this.data.chart;
+    var W = g.X1 - g.X0, H = g.Y1 - g.Y0, GAP = 14;
+    var x = g.X0 + W * px / 100, y = g.Y1 - H * py / 100;
+    var highX = px > g.sx || (px === g.sx && this.splitGoesHigh(c.x, g.sx));
+    var highY = py > g.sy || (py === g.sy && this.splitGoesHigh(c.y, g.sy));
+    x = highX ? Math.max(x, g.xs + GAP) : Math.min(x, g.xs - GAP);
+    y = highY ? Math.min(y, g.ys - GAP) : Math.max(y, g.ys + GAP);
+    x = Math.min(Math.max(x, g.X0 + GAP), g.X1 - GAP);
+    y = Math.min(Math.max(y, g.Y0 + GAP), g.Y1 - GAP);
+    return { x: x, y: y };
+  };
+
+  /** Whether a percent exactly at the split counts as the high side (`>= split`, `< split`). */
+  P.splitGoesHigh = function (dim, at) {
+    var high = false;
+    this.data.outcomes.some(function (o) {
+      return (o.when || []).some(function (c) {
+        if (c.dimension !== dim || c.value !== at) return false;
+        high = c.op === ">=" || c.op === "<";
+        return true;
+      });
+    });
+    return high;
   };
 
   P.bars = function (ev, id) {
@@ -1126,6 +1426,13 @@
   };
 
   function boot() {
+    // An outcome page opened from a share link: the answers (in the
+    // fragment, never sent to the host) go on to the assessment's page.
+    var to = document.querySelector("a[data-wm-shared-to]");
+    if (to && /^#[^=&#]+=[0-9a-f]+(&|$)/.test(location.hash)) {
+      location.replace(to.href.split("#")[0] + location.hash);
+      return;
+    }
     document.querySelectorAll("[data-wm-assessment]").forEach(function (root) {
       try { root.wmApp = new App(root); } catch (e) { if (window.console) console.error(e); }
     });
