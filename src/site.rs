@@ -265,29 +265,33 @@ impl Site {
             }
         }
         lap("templates", &mut timings);
-        let social = crate::social::build(
-            &crate::social::Inputs {
-                root,
-                config: &config,
-                lib: &lib,
-                extras: &extras,
-                templates: renderer.templates(),
-                files: &files,
-                images: &cache.images,
-            },
-            &cache.cards,
-        );
+        // A build that already failed draws no cards.
+        let social = errors.is_empty().then(|| {
+            crate::social::build(
+                &crate::social::Inputs {
+                    root,
+                    config: &config,
+                    lib: &lib,
+                    extras: &extras,
+                    templates: renderer.templates(),
+                    files: &files,
+                    images: &cache.images,
+                },
+                &cache.cards,
+            )
+        });
         let mut media = Media {
             images: cache.images.take_stats(),
             ..Media::default()
         };
         match social {
-            Ok(s) => {
+            None => {}
+            Some(Ok(s)) => {
                 assets.extend(s.assets);
                 renderer.set_social(s.values);
                 (media.cards, media.cards_drawn) = (s.cards, s.drawn);
             }
-            Err(mut e) => errors.append(&mut e),
+            Some(Err(mut e)) => errors.append(&mut e),
         }
         lap("cards", &mut timings);
         if !errors.is_empty() {

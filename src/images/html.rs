@@ -69,7 +69,8 @@ pub fn enrich(
                 info.width, info.height
             ));
         }
-        if !has("loading") && !(first_eager && count == 1) {
+        let eager = first_eager && count == 1;
+        if !has("loading") && !eager {
             extra.push_str(" loading=\"lazy\"");
         }
         if !has("decoding") {

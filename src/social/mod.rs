@@ -320,7 +320,7 @@ fn icons(
     }
     links.push(icon("/favicon.ico", "", "32x32"));
     match &brand.favicon {
-        Some((file, site)) if !file.extension().is_some_and(|e| e == "svg") => {
+        Some((file, site)) if file.extension().is_none_or(|e| e != "svg") => {
             links.push(icon(site, "image/png", ""));
         }
         _ => {
