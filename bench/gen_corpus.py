@@ -315,7 +315,7 @@ table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: .
 """
 
 
-def waymark_site(c: Corpus, out: Path, sidebar: bool) -> None:
+def waymark_site(c: Corpus, out: Path, sidebar: bool, theme: Path | None = None) -> None:
     fresh_dir(out)
     write(
         out / "site.yaml",
@@ -324,10 +324,15 @@ def waymark_site(c: Corpus, out: Path, sidebar: bool) -> None:
         "description: A generated site for timing builds.\n"
         "author: Bench\n"
         "taxonomies: [tags]\n"
-        "search: false\n"
-        "feed: true\n"
-        "theme: bench\n",
+        + ("search: true\n" if theme else "search: false\n")
+        + "feed: true\n"
+        + ("theme: default\n" if theme else "theme: bench\n"),
     )
+    if theme:
+        # A real theme (the repository's default) with search on.
+        shutil.copytree(theme, out / "themes/default")
+        write_content(c, out / "content", lambda j, a: f"@/{c.page_rel(j)}" + (f"#{a}" if a else ""), hugo=False)
+        return
     tpl = out / "themes/bench/templates"
     write(tpl / "base.html", WAYMARK_BASE)
     write(tpl / "page.html", WAYMARK_PAGE.replace("@SIDEBAR@", WAYMARK_SIDEBAR if sidebar else ""))
@@ -469,9 +474,10 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     ap.add_argument("--no-sidebar", action="store_true", help="theme without the section sidebar")
     ap.add_argument("--hugo", type=Path, help="also write an equivalent Hugo site here (replaced)")
+    ap.add_argument("--theme", type=Path, help="use this theme folder (e.g. themes/default) with search on, instead of the bench theme")
     args = ap.parse_args(argv)
     c = Corpus(args.pages, args.per_section, args.seed)
-    waymark_site(c, args.out, not args.no_sidebar)
+    waymark_site(c, args.out, not args.no_sidebar, args.theme)
     if args.hugo:
         hugo_site(c, args.hugo, not args.no_sidebar)
     print(

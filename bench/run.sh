@@ -24,7 +24,10 @@
 #
 # Cases: 1,000 and 10,000 pages in sections of 25 (40 and 400 sections), with
 # and without the section sidebar, and 10,000 pages as 40 sections of 250
-# (the layout of the reference Hugo/Zola figures). Then the repository's own
+# (the layout of the reference Hugo/Zola figures); and 1,000 and 10,000 pages
+# with the repository's default theme and search on (`*-search`), after which
+# it prints the search index size and the bytes queries load (from
+# `build --verbose`, and from the real client under Node when node is there). Then the repository's own
 # site, when site.yaml and content/ are present, and the serve loop's
 # incremental latency when examples/serve_latency.rs exists.
 set -euo pipefail
@@ -118,6 +121,24 @@ measure() {
 
 ms() { awk -v s="$1" 'BEGIN { printf "%.0f ms", s * 1000 }'; }
 
+# search_report NAME SITE: the index size and what queries load, kept for
+# the end of the report: `build --verbose`'s estimate, and the real client
+# under Node (tests/search/query.cjs loads the files a browser would).
+SEARCH_REPORT=""
+search_report() {
+  local name="$1" site="$2" out="$WORK/search-out"
+  rm -rf "$out"
+  SEARCH_REPORT+="$name:"$'\n'
+  SEARCH_REPORT+="$("$WAYMARK" build --verbose --root "$site" --output "$out" | grep -E '^  search' || true)"$'\n'
+  if command -v node >/dev/null; then
+    SEARCH_REPORT+="$(node "$ROOT/tests/search/query.cjs" "$out" strategy "pricing review" "cloud migration roadmaps" stratgy onboa |
+      python3 -c 'import json,sys
+for q in json.load(sys.stdin)["out"]:
+    print("  client: %-28s %6.0f KB in %2d files, %4d results, %5.1f ms" % (repr(q["query"]), q["bytes"] / 1024, q["files"], q["total"], q["ms"]))')"$'\n'
+  fi
+  rm -rf "$out"
+}
+
 # --- corpora -------------------------------------------------------------------
 
 # name:pages:per_section:sidebar(1/0)
@@ -127,6 +148,8 @@ CASES=(
   "10k-sidebar:10000:25:1"
   "10k-plain:10000:25:0"
   "10k-40x250-sidebar:10000:250:1"
+  "1k-search:1000:25:2"
+  "10k-search:10000:25:2"
 )
 
 START_LOAD="$(cut -d' ' -f1 /proc/loadavg)"
@@ -144,8 +167,10 @@ for c in "${CASES[@]}"; do
   site="$WORK/$name"
   flags=(--pages "$pages" --per-section "$per")
   [[ $sidebar -eq 0 ]] && flags+=(--no-sidebar)
+  # sidebar 2: the default theme with search on.
+  [[ $sidebar -eq 2 ]] && flags+=(--theme "$ROOT/themes/default")
   hugo_site=""
-  if [[ -n "$HUGO" && $sidebar -eq 1 ]]; then hugo_site="$WORK/$name-hugo"; flags+=(--hugo "$hugo_site"); fi
+  if [[ -n "$HUGO" && $sidebar -ge 1 ]]; then hugo_site="$WORK/$name-hugo"; flags+=(--hugo "$hugo_site"); fi
   python3 bench/gen_corpus.py "$site" "${flags[@]}" 2>/dev/null
   measure "$site/public" "$WAYMARK" build --quiet --root "$site"
   WALL[$name]=$M_WALL; CPU[$name]=$M_CPU; RSS[$name]=$M_RSS
@@ -158,6 +183,7 @@ for c in "${CASES[@]}"; do
       "$(awk -v h="$M_WALL" -v w="${WALL[$name]}" 'BEGIN { print h / w }')"
   fi
   printf '   (%s HTML files)\n' "$built"
+  if [[ $sidebar -eq 2 ]]; then search_report "$name" "$site"; fi
   # Keep memory (tmpfs) and disk use to one case's output at a time.
   [[ -z "$KEEP" ]] && rm -rf "$site/public" ${hugo_site:+"$hugo_site/public"}
 done
@@ -171,6 +197,12 @@ if [[ -n "${WALL[1k-sidebar]:-}" && -n "${WALL[10k-sidebar]:-}" ]]; then
     say "  without sidebar: $(ratio "${WALL[1k-plain]}" "${WALL[10k-plain]}") wall, $(ratio "${CPU[1k-plain]}" "${CPU[10k-plain]}") cpu"
   [[ -n "${WALL[10k-plain]:-}" ]] &&
     say "  sidebar cost at 10k pages: $(ms "$(awk -v a="${WALL[10k-plain]}" -v b="${WALL[10k-sidebar]}" 'BEGIN { print b - a }')") wall"
+fi
+
+if [[ -n "$SEARCH_REPORT" ]]; then
+  say ""
+  say "search index and bytes per query (first 8 results; the client's figures include the 3 KB stemmer):"
+  printf '%s' "$SEARCH_REPORT" >&2
 fi
 
 # --- where the time goes ---------------------------------------------------------

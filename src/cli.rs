@@ -90,6 +90,14 @@ pub struct CheckArgs {
     /// Also check external links (network; off by default).
     #[arg(long)]
     pub external: bool,
+    /// With --external: the longest the link check may take, in seconds;
+    /// links not asked by then are reported as skipped.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub external_budget: u64,
+    /// With --external: also ask links and redirects that lead to loopback,
+    /// private or link-local addresses (refused by default).
+    #[arg(long)]
+    pub allow_private: bool,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,

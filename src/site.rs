@@ -402,11 +402,11 @@ impl Site {
         };
         let jobs = self.all_jobs();
         let html_bytes = AtomicUsize::new(0);
-        let extra_html = Mutex::new(BTreeMap::new());
-        // The sitemap, feed and redirects read only the library: they are
-        // built while the pages render rather than after.
+        // The sitemap, feed and redirects read only the library, and the
+        // search documents the library and the assessments: they are built
+        // and tokenised while the pages render rather than after.
         let this = &*self;
-        let (errors, machine_files) = rayon::join(
+        let (errors, (machine_files, search_docs)) = rayon::join(
             || {
                 this.render_jobs(&jobs, &|path, html| {
                     html_bytes.fetch_add(html.len(), Ordering::Relaxed);
@@ -414,30 +414,18 @@ impl Site {
                         .map_err(|e| Diagnostic::error(path, format!("cannot write: {e}")))?;
                     staging
                         .write(&file, html.as_bytes())
-                        .map_err(|e| Diagnostic::error(path, format!("cannot write: {e}")))?;
-                    if this.search.is_some()
-                        && this
-                            .extras
-                            .iter()
-                            .any(|e| e.path == path && search::indexed(e))
-                    {
-                        extra_html
-                            .lock()
-                            .expect("no panics while holding the lock")
-                            .insert(path.to_string(), html);
-                    }
-                    Ok(())
+                        .map_err(|e| Diagnostic::error(path, format!("cannot write: {e}")))
                 })
             },
-            || this.machine_files(),
+            || rayon::join(|| this.machine_files(), || this.search_prepare()),
         );
         if !errors.is_empty() {
             return Err(finish(errors));
         }
         self.timings.push(("render", t.elapsed()));
         let t = Instant::now();
-        let extra_html = extra_html.into_inner().unwrap_or_default();
-        let index = self.search_index(html_bytes.into_inner(), &extra_html);
+        let index =
+            search_docs.map(|(b, docs)| self.search_finish(b, docs, html_bytes.into_inner()));
         self.timings.push(("search index", t.elapsed()));
         let t = Instant::now();
         let file = |p: &str| {
@@ -451,11 +439,12 @@ impl Site {
         for (path, body) in machine_files {
             put(&path, &body).map_err(io)?;
         }
-        if let Some(index) = index {
-            for (path, body) in &index.files {
-                put(path, body).map_err(io)?;
-            }
-            self.search_stats = Some(index.stats);
+        if let Some((files, stats)) = index {
+            files
+                .par_iter()
+                .try_for_each(|(path, body)| put(path, body))
+                .map_err(io)?;
+            self.search_stats = Some(stats);
         }
         staging.commit().map_err(io)?;
         self.timings.push(("write", t.elapsed()));
@@ -465,36 +454,111 @@ impl Site {
         })
     }
 
-    /// Every file search needs besides the pages, when `search` is on: the
-    /// index and the built-in client files the theme lacks. `html_bytes` is
-    /// the size of all HTML written (the index is kept to a share of it) and
-    /// `extra_html` the rendered HTML of the extra pages (assessments) by
-    /// site path, whose text is indexed from their `<main>`.
-    pub fn search_index(
+    /// Makes and tokenises every search document (in parallel), when
+    /// `search` is on.
+    fn search_prepare(&self) -> Option<(search::index::Builder, Vec<search::index::Prepared>)> {
+        self.search.as_ref()?;
+        let sources = search::Sources::new(&self.config, &self.lib, &self.extras);
+        let builder = search::index::Builder::default();
+        let docs = (0..sources.len())
+            .into_par_iter()
+            .map(|i| builder.prepare(i, &sources.document(i)))
+            .collect();
+        Some((builder, docs))
+    }
+
+    /// Merges the prepared documents into the index files, with the
+    /// built-in client files, and their statistics.
+    fn search_finish(
         &self,
+        builder: search::index::Builder,
+        docs: Vec<search::index::Prepared>,
         html_bytes: usize,
-        extra_html: &BTreeMap<String, String>,
-    ) -> Option<search::Index> {
-        let setup = self.search.as_ref()?;
-        let mut docs = search::content_documents(&self.lib);
-        for e in self.extras.iter().filter(|e| search::indexed(e)) {
-            if let Some(html) = extra_html.get(&e.path) {
-                docs.push(search::extra_document(&self.config, e, html));
-            }
-        }
-        let mut index = search::index::build(
-            &docs,
-            html_bytes,
+    ) -> (Vec<(String, String)>, search::Stats) {
+        let setup = self.search.as_ref().expect("prepared only with search on");
+        let mut index = builder.finish(
+            docs,
             &setup.paths,
             self.config.portable,
             &search::Options::default(),
         );
-        index.files.extend(
-            setup
-                .builtin
-                .iter()
-                .map(|(path, body)| (path.clone(), (*body).to_string())),
+        index.set_html_bytes(html_bytes);
+        let mut files = index.take_files();
+        let stats = index.stats(&files);
+        self.add_client_files(&mut files);
+        (files, stats)
+    }
+
+    /// The files of `index` plus the built-in client files, and statistics.
+    pub fn search_files(
+        &self,
+        index: &mut search::Index,
+    ) -> (Vec<(String, String)>, search::Stats) {
+        let mut files = index.files();
+        let stats = index.stats(&files);
+        self.add_client_files(&mut files);
+        (files, stats)
+    }
+
+    /// Adds the built-in search client files the theme lacks.
+    fn add_client_files(&self, files: &mut Vec<(String, String)>) {
+        if let Some(setup) = &self.search {
+            files.extend(
+                setup
+                    .builtin
+                    .iter()
+                    .map(|(path, body)| (path.clone(), (*body).to_string())),
+            );
+        }
+    }
+
+    /// For `serve`: the search files after an edit. With the index of the
+    /// previous build (`kept`), only the files the changed documents touch
+    /// (see [`search::Index::update`]); else, or when documents were added
+    /// or removed, every file. Returns the index to keep for next time.
+    pub fn search_refresh(
+        &self,
+        html_bytes: usize,
+        kept: Option<search::Index>,
+    ) -> (Option<search::Index>, search::Refresh) {
+        let mut refresh = search::Refresh::default();
+        if self.search.is_none() {
+            return (None, refresh);
+        }
+        if let Some(mut index) = kept {
+            let sources = search::Sources::new(&self.config, &self.lib, &self.extras);
+            let docs = sources.all_cached(&mut index.texts);
+            if let Some(changes) = index.update(docs) {
+                index.set_html_bytes(html_bytes);
+                refresh.write = changes.write;
+                refresh.remove = changes.remove;
+                self.add_client_files(&mut refresh.write);
+                return (Some(index), refresh);
+            }
+        }
+        let mut index = self.search_index(html_bytes).expect("search is on");
+        refresh.everything = true;
+        refresh.write = self.search_files(&mut index).0;
+        (Some(index), refresh)
+    }
+
+    /// The search index of this site, kept with its documents so that
+    /// [`search::Index::update`] can follow edits (for `serve`), when
+    /// `search` is on. `html_bytes` is the size of all HTML written.
+    pub fn search_index(&self, html_bytes: usize) -> Option<search::Index> {
+        let setup = self.search.as_ref()?;
+        let mut texts = search::text::TextCache::default();
+        let docs =
+            search::Sources::new(&self.config, &self.lib, &self.extras).all_cached(&mut texts);
+        let mut index = search::Index::build(
+            &docs,
+            &setup.paths,
+            self.config.portable,
+            &search::Options::default(),
         );
+        index.keep_documents(docs);
+        index.texts = texts;
+        index.set_html_bytes(html_bytes);
         Some(index)
     }
 

@@ -291,7 +291,7 @@ fn external_links_are_checked_with_retries_a_cache_and_unreachable_hosts_apart()
             std::fs::read_to_string(f.path("content/docs/_index.md")).unwrap()
         ),
     );
-    let (code, report) = check_json(&f, &["--external"]);
+    let (code, report) = check_json(&f, &["--external", "--allow-private"]);
     assert_eq!(code, 1, "a 404 is an error: {report:#}");
     let external: Vec<_> = found(&report)
         .into_iter()
@@ -320,7 +320,7 @@ fn external_links_are_checked_with_retries_a_cache_and_unreachable_hosts_apart()
 
     // Again: good links come from the cache, failures are asked again.
     let before = server.hits.load(Ordering::SeqCst);
-    let (_, report) = check_json(&f, &["--external"]);
+    let (_, report) = check_json(&f, &["--external", "--allow-private"]);
     assert_eq!(report["external"]["cached"], 3, "{:#}", report["external"]);
     let asked = server.hits.load(Ordering::SeqCst) - before;
     // /gone (HEAD, GET) and /error (HEAD, GET, three times): no request for cached links.

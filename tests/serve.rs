@@ -873,3 +873,412 @@ fn many_dependents_render_after_the_edited_page_and_still_equal_a_clean_build() 
     assert_equals_clean_build(&f, &h);
     h.stop();
 }
+
+// --- hardening: who may read the site, resources, temp files, races -----
+
+/// Sends `request` (a full HTTP/1.1 head, `\r\n\r\n` included) and returns
+/// the status line's code and the headers, without reading the body.
+fn head_of(addr: SocketAddr, request: &str) -> (u16, String, TcpStream) {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(WAIT)).unwrap();
+    s.write_all(request.as_bytes()).unwrap();
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match s.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => panic!("connection ended inside the headers: {head:?}"),
+        }
+    }
+    let head = String::from_utf8_lossy(&head).into_owned();
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, head, s)
+}
+
+/// GET `path` with extra header lines (`Name: value`), closing after.
+fn get_with(addr: SocketAddr, path: &str, headers: &[&str]) -> (u16, String) {
+    let extra: String = headers.iter().map(|h| format!("{h}\r\n")).collect();
+    let (status, head, _) = head_of(
+        addr,
+        &format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n{extra}Connection: close\r\n\r\n"),
+    );
+    (status, head)
+}
+
+#[test]
+fn pages_of_other_sites_cannot_read_the_dev_site() {
+    let f = Fixture::new("basic");
+    f.write(
+        "content/guides/hidden.md",
+        "---\ntitle: Hidden\ndraft: true\n---\nDraft text.\n",
+    );
+    let h = start(&f);
+    let files = h.files().unwrap();
+    let css = files
+        .keys()
+        .find(|k| k.ends_with(".css"))
+        .expect("a stylesheet")
+        .clone();
+    let addr = h.addr;
+    let sub = |p: &str| format!("/sub/{p}");
+    // A foreign page including our files as script, style, image or fetch.
+    for (path, dest, mode) in [
+        (sub("sitemap.xml"), "script", "no-cors"),
+        (sub(&css), "style", "no-cors"),
+        (sub("guides/bundle/pic.png"), "image", "no-cors"),
+        (sub("guides/alpha/"), "empty", "cors"),
+        (sub("guides/alpha/"), "iframe", "navigate"),
+        (sub("hello.txt"), "empty", "no-cors"),
+    ] {
+        for site in ["cross-site", "same-site"] {
+            let (status, head) = get_with(
+                addr,
+                &path,
+                &[
+                    &format!("Sec-Fetch-Site: {site}"),
+                    &format!("Sec-Fetch-Mode: {mode}"),
+                    &format!("Sec-Fetch-Dest: {dest}"),
+                ],
+            );
+            assert_eq!(status, 403, "{site} {dest} {path}: {head}");
+        }
+    }
+    // The live-reload stream from another origin, by Origin or Fetch Metadata.
+    let events = sub("__waymark/events");
+    for headers in [
+        vec!["Origin: http://evil.example"],
+        vec!["Origin: null"],
+        vec![&*Box::leak(
+            format!("Origin: http://127.0.0.1:{}", addr.port() + 1).into_boxed_str(),
+        )],
+        vec!["Sec-Fetch-Site: cross-site", "Sec-Fetch-Mode: cors"],
+    ] {
+        let (status, head) = get_with(addr, &events, &headers);
+        assert_eq!(status, 403, "{headers:?}: {head}");
+    }
+
+    // Same-origin pages, typed-in URLs, followed links and curl still work.
+    let own_origin = format!("Origin: http://{addr}");
+    let allowed: Vec<(String, Vec<&str>)> = vec![
+        (
+            sub(&css),
+            vec![
+                "Sec-Fetch-Site: same-origin",
+                "Sec-Fetch-Mode: no-cors",
+                "Sec-Fetch-Dest: style",
+            ],
+        ),
+        (
+            sub("guides/alpha/"),
+            vec![
+                "Sec-Fetch-Site: none",
+                "Sec-Fetch-Mode: navigate",
+                "Sec-Fetch-Dest: document",
+            ],
+        ),
+        (
+            sub("guides/alpha/"),
+            vec![
+                "Sec-Fetch-Site: cross-site",
+                "Sec-Fetch-Mode: navigate",
+                "Sec-Fetch-Dest: document",
+            ],
+        ),
+        (sub("sitemap.xml"), vec![]),
+        (
+            sub("hello.txt"),
+            vec![
+                &own_origin,
+                "Sec-Fetch-Site: same-origin",
+                "Sec-Fetch-Mode: cors",
+            ],
+        ),
+    ];
+    for (path, headers) in &allowed {
+        let (status, head) = get_with(addr, path, headers);
+        assert_eq!(status, 200, "{path} {headers:?}: {head}");
+        assert!(
+            head.to_ascii_lowercase()
+                .contains("cross-origin-resource-policy: same-origin"),
+            "{head}"
+        );
+    }
+    for headers in [
+        vec![],
+        vec![
+            own_origin.as_str(),
+            "Sec-Fetch-Site: same-origin",
+            "Sec-Fetch-Mode: cors",
+        ],
+    ] {
+        let mut req =
+            format!("GET {events} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n");
+        for h in &headers {
+            req.push_str(h);
+            req.push_str("\r\n");
+        }
+        req.push_str("\r\n");
+        let (status, head, _) = head_of(addr, &req);
+        assert_eq!(status, 200, "{headers:?}: {head}");
+        assert!(head.contains("text/event-stream"), "{head}");
+    }
+    h.stop();
+}
+
+/// This process's resident memory in KiB (Linux).
+fn rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+#[test]
+fn big_static_files_are_streamed_not_read_whole() {
+    const SIZE: u64 = 200 << 20;
+    let f = Fixture::new("basic");
+    {
+        // Sparse: 200 MB that cost no disk, with a marker at the very end.
+        use std::io::{Seek, SeekFrom};
+        let mut file = std::fs::File::create(f.path("static/big.bin")).unwrap();
+        file.set_len(SIZE).unwrap();
+        file.seek(SeekFrom::Start(SIZE - 4)).unwrap();
+        file.write_all(b"END!").unwrap();
+    }
+    let h = start(&f);
+    let before = rss_kib();
+    let request = format!(
+        "GET /sub/big.bin HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        h.addr
+    );
+    // Eight downloads started at once, none of them read yet.
+    let mut open = Vec::new();
+    for _ in 0..8 {
+        let (status, head, stream) = head_of(h.addr, &request);
+        assert_eq!(status, 200, "{head}");
+        assert!(
+            head.to_ascii_lowercase()
+                .contains(&format!("content-length: {SIZE}")),
+            "{head}"
+        );
+        open.push(stream);
+    }
+    if let (Some(before), Some(after)) = (before, rss_kib()) {
+        // Read whole, eight copies would be 1.6 GB; streamed, a few chunks.
+        let grown_mib = after.saturating_sub(before) / 1024;
+        assert!(grown_mib < 300, "memory grew by {grown_mib} MiB");
+    }
+    // One of them, read to the end, is the whole file.
+    let mut stream = open.pop().unwrap();
+    let mut total = 0u64;
+    let mut tail = Vec::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = stream.read(&mut buf).expect("read body");
+        if n == 0 {
+            break;
+        }
+        total += n as u64;
+        tail.extend_from_slice(&buf[..n]);
+        let keep = tail.len().saturating_sub(4);
+        tail.drain(..keep);
+    }
+    assert_eq!(total, SIZE);
+    assert_eq!(tail, b"END!");
+    drop(open);
+    // HEAD says the size and sends nothing.
+    let (status, head, mut s) = head_of(
+        h.addr,
+        &format!(
+            "HEAD /sub/big.bin HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            h.addr
+        ),
+    );
+    assert_eq!(status, 200);
+    assert!(
+        head.to_ascii_lowercase()
+            .contains(&format!("content-length: {SIZE}"))
+    );
+    let mut rest = Vec::new();
+    s.read_to_end(&mut rest).unwrap();
+    assert!(rest.is_empty());
+    h.stop();
+}
+
+/// True once the server has closed `s` (end of stream or reset).
+fn closed_by_server(s: &mut TcpStream) -> bool {
+    let mut b = [0u8; 1];
+    matches!(s.read(&mut b), Ok(0))
+        || matches!(s.read(&mut b), Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset)
+}
+
+#[test]
+fn idle_connections_are_closed_and_capped() {
+    let f = Fixture::new("basic");
+    let opts = Options {
+        port: 0,
+        log: false,
+        idle_timeout: Duration::from_millis(500),
+        max_connections: 16,
+        ..Options::default()
+    };
+    let h = serve::start(f.root(), opts).expect("server starts");
+    // 300 connections that never send a byte (or stop half-way).
+    let mut silent: Vec<TcpStream> = (0..300)
+        .map(|i| {
+            let mut s = TcpStream::connect(h.addr).expect("connect");
+            if i % 2 == 1 {
+                s.write_all(b"GET /sub/ HTTP/1.1\r\nHost: 127").unwrap();
+            }
+            s.set_read_timeout(Some(WAIT)).unwrap();
+            s
+        })
+        .collect();
+    // A real request is answered once slots free up...
+    let r = page(&h, "/");
+    assert_eq!(r.status, 200);
+    // ...and by then the server had closed some silent ones: at most 16
+    // were open at once.
+    let already: usize = silent
+        .iter_mut()
+        .filter_map(|s| {
+            s.set_nonblocking(true).unwrap();
+            let mut b = [0u8; 1];
+            let done = matches!(s.read(&mut b), Ok(0));
+            s.set_nonblocking(false).unwrap();
+            done.then_some(())
+        })
+        .count();
+    assert!(
+        already >= 1,
+        "a request got through while 300 idlers held every slot"
+    );
+    // Every one of them is closed by the server in the end.
+    for (i, s) in silent.iter_mut().enumerate() {
+        assert!(closed_by_server(s), "connection {i} still open");
+    }
+    h.stop();
+}
+
+#[test]
+fn editor_temp_files_never_join_the_site() {
+    let f = Fixture::new("basic");
+    let h = start(&f);
+    let ev = events(&h);
+    let temps = [
+        "content/guides/alpha.md___jb_tmp___",
+        "content/guides/alpha.md___jb_old___",
+        "content/guides/.#alpha.md",
+        "content/guides/#alpha.md#",
+        "content/guides/alpha.md~",
+        "content/guides/4913",
+        "content/guides/5036",
+        "content/guides/.alpha.md.swp",
+        "content/guides/alpha.md.tmp",
+        "content/guides/.DS_Store",
+        "content/guides/bundle/index.md___jb_old___",
+        "static/4913",
+        "static/hello.txt~",
+        "themes/mini/static/css/site.css___jb_tmp___",
+        "themes/mini/templates/page.html___jb_old___",
+    ];
+    for t in temps {
+        f.write(t, "---\ntitle: Temp\n---\nhalf a save\n");
+    }
+    let alpha = std::fs::read_to_string(f.path("content/guides/alpha.md")).unwrap();
+    f.write(
+        "content/guides/alpha.md",
+        &alpha.replace("Alpha intro paragraph.", "Saved for real."),
+    );
+    ev.reload_of("/guides/alpha/");
+    ev.wait("built", |_| true);
+    let files = h.files().unwrap();
+    for key in files.keys() {
+        for t in temps {
+            let name = t.rsplit('/').next().unwrap();
+            assert!(!key.ends_with(name), "{key} served from {t}");
+        }
+    }
+    assert!(
+        page(&h, "/guides/alpha/")
+            .text()
+            .contains("Saved for real.")
+    );
+    assert_equals_clean_build(&f, &h);
+    h.stop();
+}
+
+#[test]
+fn a_source_written_again_during_a_rebuild_is_rebuilt_before_publishing() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let f = Fixture::new("basic");
+    let css = f.path("themes/mini/static/css/site.css");
+    let opts = waymark::site::BuildOptions {
+        drafts: false,
+        base_url: Some("http://127.0.0.1:1/sub/".into()),
+        portable: false,
+    };
+    let mut engine = serve::Engine::new(f.root(), opts);
+    engine
+        .rebuild(&serve::Changes::everything(), &mut |_| {})
+        .expect("first build");
+    // The editor truncated the file (that is what the rebuild loads)...
+    std::fs::write(&css, "").unwrap();
+    let loads = Arc::new(AtomicUsize::new(0));
+    let (hook_css, hook_loads) = (css.clone(), loads.clone());
+    engine.set_loaded_hook(Box::new(move || {
+        // ...and writes the rest while the rebuild runs.
+        if hook_loads.fetch_add(1, Ordering::SeqCst) == 0 {
+            std::thread::sleep(Duration::from_millis(20));
+            std::fs::write(&hook_css, "body { color: teal; }\n").unwrap();
+        }
+    }));
+    let changes = serve::classify(f.root(), Some("mini"), std::slice::from_ref(&css));
+    let mut published = Vec::new();
+    engine
+        .rebuild(&changes, &mut |p| published.push(p.files))
+        .expect("rebuild");
+    assert!(
+        loads.load(Ordering::SeqCst) >= 2,
+        "the rebuild started over"
+    );
+    assert!(!published.is_empty());
+    for files in &published {
+        let (key, body) = files
+            .iter()
+            .find(|(k, _)| k.starts_with("css/site.") && k.ends_with(".css"))
+            .expect("stylesheet");
+        let bytes = body.read().unwrap();
+        assert_eq!(&*bytes, b"body { color: teal; }\n", "published {key}");
+        let expected = waymark::output::fingerprinted("css/site.css", &bytes);
+        assert_eq!(format!("/{key}"), expected, "name matches bytes");
+    }
+}
+
+#[test]
+fn the_live_reload_stream_outlives_the_idle_timeout() {
+    let f = Fixture::new("basic");
+    let opts = Options {
+        port: 0,
+        log: false,
+        idle_timeout: Duration::from_millis(600),
+        ..Options::default()
+    };
+    let h = serve::start(f.root(), opts).expect("server starts");
+    let ev = events(&h);
+    // Quiet for several idle timeouts: keep-alives keep the stream open...
+    std::thread::sleep(Duration::from_millis(2500));
+    let alpha = std::fs::read_to_string(f.path("content/guides/alpha.md")).unwrap();
+    f.write(
+        "content/guides/alpha.md",
+        &alpha.replace("Alpha intro paragraph.", "Still connected."),
+    );
+    // ...so the reload still arrives on it.
+    ev.reload_of("/guides/alpha/");
+    h.stop();
+}

@@ -57,6 +57,9 @@ pub enum Kind {
     UnreachableHost,
     /// A site static file that replaces a theme asset the templates use.
     ThemeOverride,
+    /// An external link not asked: its host timed out before, the time
+    /// budget ran out, or it leads to a private address.
+    ExternalSkipped,
     /// A `javascript:`, `vbscript:` or `data:` link in page Markdown.
     ScriptUrl,
 }
@@ -158,6 +161,8 @@ pub struct ExternalSummary {
     pub erroring: usize,
     /// Hosts that did not answer at all, with why and how many links.
     pub unreachable_hosts: Vec<UnreachableHost>,
+    /// Not asked (host timed out before, budget spent, private address).
+    pub skipped: usize,
 }
 
 /// A host no request reached.
@@ -606,6 +611,10 @@ fn check_external(
                 h.1 += 1;
                 (Kind::UnreachableHost, reason)
             }
+            external::Outcome::Skipped { reason } => {
+                summary.skipped += 1;
+                (Kind::ExternalSkipped, reason)
+            }
             o @ external::Outcome::Broken { reason, .. } => {
                 if o.is_missing() {
                     summary.broken += 1;
@@ -638,6 +647,9 @@ fn check_external(
                 Kind::UnreachableHost => d.warning().with_hint(
                     "the host did not answer at all: check the address, or your network if every host fails",
                 ),
+                Kind::ExternalSkipped => d
+                    .warning()
+                    .with_hint("this link was not checked; see why above"),
                 _ => d
                     .warning()
                     .with_hint("the server answered with an error; open the link to see whether it works"),

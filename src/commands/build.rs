@@ -42,19 +42,23 @@ pub fn run(root: Option<&std::path::Path>, args: &BuildArgs, out: Output) -> Res
             m.images.images, m.images.encoded, m.cards, m.cards_drawn
         );
         if let Some(s) = &site.search_stats {
+            let kb = |n: usize| n.div_ceil(1024);
             println!(
-                "  search index: {} documents, {} KB in {} shard{} ({:.1}% of {} KB of HTML{})",
+                "  search index: {} documents, {} terms, {} KB ({} KB of HTML); manifest {} KB, {} vocabulary and {} postings shards, {} document groups",
                 s.documents,
-                s.index_bytes.div_ceil(1024),
-                s.shards,
-                if s.shards == 1 { "" } else { "s" },
-                s.ratio() * 100.0,
-                s.html_bytes.div_ceil(1024),
-                if s.text_cap.is_some() {
-                    "; body text trimmed to fit"
-                } else {
-                    ""
-                }
+                s.terms,
+                kb(s.index_bytes),
+                kb(s.html_bytes),
+                kb(s.manifest_bytes),
+                s.shards.0,
+                s.shards.1,
+                s.shards.2,
+            );
+            println!(
+                "  search query: a 1-, 2- and 3-word query loads {}, {} and {} KB (first 8 results)",
+                kb(s.query_bytes[0]),
+                kb(s.query_bytes[1]),
+                kb(s.query_bytes[2]),
             );
         }
     }

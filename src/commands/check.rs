@@ -28,6 +28,8 @@ pub fn run(root: Option<&std::path::Path>, args: &CheckArgs, out: Output) -> Res
             let report = if errors.is_empty() {
                 let external = args.external.then(|| check::external::Options {
                     cache: Some(root.join(check::external::CACHE_FILE)),
+                    budget: std::time::Duration::from_secs(args.external_budget),
+                    allow_private: args.allow_private,
                     ..check::external::Options::default()
                 });
                 check::run(&site, rendered, &check::Options { external })
@@ -129,6 +131,9 @@ fn print_human(
             "External links: {} checked ({} from the cache), {} broken, {} answering with errors",
             x.checked, x.cached, x.broken, x.erroring
         );
+        if x.skipped > 0 {
+            line.push_str(&format!(", {} not checked", x.skipped));
+        }
         if !x.unreachable_hosts.is_empty() {
             let hosts: Vec<String> = x
                 .unreachable_hosts

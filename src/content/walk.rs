@@ -82,12 +82,29 @@ pub fn walk(content_dir: &Path) -> Vec<Entry> {
         .collect()
 }
 
-/// Dotfiles, editor swap/backup files and temporary saves are never content.
+/// Dotfiles, editor swap/backup files and temporary saves are never content
+/// (JetBrains' `x.md___jb_tmp___`/`___jb_old___`, Emacs' `.#x.md` and
+/// `#x.md#`, Vim's `x.md~`, `.x.md.swp` and its `4913` probe, `Thumbs.db`).
 pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.')
         || name.ends_with('~')
         || name.ends_with(".swp")
         || name.ends_with(".swx")
         || name.ends_with(".tmp")
+        || name.ends_with(".kate-swp")
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
         || name.starts_with("#")
+        || name == "Thumbs.db"
+        || is_vim_probe(name)
+}
+
+/// Vim checks that it may write a folder by creating `4913` (then `5036`,
+/// `5159`, ... if that exists) and deleting it at once.
+fn is_vim_probe(name: &str) -> bool {
+    name.len() <= 5
+        && name.bytes().all(|b| b.is_ascii_digit())
+        && name
+            .parse::<u32>()
+            .is_ok_and(|n| n >= 4913 && (n - 4913) % 123 == 0)
 }

@@ -12,8 +12,6 @@ use crate::render::Templates;
 
 /// The search UI: loads the rest on first use.
 pub const SCRIPT: &str = "js/search.js";
-/// MiniSearch, vendored.
-pub const MINISEARCH: &str = "js/vendor/minisearch.min.js";
 /// The Porter stemmer, vendored.
 pub const STEMMER: &str = "js/vendor/stemmer.min.js";
 /// Styles of the results.
@@ -24,10 +22,6 @@ const FILES: &[(&str, &str)] = &[
     (
         SCRIPT,
         include_str!("../../themes/default/static/js/search.js"),
-    ),
-    (
-        MINISEARCH,
-        include_str!("../../themes/default/static/js/vendor/minisearch.min.js"),
     ),
     (
         STEMMER,
@@ -50,8 +44,8 @@ const STANDALONE: &str = r#"<!DOCTYPE html>
 <title>Search · {{ site.title }}</title>
 <link rel="stylesheet" href="{{ url(path='css/search.css') }}"></head>
 <body><main class="search-page" data-search-page>
-<h1>Search {{ site.title }}</h1>
-<form role="search" action="/search/" method="get" class="search-page__form">
+<h1 id="search-page-title">Search {{ site.title }}</h1>
+<form role="search" action="/search/" method="get" class="search-page__form" aria-labelledby="search-page-title">
 <label for="search-page-q">Search for</label>
 <input type="search" id="search-page-q" name="q" autocomplete="off" spellcheck="false" data-search-input>
 <button type="submit">Search</button>
@@ -90,7 +84,7 @@ pub fn setup(assets: &mut BTreeMap<String, String>) -> Setup {
     let rel = |name: &str| assets[name].trim_start_matches('/').to_string();
     Setup {
         paths: ClientPaths {
-            lib: vec![rel(MINISEARCH), rel(STEMMER)],
+            lib: vec![rel(STEMMER)],
             css: Some(rel(CSS)),
         },
         builtin,

@@ -1,42 +1,63 @@
-//! Documents -> the index files: a size budget, trimming, shards.
+//! Documents -> the index: every word of every document, sharded so that a
+//! query loads only what it needs, each file a script that works from
+//! `file://` and can be cached for ever (its name holds its hash).
 //!
-//! Format (read by `themes/default/static/js/search.js`):
+//! Files (read by `themes/default/static/js/search.js`, and by the reader in
+//! `tests/search.rs`):
 //!
-//! - `search-index.js`: `globalThis.WaymarkSearchIndex = {v, portable, lib,
-//!   css, shards, sections, documents, trimmed}` where `lib`, `css` and
-//!   `shards` are paths relative to the site root.
-//! - each shard: `(globalThis.WaymarkSearchShards ||= []).push({n, docs})`
-//!   where every document is an array `[path, title, section, kind,
-//!   description, headings, terms, text]`: `section` indexes `sections` (or
-//!   is -1), `kind` is 0 page, 1 section, 2 assessment, `headings` are joined
-//!   with newlines and `terms` with ", ".
+//! - `search-index.js`, the manifest: `WaymarkSearchIndex = {v, portable,
+//!   lib, css, dir, docs, group, vocab, post, meta}`. `vocab` and `post` list
+//!   the vocabulary and postings shards in term order as `[first term,
+//!   hash]`; `meta` the hash of each group of `group` documents.
+//! - `search-index/v.HASH.js`: a vocabulary shard, the terms of a range
+//!   joined by spaces (prefix, typo and stem matching read these).
+//! - `search-index/p.HASH.js`: a postings shard, `{t: [terms], p:
+//!   [postings]}`; a term's postings are numbers (see
+//!   [`encode::push_number`]): for each document, the gap from the previous
+//!   document id (minus one) and the impact (BM25 of each field times the
+//!   field's weight, times 16).
+//! - `search-index/m.HASH.js`: a group of documents: `[path, title,
+//!   section, kind, description, tags, text hash]` each.
+//! - `search-index/t/ID.HASH.js`: one document's headings and body text,
+//!   for the excerpt: `[headings, text]`.
+//!
+//! Every data file is `WaymarkSearchData["KEY"]=JSON;` where KEY is its
+//! name without folder and `.js`.
 
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use rayon::prelude::*;
 use serde::Serialize;
 
-use super::Document;
+use super::encode::{self, data_file, hash64, short_hash};
+use super::{Document, text};
 
 /// The manifest's file name, at the site root.
 pub const MANIFEST: &str = "search-index.js";
 
-/// Limits of the index.
+/// The folder of the data files, at the site root.
+pub const DIR: &str = "search-index/";
+
+/// Sizes of the shards.
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
-    /// Largest index as a share of the site's HTML bytes.
-    pub ratio: f64,
-    /// Largest index in bytes whatever the site's size, so a browser can
-    /// load and index it in a few seconds (10,000 pages leave about 1 KB of
-    /// body text each).
-    pub max_bytes: usize,
-    /// Target size of one shard.
-    pub shard_bytes: usize,
+    /// Typical postings shard, in bytes.
+    pub post_bytes: usize,
+    /// Typical vocabulary shard, in bytes.
+    pub vocab_bytes: usize,
+    /// Documents per metadata group.
+    pub group: usize,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
-            ratio: 0.35,
-            max_bytes: 12 * 1024 * 1024,
-            shard_bytes: 512 * 1024,
+            post_bytes: 24 * 1024,
+            vocab_bytes: 6 * 1024,
+            group: 16,
         }
     }
 }
@@ -44,341 +65,607 @@ impl Default for Options {
 /// Where the client's files are, relative to the site root.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ClientPaths {
-    /// Scripts to load before the shards, in order (MiniSearch, the stemmer).
+    /// Scripts to load before searching (the stemmer).
     pub lib: Vec<String>,
     /// The results stylesheet.
     pub css: Option<String>,
 }
 
-/// What was built, for `--verbose` and the tests.
+/// What was built, for `--verbose`, the benchmark and the tests.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct Stats {
     /// Documents indexed.
     pub documents: usize,
+    /// Distinct terms.
+    pub terms: usize,
     /// Bytes of HTML the site has.
     pub html_bytes: usize,
     /// Bytes of all index files.
     pub index_bytes: usize,
-    /// The budget the index had to fit.
-    pub budget: usize,
-    /// Longest body text kept per document, in JSON bytes, when trimmed.
-    pub text_cap: Option<usize>,
-    /// Number of shard files.
-    pub shards: usize,
+    /// Bytes of the manifest.
+    pub manifest_bytes: usize,
+    /// Vocabulary shards, postings shards, metadata groups.
+    pub shards: (usize, usize, usize),
+    /// Bytes a typical query of 1, 2 and 3 words loads for the header's
+    /// first 8 results (see [`Index::query_bytes`]).
+    pub query_bytes: [usize; 3],
 }
 
-impl Stats {
-    /// Index size as a share of the HTML.
-    pub fn ratio(&self) -> f64 {
-        if self.html_bytes == 0 {
-            0.0
-        } else {
-            self.index_bytes as f64 / self.html_bytes as f64
+/// Field weights (title, headings, description, tags, body) and the length
+/// BM25 normalises each field by (fixed, so a document's impacts never
+/// depend on the others: an update touches only its own postings).
+const FIELDS: [(f32, f32); 5] = [
+    (6.0, 4.0),
+    (2.5, 24.0),
+    (2.0, 24.0),
+    (2.0, 4.0),
+    (1.0, 400.0),
+];
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+
+/// The impact of a term in a document from its count in each field.
+fn impact(tf: &[u16; 5], len: &[u32; 5]) -> u16 {
+    let mut score = 0.0f32;
+    for f in 0..5 {
+        if tf[f] > 0 {
+            let (w, pivot) = FIELDS[f];
+            let tf = f32::from(tf[f]);
+            let norm = 1.0 - B + B * len[f] as f32 / pivot;
+            score += w * tf * (K1 + 1.0) / (tf + K1 * norm);
         }
     }
+    (score * 16.0).round().clamp(1.0, 4095.0) as u16
 }
 
-/// The files to write: (site path, content).
-#[derive(Debug, Clone, Default)]
-pub struct Index {
-    /// The manifest first, then the shards (then, from [`crate::site::Site::search_index`],
-    /// the built-in client files).
-    pub files: Vec<(String, String)>,
-    /// Sizes and trimming.
-    pub stats: Stats,
-}
-
-/// Room left for the manifest and the shards' wrappers.
-const OVERHEAD_PER_SHARD: usize = 96;
-
-/// Builds the index files for `docs` on a site of `html_bytes` of HTML.
-pub fn build(
-    docs: &[Document],
-    html_bytes: usize,
-    client: &ClientPaths,
-    portable: bool,
-    opts: &Options,
-) -> Index {
-    let mut sections: Vec<String> = Vec::new();
-    let rows: Vec<Row> = docs.iter().map(|d| Row::new(d, &mut sections)).collect();
-    let budget = ((html_bytes as f64 * opts.ratio) as usize).min(opts.max_bytes);
-    let (texts, cap) = fit(&rows, budget, opts);
-    let mut shards: Vec<String> = Vec::new();
-    let mut current = String::new();
-    for (row, text) in rows.iter().zip(&texts) {
-        let json = row.json(text);
-        if !current.is_empty() && current.len() + json.len() > opts.shard_bytes {
-            shards.push(std::mem::take(&mut current));
-        }
-        if !current.is_empty() {
-            current.push(',');
-        }
-        current.push_str(&json);
-    }
-    if !current.is_empty() || shards.is_empty() {
-        shards.push(current);
-    }
-    let mut files = Vec::new();
-    let mut names = Vec::new();
-    for (n, docs) in shards.iter().enumerate() {
-        let body = format!(
-            "(globalThis.WaymarkSearchShards||(globalThis.WaymarkSearchShards=[])).push({{\"n\":{n},\"docs\":[{docs}]}});\n"
-        );
-        let name = crate::output::fingerprinted(&format!("search-index-{n}.js"), body.as_bytes());
-        names.push(name.trim_start_matches('/').to_string());
-        files.push((name, body));
-    }
-    let manifest = serde_json::json!({
-        "v": 1,
-        "portable": portable,
-        "lib": client.lib,
-        "css": client.css,
-        "shards": names,
-        "sections": sections,
-        "documents": docs.len(),
-        "trimmed": cap.is_some(),
-    });
-    files.insert(
-        0,
-        (
-            format!("/{MANIFEST}"),
-            format!("globalThis.WaymarkSearchIndex={manifest};\n"),
-        ),
-    );
-    let index_bytes = files.iter().map(|(_, b)| b.len()).sum();
-    Index {
-        files,
-        stats: Stats {
-            documents: docs.len(),
-            html_bytes,
-            index_bytes,
-            budget,
-            text_cap: cap,
-            shards: shards.len(),
-        },
-    }
-}
-
-/// A document serialised except for its text.
-struct Row {
-    head: String,
-    text: String,
-}
-
-impl Row {
-    fn new(d: &Document, sections: &mut Vec<String>) -> Row {
-        let section: i64 = match &d.section {
-            Some(s) => match sections.iter().position(|x| x == s) {
-                Some(i) => i as i64,
-                None => {
-                    sections.push(s.clone());
-                    (sections.len() - 1) as i64
-                }
-            },
-            None => -1,
-        };
-        let head = serde_json::to_string(&(
-            &d.path,
-            &d.title,
-            section,
-            d.kind.code(),
-            &d.description,
-            d.headings.join("\n"),
-            d.tags.join(", "),
-        ))
-        .expect("strings serialise");
-        Row {
-            // Drop the closing `]`; the text goes after it.
-            head: head[..head.len() - 1].to_string(),
-            text: json_string(&d.text),
+/// A document's terms with their impacts, in no particular order, given to
+/// `f` (the terms borrow a lower-cased copy of the fields).
+fn impacts(d: &Document, tags: &str, headings: &str, mut f: impl FnMut(&str, u16)) {
+    let fields: [&str; 5] = [&d.title, headings, &d.description, tags, &d.text];
+    let lower: Vec<String> = fields.iter().map(|f| lower_case(f)).collect();
+    // About one distinct term in four words of running text.
+    let words = lower.iter().map(String::len).sum::<usize>() / 24;
+    let mut counts: HashMap<&str, [u16; 5], ahash::RandomState> =
+        HashMap::with_capacity_and_hasher(words + 16, ahash::RandomState::default());
+    let mut len = [0u32; 5];
+    for (f, field) in lower.iter().enumerate() {
+        for word in text::words(field) {
+            if let Some(t) = text::term(word) {
+                let Cow::Borrowed(t) = t else {
+                    unreachable!("lower case already")
+                };
+                len[f] += 1;
+                let c = counts.entry(t).or_default();
+                c[f] = c[f].saturating_add(1);
+            }
         }
     }
-
-    fn json(&self, text: &str) -> String {
-        format!("{},{}]", self.head, text)
+    for (t, tf) in counts {
+        f(t, impact(&tf, &len));
     }
 }
 
-fn json_string(s: &str) -> String {
-    serde_json::to_string(s).expect("strings serialise")
-}
-
-/// The JSON text of every row, trimmed to fit `budget`; and the cap used.
-fn fit(rows: &[Row], budget: usize, opts: &Options) -> (Vec<String>, Option<usize>) {
-    let fixed: usize = rows.iter().map(|r| r.head.len() + 3).sum();
-    let texts: usize = rows.iter().map(|r| r.text.len()).sum();
-    let shards = (fixed + texts) / opts.shard_bytes.max(1) + 1;
-    let overhead = 512 + shards * OVERHEAD_PER_SHARD;
-    if fixed + texts + overhead <= budget {
-        return (rows.iter().map(|r| r.text.clone()).collect(), None);
-    }
-    // Water-filling: the largest cap such that the capped texts fit.
-    let mut room = budget.saturating_sub(fixed + overhead);
-    let mut lens: Vec<usize> = rows.iter().map(|r| r.text.len()).collect();
-    lens.sort_unstable();
-    let mut cap = 0;
-    for (i, &len) in lens.iter().enumerate() {
-        let left = lens.len() - i;
-        if len * left <= room {
-            room -= len;
-            cap = len;
-        } else {
-            cap = room / left;
-            break;
-        }
-    }
-    let texts = rows.iter().map(|r| truncate_json(&r.text, cap)).collect();
-    (texts, Some(cap))
-}
-
-/// Shortens a JSON string literal to at most `max` bytes (never less than
-/// `""`), at a word break when there is one, and never inside an escape.
-fn truncate_json(lit: &str, max: usize) -> String {
-    if lit.len() <= max {
-        return lit.to_string();
-    }
-    let inner = &lit[1..lit.len() - 1];
-    let bytes = inner.as_bytes();
-    let limit = max.saturating_sub(2);
-    let (mut i, mut last_space) = (0, 0);
-    while i < inner.len() {
-        let len = match bytes[i] {
-            b'\\' if bytes.get(i + 1) == Some(&b'u') => 6,
-            b'\\' => 2,
-            _ => inner[i..].chars().next().map_or(1, char::len_utf8),
-        };
-        if i + len > limit {
-            break;
-        }
-        if bytes[i] == b' ' {
-            last_space = i;
-        }
-        i += len;
-    }
-    let end = if i < inner.len() && last_space > 0 {
-        last_space
+fn lower_case(s: &str) -> String {
+    if s.is_ascii() {
+        s.to_ascii_lowercase()
     } else {
-        i
-    };
-    format!("\"{}\"", &inner[..end])
+        s.to_lowercase()
+    }
 }
+
+/// One document's display files: its metadata (for its group) and its text file.
+#[derive(Debug, Clone, PartialEq)]
+struct Shown {
+    meta: String,
+    text_name: String,
+    text_body: String,
+}
+
+fn shown(id: usize, d: &Document, tags: &str, headings: &str) -> Shown {
+    let mut h = encode::hash64(headings.as_bytes());
+    h ^= encode::hash64(d.text.as_bytes()).rotate_left(17);
+    let hash = short_hash(&h.to_le_bytes());
+    let key = format!("t{id}.{hash}");
+    let meta = serde_json::to_string(&(
+        &d.path,
+        &d.title,
+        d.section.as_deref().unwrap_or(""),
+        d.kind.code(),
+        &d.description,
+        tags,
+        &hash,
+    ))
+    .expect("strings serialise");
+    // The file written straight from the text: `DATA["KEY"]=["headings","text"];`.
+    let mut body = Vec::with_capacity(d.text.len() + headings.len() + 64);
+    body.extend_from_slice(format!("{}[\"{key}\"]=", encode::DATA).as_bytes());
+    serde_json::to_writer(&mut body, &(headings, &d.text)).expect("strings serialise");
+    body.extend_from_slice(b";\n");
+    Shown {
+        meta,
+        text_name: format!("/{DIR}t/{id}.{hash}.js"),
+        text_body: String::from_utf8(body).expect("JSON is UTF-8"),
+    }
+}
+
+/// Term -> id for many threads at once (ids in order of arrival; sorted later).
+struct Interner {
+    shards: Vec<Mutex<HashMap<Box<str>, u32, ahash::RandomState>>>,
+    next: AtomicU32,
+    /// Tells this interner's entries in the threads' caches from others'.
+    generation: u64,
+}
+
+/// Interners made so far, for [`Interner::generation`].
+static INTERNERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+type Cache = (u64, HashMap<Box<str>, u32, ahash::RandomState>);
+
+thread_local! {
+    static CACHE: std::cell::RefCell<Cache> = std::cell::RefCell::new((0, HashMap::default()));
+}
+
+impl Interner {
+    fn new() -> Interner {
+        Interner {
+            shards: (0..64).map(|_| Mutex::new(HashMap::default())).collect(),
+            next: AtomicU32::new(0),
+            generation: INTERNERS.fetch_add(1, Ordering::Relaxed),
+        }
+    }
+
+    fn id(&self, t: &str) -> u32 {
+        // Each thread asks its own cache first: most terms are common ones.
+        CACHE.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.0 != self.generation {
+                c.0 = self.generation;
+                c.1.clear();
+            }
+            if let Some(&id) = c.1.get(t) {
+                return id;
+            }
+            let id = self.global_id(t);
+            c.1.insert(t.into(), id);
+            id
+        })
+    }
+
+    fn global_id(&self, t: &str) -> u32 {
+        let shard = &self.shards[(hash64(t.as_bytes()) % 64) as usize];
+        let mut map = shard.lock().expect("no panics while holding the lock");
+        if let Some(&id) = map.get(t) {
+            return id;
+        }
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        map.insert(t.into(), id);
+        id
+    }
+
+    /// The terms in sorted order, and each arrival id's rank in it.
+    fn sorted(self) -> (Vec<Box<str>>, Vec<u32>) {
+        let mut all: Vec<(Box<str>, u32)> = self
+            .shards
+            .into_iter()
+            .flat_map(|m| m.into_inner().unwrap_or_default())
+            .collect();
+        all.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut rank = vec![0u32; all.len()];
+        for (r, (_, id)) in all.iter().enumerate() {
+            rank[*id as usize] = r as u32;
+        }
+        (all.into_iter().map(|(t, _)| t).collect(), rank)
+    }
+}
+
+/// A document ready to merge: its terms (interned) and display files.
+pub struct Prepared {
+    terms: Vec<(u32, u16)>,
+    shown: Shown,
+}
+
+/// The search index in memory: builds its files, and updates them when
+/// documents change (see [`Index::update`]).
+pub struct Index {
+    opts: Options,
+    client: ClientPaths,
+    portable: bool,
+    html_bytes: usize,
+    /// Sorted terms, their postings `(doc, impact)` by doc, and those encoded.
+    terms: Vec<Box<str>>,
+    post: Vec<Vec<(u32, u16)>>,
+    enc: Vec<String>,
+    shown: Vec<Shown>,
+    /// The documents, kept only by [`Index::keep_documents`] for updates.
+    docs: Vec<Document>,
+    /// Names of the term shards of the last [`Index::files`].
+    last_shards: HashSet<String>,
+    /// Terms whose postings changed since they were last encoded.
+    dirty: HashSet<Box<str>>,
+    /// Body texts by the hash of their HTML, for [`super::Sources::all_cached`].
+    pub texts: super::text::TextCache,
+}
+
+/// A builder that takes documents as they are made (from any thread).
+pub struct Builder {
+    interner: Interner,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder {
+            interner: Interner::new(),
+        }
+    }
+}
+
+impl Builder {
+    /// Tokenises and weighs document `id` (its position in the site's
+    /// document order), while the caller still has its text in hand.
+    pub fn prepare(&self, id: usize, d: &Document) -> Prepared {
+        let tags = d.tags.join(", ");
+        let headings = d.headings.join("\n");
+        let mut terms = Vec::new();
+        impacts(d, &tags, &headings, |t, imp| {
+            terms.push((self.interner.id(t), imp))
+        });
+        Prepared {
+            terms,
+            shown: shown(id, d, &tags, &headings),
+        }
+    }
+
+    /// Merges prepared documents (in document order) into the index.
+    pub fn finish(
+        self,
+        docs: Vec<Prepared>,
+        client: &ClientPaths,
+        portable: bool,
+        opts: &Options,
+    ) -> Index {
+        let (terms, rank) = self.interner.sorted();
+        let mut df = vec![0u32; terms.len()];
+        for d in &docs {
+            for &(t, _) in &d.terms {
+                df[rank[t as usize] as usize] += 1;
+            }
+        }
+        let mut post: Vec<Vec<(u32, u16)>> =
+            df.iter().map(|&n| Vec::with_capacity(n as usize)).collect();
+        let mut shown = Vec::with_capacity(docs.len());
+        for (id, d) in docs.into_iter().enumerate() {
+            for (t, imp) in d.terms {
+                post[rank[t as usize] as usize].push((id as u32, imp));
+            }
+            shown.push(d.shown);
+        }
+        let enc = post.par_iter().map(|p| encode_postings(p)).collect();
+        Index {
+            opts: *opts,
+            client: client.clone(),
+            portable,
+            html_bytes: 0,
+            terms,
+            post,
+            enc,
+            shown,
+            docs: Vec::new(),
+            last_shards: HashSet::new(),
+            dirty: HashSet::new(),
+            texts: Default::default(),
+        }
+    }
+}
+
+fn encode_postings(p: &[(u32, u16)]) -> String {
+    let mut s = String::with_capacity(p.len() * 3);
+    let mut prev: i64 = -1;
+    for &(doc, imp) in p {
+        encode::push_number(&mut s, (i64::from(doc) - prev - 1) as u32);
+        encode::push_number(&mut s, u32::from(imp));
+        prev = i64::from(doc);
+    }
+    s
+}
+
+/// Files that changed in an [`Index::update`].
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// Files to write (site path, content).
+    pub write: Vec<(String, String)>,
+    /// Files that no longer exist (site paths).
+    pub remove: Vec<String>,
+}
+
+impl Index {
+    /// Builds the index of `docs` (in parallel).
+    pub fn build(docs: &[Document], client: &ClientPaths, portable: bool, opts: &Options) -> Index {
+        let b = Builder::default();
+        let prepared = docs
+            .par_iter()
+            .enumerate()
+            .map(|(i, d)| b.prepare(i, d))
+            .collect();
+        b.finish(prepared, client, portable, opts)
+    }
+
+    /// Keeps `docs` (the documents it was built from) so that
+    /// [`Index::update`] can tell what changed.
+    pub fn keep_documents(&mut self, docs: Vec<Document>) {
+        self.docs = docs;
+    }
+
+    /// Records the size of the site's HTML, for the statistics.
+    pub fn set_html_bytes(&mut self, n: usize) {
+        self.html_bytes = n;
+    }
+
+    /// Updates the index to `docs`, touching only the postings of the terms
+    /// of changed documents, their text files and metadata groups. Returns
+    /// `None` when documents were added, removed or reordered (ids change:
+    /// build again), else the files that changed. The files then equal
+    /// those of a fresh build of `docs`.
+    pub fn update(&mut self, docs: Vec<Document>) -> Option<Changes> {
+        if docs.len() != self.docs.len()
+            || docs.iter().zip(&self.docs).any(|(a, b)| a.path != b.path)
+        {
+            return None;
+        }
+        let changed: Vec<usize> = (0..docs.len())
+            .filter(|&i| docs[i] != self.docs[i])
+            .collect();
+        let mut changes = Changes::default();
+        if changed.is_empty() {
+            return Some(changes);
+        }
+        let old_groups = self.meta_files();
+        let mut dirty_groups = BTreeMap::new();
+        let old_docs = std::mem::take(&mut self.docs);
+        for &i in &changed {
+            let (old, new) = (&old_docs[i], &docs[i]);
+            let (ot, oh) = (old.tags.join(", "), old.headings.join("\n"));
+            impacts(old, &ot, &oh, |t, _| self.remove_posting(t, i as u32));
+            let (nt, nh) = (new.tags.join(", "), new.headings.join("\n"));
+            impacts(new, &nt, &nh, |t, imp| self.add_posting(t, i as u32, imp));
+            let s = shown(i, new, &nt, &nh);
+            if s.text_name != self.shown[i].text_name {
+                changes.remove.push(self.shown[i].text_name.clone());
+                changes
+                    .write
+                    .push((s.text_name.clone(), s.text_body.clone()));
+            }
+            self.shown[i] = s;
+            dirty_groups.insert(i / self.opts.group, ());
+        }
+        self.docs = docs;
+        // Each changed term's postings are encoded once, after every change.
+        for t in std::mem::take(&mut self.dirty) {
+            if let Ok(i) = self.terms.binary_search_by(|x| (**x).cmp(&*t)) {
+                self.enc[i] = encode_postings(&self.post[i]);
+            }
+        }
+        let (manifest, shards) = self.term_files();
+        let names: HashSet<String> = shards.iter().map(|(n, _)| n.clone()).collect();
+        changes
+            .remove
+            .extend(self.last_shards.difference(&names).cloned());
+        for (name, body) in shards {
+            if !self.last_shards.contains(&name) {
+                changes.write.push((name, body));
+            }
+        }
+        self.last_shards = names;
+        let groups = self.meta_files();
+        for g in dirty_groups.keys() {
+            if groups[*g].0 != old_groups[*g].0 {
+                changes.remove.push(old_groups[*g].0.clone());
+                changes.write.push(groups[*g].clone());
+            }
+        }
+        changes.write.push((format!("/{MANIFEST}"), manifest));
+        Some(changes)
+    }
+
+    fn remove_posting(&mut self, t: &str, doc: u32) {
+        if let Ok(i) = self.terms.binary_search_by(|x| (**x).cmp(t)) {
+            self.post[i].retain(|p| p.0 != doc);
+            if self.post[i].is_empty() {
+                self.terms.remove(i);
+                self.post.remove(i);
+                self.enc.remove(i);
+            } else {
+                self.dirty.insert(t.into());
+            }
+        }
+    }
+
+    fn add_posting(&mut self, t: &str, doc: u32, imp: u16) {
+        let i = match self.terms.binary_search_by(|x| (**x).cmp(t)) {
+            Ok(i) => i,
+            Err(i) => {
+                self.terms.insert(i, t.into());
+                self.post.insert(i, Vec::new());
+                self.enc.insert(i, String::new());
+                i
+            }
+        };
+        let p = &mut self.post[i];
+        let at = p.partition_point(|x| x.0 < doc);
+        p.insert(at, (doc, imp));
+        self.dirty.insert(t.into());
+    }
+
+    /// Every file: the manifest first, then the data files.
+    pub fn files(&mut self) -> Vec<(String, String)> {
+        let (manifest, mut shards) = self.term_files();
+        self.last_shards = shards.iter().map(|(n, _)| n.clone()).collect();
+        let mut files = Vec::with_capacity(shards.len() + self.shown.len() * 2);
+        files.push((format!("/{MANIFEST}"), manifest));
+        files.append(&mut shards);
+        files.extend(self.meta_files());
+        files.extend(
+            self.shown
+                .iter()
+                .map(|s| (s.text_name.clone(), s.text_body.clone())),
+        );
+        files
+    }
+
+    /// [`Index::files`] for a build that then ends: the text files move
+    /// out instead of being copied (a 10,000-page site has 50 MB of them),
+    /// so the index cannot give its files again.
+    pub fn take_files(&mut self) -> Vec<(String, String)> {
+        let (manifest, mut shards) = self.term_files();
+        let mut files = Vec::with_capacity(shards.len() + self.shown.len() * 2);
+        files.push((format!("/{MANIFEST}"), manifest));
+        files.append(&mut shards);
+        files.extend(self.meta_files());
+        files.extend(
+            self.shown
+                .iter_mut()
+                .map(|s| (s.text_name.clone(), std::mem::take(&mut s.text_body))),
+        );
+        files
+    }
+
+    /// The manifest and the vocabulary and postings shards.
+    fn term_files(&self) -> (String, Vec<(String, String)>) {
+        let keys: Vec<u64> = self
+            .terms
+            .par_iter()
+            .map(|t| hash64(t.as_bytes()))
+            .collect();
+        let vocab = encode::partition(
+            keys.iter().zip(&self.terms).map(|(k, t)| (*k, t.len() + 1)),
+            self.opts.vocab_bytes,
+        );
+        let post = encode::partition(
+            keys.iter()
+                .zip(&self.terms)
+                .zip(&self.enc)
+                .map(|((k, t), e)| (k.rotate_left(32), t.len() + e.len() + 6)),
+            self.opts.post_bytes,
+        );
+        let ranges = |starts: &[usize]| -> Vec<(usize, usize)> {
+            starts
+                .iter()
+                .enumerate()
+                .map(|(i, &s)| (s, starts.get(i + 1).copied().unwrap_or(self.terms.len())))
+                .filter(|(s, e)| s < e)
+                .collect()
+        };
+        let vocab_files: Vec<(String, String, String)> = ranges(&vocab)
+            .par_iter()
+            .map(|&(s, e)| {
+                let words: Vec<&str> = self.terms[s..e].iter().map(|t| &**t).collect();
+                let json = serde_json::to_string(&words.join(" ")).expect("strings serialise");
+                named('v', &json, &self.terms[s])
+            })
+            .collect();
+        let post_files: Vec<(String, String, String)> = ranges(&post)
+            .par_iter()
+            .map(|&(s, e)| {
+                let json = serde_json::to_string(&serde_json::json!({
+                    "t": &self.terms[s..e],
+                    "p": &self.enc[s..e],
+                }))
+                .expect("strings serialise");
+                named('p', &json, &self.terms[s])
+            })
+            .collect();
+        let list = |files: &[(String, String, String)]| -> Vec<(String, String)> {
+            files
+                .iter()
+                .map(|(name, _, first)| (first.clone(), hash_of(name)))
+                .collect()
+        };
+        let groups: Vec<String> = self
+            .meta_files()
+            .iter()
+            .map(|(name, _)| hash_of(name))
+            .collect();
+        let manifest = serde_json::json!({
+            "v": 2,
+            "portable": self.portable,
+            "lib": self.client.lib,
+            "css": self.client.css,
+            "dir": DIR,
+            "docs": self.shown.len(),
+            "group": self.opts.group,
+            "vocab": list(&vocab_files),
+            "post": list(&post_files),
+            "meta": groups,
+        });
+        let manifest = format!(
+            "globalThis.{data}=globalThis.{data}||{{}};globalThis.WaymarkSearchIndex={manifest};\n",
+            data = encode::DATA
+        );
+        let shards = vocab_files
+            .into_iter()
+            .chain(post_files)
+            .map(|(n, b, _)| (n, b))
+            .collect();
+        (manifest, shards)
+    }
+
+    /// The metadata groups.
+    fn meta_files(&self) -> Vec<(String, String)> {
+        self.shown
+            .par_chunks(self.opts.group.max(1))
+            .map(|g| {
+                let mut json = String::from("[");
+                for (i, s) in g.iter().enumerate() {
+                    if i > 0 {
+                        json.push(',');
+                    }
+                    json.push_str(&s.meta);
+                }
+                json.push(']');
+                let (name, body, _) = named('m', &json, "");
+                (name, body)
+            })
+            .collect()
+    }
+
+    /// Sizes, and the bytes typical queries load.
+    pub fn stats(&self, files: &[(String, String)]) -> Stats {
+        let count = |p: &str| files.iter().filter(|(n, _)| n.starts_with(p)).count();
+        Stats {
+            documents: self.shown.len(),
+            terms: self.terms.len(),
+            html_bytes: self.html_bytes,
+            index_bytes: files.iter().map(|(_, b)| b.len()).sum(),
+            manifest_bytes: files.first().map_or(0, |(_, b)| b.len()),
+            shards: (
+                count(&format!("/{DIR}v.")),
+                count(&format!("/{DIR}p.")),
+                count(&format!("/{DIR}m.")),
+            ),
+            query_bytes: [1, 2, 3].map(|n| self.query_bytes(files, n)),
+        }
+    }
+}
+
+/// `(site path, file body, first term)` of a data file of kind `kind`.
+fn named(kind: char, json: &str, first: &str) -> (String, String, String) {
+    let key = format!("{kind}.{}", short_hash(json.as_bytes()));
+    (
+        format!("/{DIR}{key}.js"),
+        data_file(&key, json),
+        first.to_string(),
+    )
+}
+
+/// The hash part of a data file's path (`/search-index/p.HASH.js`).
+fn hash_of(path: &str) -> String {
+    path.rsplit('/').next().unwrap_or("")[2..]
+        .trim_end_matches(".js")
+        .to_string()
+}
+
+#[path = "query_cost.rs"]
+mod query_cost;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::search::Kind;
-
-    fn doc(i: usize, words: usize) -> Document {
-        Document {
-            path: format!("/p{i}/"),
-            title: format!("Page {i}"),
-            section: Some(if i.is_multiple_of(2) { "Even" } else { "Odd" }.into()),
-            kind: Kind::Page,
-            description: String::new(),
-            headings: vec!["One".into(), "Two".into()],
-            tags: vec!["AI".into()],
-            text: (0..words)
-                .map(|w| format!("word{w}"))
-                .collect::<Vec<_>>()
-                .join(" "),
-        }
-    }
-
-    fn shard_docs(index: &Index) -> Vec<serde_json::Value> {
-        let mut all = Vec::new();
-        for (n, (_, body)) in index.files.iter().skip(1).enumerate() {
-            let json = body
-                .split_once(".push(")
-                .unwrap()
-                .1
-                .trim_end()
-                .trim_end_matches(");");
-            let v: serde_json::Value = serde_json::from_str(json).unwrap();
-            assert_eq!(v["n"], n);
-            all.extend(v["docs"].as_array().unwrap().iter().cloned());
-        }
-        all
-    }
-
-    #[test]
-    fn small_sites_keep_everything_in_one_shard() {
-        let docs: Vec<Document> = (0..3).map(|i| doc(i, 20)).collect();
-        let index = build(
-            &docs,
-            1_000_000,
-            &ClientPaths::default(),
-            false,
-            &Options::default(),
-        );
-        assert_eq!(index.stats.shards, 1);
-        assert_eq!(index.stats.text_cap, None);
-        assert_eq!(index.files[0].0, "/search-index.js");
-        assert!(index.files[1].0.starts_with("/search-index-0."));
-        let all = shard_docs(&index);
-        assert_eq!(all.len(), 3);
-        assert_eq!(all[1][0], "/p1/");
-        assert_eq!(all[1][1], "Page 1");
-        assert_eq!(all[1][2], 1, "section index of `Odd`");
-        assert_eq!(all[1][5], "One\nTwo");
-        assert_eq!(all[1][7], docs[1].text);
-        let manifest = &index.files[0].1;
-        assert!(
-            manifest.contains("\"sections\":[\"Even\",\"Odd\"]"),
-            "{manifest}"
-        );
-    }
-
-    #[test]
-    fn large_sites_are_split_and_trimmed_to_the_budget() {
-        let docs: Vec<Document> = (0..200).map(|i| doc(i, 50 + i * 5)).collect();
-        let opts = Options {
-            ratio: 0.35,
-            max_bytes: usize::MAX,
-            shard_bytes: 4096,
-        };
-        let html_bytes = 300_000;
-        let index = build(&docs, html_bytes, &ClientPaths::default(), true, &opts);
-        let s = index.stats;
-        assert!(s.shards > 5, "{s:?}");
-        assert!(s.text_cap.is_some(), "{s:?}");
-        assert!(s.index_bytes <= s.budget, "{s:?}");
-        assert!(s.ratio() <= 0.35);
-        let all = shard_docs(&index);
-        assert_eq!(all.len(), 200, "every document survives trimming");
-        // Short texts are kept whole; long ones cut at a word.
-        assert_eq!(all[0][7], docs[0].text);
-        let last = all[199][7].as_str().unwrap();
-        assert!(last.len() < docs[199].text.len());
-        assert!(docs[199].text.starts_with(last));
-        assert!(!last.ends_with(' '));
-        assert!(index.files[0].1.contains("\"portable\":true"));
-    }
-
-    #[test]
-    fn the_absolute_cap_bounds_huge_sites() {
-        let docs: Vec<Document> = (0..10_000).map(|i| doc(i, 200)).collect();
-        let opts = Options {
-            max_bytes: 2_000_000,
-            ..Options::default()
-        };
-        let index = build(&docs, 200_000_000, &ClientPaths::default(), false, &opts);
-        assert!(index.stats.index_bytes <= 2_000_000, "{:?}", index.stats);
-        assert_eq!(shard_docs(&index).len(), 10_000);
-    }
-
-    #[test]
-    fn truncation_never_breaks_escapes() {
-        let lit = json_string("a \"quoted\" word and é \u{1} end");
-        for max in 0..lit.len() + 2 {
-            let t = truncate_json(&lit, max);
-            assert!(t.len() <= max.max(2), "{max}: {t}");
-            let s: String = serde_json::from_str(&t).unwrap_or_else(|e| panic!("{max}: {t}: {e}"));
-            assert!(
-                serde_json::from_str::<String>(&lit)
-                    .unwrap()
-                    .starts_with(&s),
-                "{max}: {s}"
-            );
-        }
-    }
-}
+#[path = "index_tests.rs"]
+mod tests;

@@ -1,32 +1,30 @@
-//! Site search: a build-time index of every page, section and assessment,
-//! searched in the browser by a vendored [MiniSearch](https://github.com/lucaong/minisearch).
+//! Site search: a build-time index of every word of every page, section
+//! and assessment, searched in the browser by `js/search.js`.
 //!
-//! The build writes the documents (title, headings, description, taxonomy
-//! terms, section, body text) as plain JavaScript files, `search-index.js`
-//! (a manifest) and one or more shards `search-index-N.HASH.js`, each
-//! assigning to a global. The theme's `js/search.js` inserts them as
-//! `<script>` elements on first use, so search works from any static host
-//! and from a `--portable` copy opened from disk: nothing is fetched, no
-//! WASM, no request to another host. The client indexes the documents with
-//! MiniSearch (BM25 with field boosts, prefix and fuzzy matching) and adds
-//! English stemming by query expansion (see `search.js`), so all term
-//! processing lives in one place: the browser script, which the tests also
-//! run under Node.
+//! The build tokenises each document while the pages render ([`text`]),
+//! weighs each term by field (title above headings, description and tags,
+//! above body text) and writes an inverted index split like Pagefind's: a
+//! small manifest, vocabulary and postings shards by term range, metadata
+//! groups and one text file per document for excerpts ([`index`] describes
+//! the format). Each file is a script that adds to a global, so the client
+//! inserts them as `<script>` elements: search works from any static host
+//! and from a `--portable` copy opened from disk (no `fetch`, no WASM, no
+//! request to another host), and a query loads only the shards of its words
+//! and the documents it shows. File names hold their content's hash, so
+//! every file but the manifest can be cached for ever.
 //!
-//! Size: the index is kept at most [`index::Options::ratio`] (35%) of the
-//! site's HTML and at most [`index::Options::max_bytes`]; over that, body
-//! text is trimmed evenly from the end of the longest documents first (titles,
-//! headings, descriptions and terms are always kept). It is split into
-//! shards of about [`index::Options::shard_bytes`] that load in parallel.
+//! Nothing is trimmed: every word of every document is in the index.
 
 pub mod client;
+pub mod encode;
 pub mod index;
+pub mod text;
 
 use crate::config::Config;
 use crate::content::{Library, Page, Section};
 use crate::render::ExtraPage;
 
-pub use index::{Index, Options, Stats};
+pub use index::{ClientPaths, Index, Options, Stats};
 
 /// Site path of the search page.
 pub const PAGE_PATH: &str = "/search/";
@@ -46,7 +44,8 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn code(self) -> u8 {
+    /// The number the index stores (0 page, 1 section, 2 assessment).
+    pub fn code(self) -> u8 {
         match self {
             Kind::Page => 0,
             Kind::Section => 1,
@@ -76,23 +75,7 @@ pub struct Document {
     pub text: String,
 }
 
-/// Headings are their own field, so the body text leaves them out.
-const HEADINGS: &[&str] = &["h1", "h2", "h3", "h4", "h5", "h6"];
-
-/// A document for every page and section of the library (drafts only when
-/// loaded), home first, then sections and pages in file order.
-pub fn content_documents(lib: &Library) -> Vec<Document> {
-    let mut docs: Vec<Document> = lib
-        .sections
-        .iter()
-        .enumerate()
-        .map(|(i, s)| section_document(lib, i, s))
-        .collect();
-    docs.extend(lib.pages.iter().map(|p| page_document(lib, p)));
-    docs
-}
-
-fn section_document(lib: &Library, i: usize, s: &Section) -> Document {
+fn section_document(lib: &Library, i: usize, s: &Section, text: String) -> Document {
     Document {
         path: s.path.clone(),
         title: s.front.title.clone().unwrap_or_else(|| {
@@ -110,11 +93,11 @@ fn section_document(lib: &Library, i: usize, s: &Section) -> Document {
         description: s.front.description.clone().unwrap_or_default(),
         headings: headings(&s.rendered.toc),
         tags: Vec::new(),
-        text: crate::html::text_without(&s.rendered.html, HEADINGS),
+        text,
     }
 }
 
-fn page_document(lib: &Library, p: &Page) -> Document {
+fn page_document(lib: &Library, p: &Page, text: String) -> Document {
     let section = &lib.sections[p.section];
     Document {
         path: p.path.clone(),
@@ -128,7 +111,7 @@ fn page_document(lib: &Library, p: &Page) -> Document {
         description: p.front.description.clone().unwrap_or_default(),
         headings: headings(&p.rendered.toc),
         tags: p.taxonomies.values().flatten().cloned().collect(),
-        text: crate::html::text_without(&p.rendered.html, HEADINGS),
+        text,
     }
 }
 
@@ -141,56 +124,149 @@ fn headings(toc: &[crate::markdown::TocEntry]) -> Vec<String> {
     out
 }
 
-/// A document for a page that does not come from Markdown (an assessment),
-/// read from its rendered HTML: the text of `<main>` without navigation,
-/// asides and buttons, its headings, and its meta description unless that is
-/// the site's own.
-pub fn extra_document(config: &Config, extra: &ExtraPage, html: &str) -> Document {
-    let mut description = String::new();
-    let mut in_heading = false;
-    let mut headings: Vec<String> = Vec::new();
-    let mut in_main = !html.contains("<main");
-    crate::html::walk(html, |e| match e {
-        crate::html::Event::Start(t) => match t.name.as_str() {
-            "meta" if t.attr("name") == Some("description") => {
-                description = t.attr("content").unwrap_or_default().to_string();
-            }
-            "main" => in_main = true,
-            "h2" | "h3" | "h4" | "h5" | "h6" if in_main => {
-                in_heading = true;
-                headings.push(String::new());
-            }
-            _ => {}
-        },
-        crate::html::Event::End(name) => {
-            if HEADINGS.contains(&name) {
-                in_heading = false;
-            } else if name == "main" {
-                in_main = false;
-            }
+/// The site's documents in index order: home and sections, pages, then the
+/// indexed extra pages (assessments). A document is made on demand, so a
+/// build can make and tokenise each one on any thread while pages render.
+pub struct Sources<'a> {
+    config: &'a Config,
+    lib: &'a Library,
+    extras: Vec<&'a ExtraPage>,
+}
+
+impl<'a> Sources<'a> {
+    /// The documents of a loaded site.
+    pub fn new(config: &'a Config, lib: &'a Library, extras: &'a [ExtraPage]) -> Sources<'a> {
+        Sources {
+            config,
+            lib,
+            extras: extras.iter().filter(|e| indexed(e)).collect(),
         }
-        crate::html::Event::Text(s) => {
-            if in_heading && let Some(h) = headings.last_mut() {
-                h.push_str(s);
-            }
+    }
+
+    /// How many documents there are.
+    pub fn len(&self) -> usize {
+        self.lib.sections.len() + self.lib.pages.len() + self.extras.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Document `i`.
+    pub fn document(&self, i: usize) -> Document {
+        let (s, p) = (self.lib.sections.len(), self.lib.pages.len());
+        if i < s {
+            let s = &self.lib.sections[i];
+            section_document(self.lib, i, s, text::body_text(&s.rendered.html))
+        } else if i < s + p {
+            let p = &self.lib.pages[i - s];
+            page_document(self.lib, p, text::body_text(&p.rendered.html))
+        } else {
+            assessment_document(self.config, self.extras[i - s - p])
         }
-    });
+    }
+
+    /// Every document.
+    pub fn all(&self) -> Vec<Document> {
+        (0..self.len()).map(|i| self.document(i)).collect()
+    }
+
+    /// Every document, made in parallel.
+    pub fn all_parallel(&self) -> Vec<Document> {
+        use rayon::prelude::*;
+        (0..self.len())
+            .into_par_iter()
+            .map(|i| self.document(i))
+            .collect()
+    }
+
+    /// Every document, made in parallel, reading the body text of only the
+    /// pages whose HTML is not in `cache`; then `cache` holds these texts.
+    pub fn all_cached(&self, cache: &mut text::TextCache) -> Vec<Document> {
+        use rayon::prelude::*;
+        let (s, p) = (self.lib.sections.len(), self.lib.pages.len());
+        let made: Vec<(Document, Option<(u64, String)>)> = (0..self.len())
+            .into_par_iter()
+            .map(|i| {
+                let html = if i < s {
+                    &self.lib.sections[i].rendered.html
+                } else if i < s + p {
+                    &self.lib.pages[i - s].rendered.html
+                } else {
+                    return (self.document(i), None);
+                };
+                let (key, text) = cache.body_text(html);
+                let mut d = if i < s {
+                    section_document(self.lib, i, &self.lib.sections[i], String::new())
+                } else {
+                    page_document(self.lib, &self.lib.pages[i - s], String::new())
+                };
+                d.text = text;
+                let kept = d.text.clone();
+                (d, Some((key, kept)))
+            })
+            .collect();
+        let mut docs = Vec::with_capacity(made.len());
+        let mut texts = Vec::with_capacity(made.len());
+        for (d, t) in made {
+            docs.push(d);
+            texts.extend(t);
+        }
+        *cache = text::TextCache::from_texts(texts);
+        docs
+    }
+}
+
+/// The search files `serve` changes after an edit.
+#[derive(Debug, Default)]
+pub struct Refresh {
+    /// True when `write` is every search file (the others are gone).
+    pub everything: bool,
+    /// Files to write (site path, content).
+    pub write: Vec<(String, String)>,
+    /// Files that went away (site paths).
+    pub remove: Vec<String>,
+}
+
+/// Whether an output file (`search-index/p.1a2b.js`) is part of the index.
+pub fn index_file(file: &str) -> bool {
+    let f = file.trim_start_matches('/');
+    f == index::MANIFEST || f.starts_with(index::DIR)
+}
+
+/// The document of an assessment page: what a visitor reads on it (title,
+/// description, intro, the questions with their help and answers), read from
+/// its `assessment` template value; not the scoring rules, outcomes or
+/// worksheet, which its rendered page also prints. An extra page without
+/// that value is indexed by its title.
+pub fn assessment_document(config: &Config, extra: &ExtraPage) -> Document {
+    let data = extra
+        .vars
+        .iter()
+        .find(|(k, _)| *k == "assessment")
+        .and_then(|(_, v)| serde_json::to_value(v).ok())
+        .unwrap_or_default();
+    let str_of = |v: &serde_json::Value| v.as_str().unwrap_or("").to_string();
+    let html_text = |v: &serde_json::Value| v.as_str().map(text::body_text).unwrap_or_default();
+    let mut description = str_of(&data["description"]);
     if config.description.as_deref() == Some(description.as_str()) {
         description.clear();
     }
-    let mut headings: Vec<String> = headings
-        .iter()
-        .map(|h| crate::html::collapse(h))
-        .filter(|h| !h.is_empty())
-        .collect();
-    headings.dedup();
-    // A page usually repeats its description as its first paragraph.
-    let mut text = crate::html::main_text(html, HEADINGS);
-    if !description.is_empty()
-        && let Some(rest) = text.strip_prefix(description.as_str())
-    {
-        text = rest.trim_start().to_string();
+    let mut headings = Vec::new();
+    let mut body = vec![html_text(&data["intro_html"])];
+    for q in data["questions"].as_array().map_or(&[][..], Vec::as_slice) {
+        headings.push(str_of(&q["text"]));
+        body.push(html_text(&q["help_html"]));
+        for o in q["options"].as_array().map_or(&[][..], Vec::as_slice) {
+            body.push(str_of(&o["label"]));
+        }
+        if let Some(scale) = q["scale"].as_object() {
+            body.extend(["min_label", "max_label"].map(|k| str_of(&scale[k])));
+        }
     }
+    headings.retain(|h| !h.is_empty());
+    body.retain(|b| !b.is_empty());
     let kind = if extra.template == "assessment.html" {
         Kind::Assessment
     } else {
@@ -204,7 +280,7 @@ pub fn extra_document(config: &Config, extra: &ExtraPage, html: &str) -> Documen
         description,
         headings,
         tags: Vec::new(),
-        text,
+        text: crate::html::collapse(&body.join(" ")),
     }
 }
 
@@ -249,25 +325,38 @@ mod tests {
     use super::*;
 
     #[test]
-    fn extra_documents_read_main_headings_and_description() {
+    fn assessments_index_what_a_visitor_reads_not_scoring() {
         let config: Config =
             serde_saphyr::from_str("title: T\nbase_url: https://x.org/\ndescription: Site words\n")
                 .unwrap();
+        let data = serde_json::json!({
+            "title": "Quiz",
+            "description": "Eight questions",
+            "intro_html": "<p>Intro <em>text</em>.</p>",
+            "questions": [{
+                "text": "When must it pay?",
+                "help_html": "<p>Choose one.</p>",
+                "options": [{"label": "Within a quarter", "scores": {"payback": 3}}],
+                "scores": null,
+            }],
+            "outcomes": [{"title": "Predictable Planning", "when": [{"dimension": "payback", "min": 2}]}],
+            "dimensions": [{"id": "payback", "label": "Payback", "bands": [{"up_to": 2, "label": "Slow"}]}],
+        });
         let extra = ExtraPage {
             path: "/assessments/q/".into(),
             template: "assessment.html".into(),
-            vars: Vec::new(),
+            vars: vec![("assessment", tera::Value::from_serializable(&data))],
             file: "q.yaml".into(),
             title: "Quiz".into(),
             in_sitemap: true,
         };
-        let html = "<html><head><meta name=\"description\" content=\"Eight questions\"></head><body><header>Site</header><main><h1>Quiz</h1><p>Eight questions</p><p>Intro text.</p><h2>When must it pay?</h2><p>Choose one.</p><aside>Book a call</aside></main></body></html>";
-        let d = extra_document(&config, &extra, html);
+        let d = assessment_document(&config, &extra);
         assert_eq!(d.kind, Kind::Assessment);
         assert_eq!(d.description, "Eight questions");
         assert_eq!(d.headings, vec!["When must it pay?"]);
-        assert_eq!(d.text, "Intro text. Choose one.");
-        let site_meta = html.replace("Eight questions", "Site words");
-        assert_eq!(extra_document(&config, &extra, &site_meta).description, "");
+        assert_eq!(d.text, "Intro text. Choose one. Within a quarter");
+        for scoring in ["payback", "Slow", "Predictable", "up_to"] {
+            assert!(!format!("{d:?}").contains(scoring), "{scoring} in {d:?}");
+        }
     }
 }

@@ -22,6 +22,8 @@ use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, Stream};
 use tokio::sync::{broadcast, watch};
 
+use super::conn::Limited;
+use super::guard;
 use super::incremental::{Body, Files};
 use super::reload::{self, EVENTS_PATH, Hub, Message};
 
@@ -41,6 +43,8 @@ pub struct AppState {
     /// Listening on loopback only: then requests must name a loopback host
     /// (a page elsewhere cannot read the site through DNS rebinding).
     pub loopback_only: bool,
+    /// Connections idle this long are closed (see [`Limits`]).
+    pub idle_timeout: Duration,
 }
 
 /// The router: one fallback handler does everything.
@@ -48,12 +52,23 @@ pub fn router(state: AppState) -> Router {
     Router::new().fallback(handle).with_state(state)
 }
 
+/// How many connections may be open at once, and how long one may idle.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Connections open at once; more wait to be accepted.
+    pub max_connections: usize,
+    /// A connection that moves no byte for this long is closed.
+    pub idle_timeout: Duration,
+}
+
 /// Serves `router` on `listener` until `shutdown` flips.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
+    limits: Limits,
     mut shutdown: watch::Receiver<bool>,
 ) -> std::io::Result<()> {
+    let listener = Limited::new(listener, limits.max_connections, limits.idle_timeout);
     axum::serve(listener, router(state))
         .with_graceful_shutdown(async move {
             let _ = shutdown.wait_for(|s| *s).await;
@@ -62,11 +77,22 @@ pub async fn serve(
 }
 
 async fn handle(State(app): State<AppState>, req: Request) -> Response {
+    let mut res = respond(app, req).await;
+    // Browsers without Fetch Metadata still keep other sites' pages from
+    // embedding what we answer.
+    res.headers_mut().insert(
+        "cross-origin-resource-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    res
+}
+
+async fn respond(app: AppState, req: Request) -> Response {
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed");
     }
-    if app.loopback_only && !loopback_host(req.headers().get(header::HOST)) {
-        return plain(StatusCode::FORBIDDEN, "forbidden: unexpected Host header");
+    if let Err(why) = guard::check(req.headers(), app.loopback_only) {
+        return plain(StatusCode::FORBIDDEN, why);
     }
     let head = req.method() == Method::HEAD;
     let raw = req.uri().path().to_string();
@@ -116,25 +142,6 @@ async fn handle(State(app): State<AppState>, req: Request) -> Response {
     not_found(&app, &decoded, head).await
 }
 
-/// `localhost`, `127.x.y.z` or `[::1]`, with any port (or no Host at all,
-/// as HTTP/1.0 clients send).
-fn loopback_host(host: Option<&HeaderValue>) -> bool {
-    let Some(host) = host.and_then(|h| h.to_str().ok()) else {
-        return host.is_none();
-    };
-    let name = if let Some(rest) = host.strip_prefix('[') {
-        rest.split(']').next().unwrap_or("")
-    } else {
-        host.rsplit_once(':').map_or(host, |(n, _)| n)
-    };
-    let name = name.trim_end_matches('.').to_ascii_lowercase();
-    name == "localhost"
-        || name.ends_with(".localhost")
-        || name
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
-}
-
 fn current(app: &AppState) -> Option<Arc<Files>> {
     app.files
         .read()
@@ -153,33 +160,27 @@ async fn send(
     status: StatusCode,
     head: bool,
 ) -> Response {
+    let ctype = content_type(key);
+    let html = ctype.starts_with("text/html");
     let bytes = match body {
         Body::Bytes(b) => b.clone(),
-        Body::File(path, _) => {
-            let path = path.clone();
-            let root = app.root.clone();
-            let read = tokio::task::spawn_blocking(move || {
-                let real = path.canonicalize()?;
-                if !real.starts_with(&root) {
-                    return Err(std::io::Error::new(
-                        std::io::ErrorKind::PermissionDenied,
-                        "outside the site",
-                    ));
-                }
-                std::fs::read(real).map(Arc::<[u8]>::from)
-            })
-            .await;
-            match read {
-                Ok(Ok(b)) => b,
-                Ok(Err(e)) if e.kind() == std::io::ErrorKind::PermissionDenied => {
-                    return plain(StatusCode::FORBIDDEN, "forbidden");
-                }
-                _ => return plain(StatusCode::NOT_FOUND, "not found"),
+        Body::File(path, _) => match open_static(app, path, html).await {
+            Ok(Opened::Whole(b)) => b,
+            Ok(Opened::Stream(file, len)) => {
+                let body = if head {
+                    HttpBody::empty()
+                } else {
+                    HttpBody::from_stream(stream_file(file, len))
+                };
+                return with_headers(Response::new(body), status, ctype, len);
             }
-        }
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                return plain(StatusCode::FORBIDDEN, "forbidden");
+            }
+            Err(_) => return plain(StatusCode::NOT_FOUND, "not found"),
+        },
     };
-    let ctype = content_type(key);
-    let body: Bytes = if ctype.starts_with("text/html") {
+    let body: Bytes = if html {
         let mut paths = vec![site_path(key)];
         if status == StatusCode::NOT_FOUND {
             let req = format!("/{requested}");
@@ -193,12 +194,16 @@ async fn send(
     } else {
         Bytes::from_owner(ArcBytes(bytes))
     };
-    let len = body.len();
-    let mut res = if head {
+    let len = body.len() as u64;
+    let res = if head {
         Response::new(HttpBody::empty())
     } else {
         Response::new(HttpBody::from(body))
     };
+    with_headers(res, status, ctype, len)
+}
+
+fn with_headers(mut res: Response, status: StatusCode, ctype: &'static str, len: u64) -> Response {
     *res.status_mut() = status;
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
@@ -209,6 +214,86 @@ async fn send(
         HeaderValue::from_static("nosniff"),
     );
     res
+}
+
+/// HTML static files at most this big get the live-reload script (they are
+/// read whole to insert it); bigger ones are streamed as they are.
+const INJECT_LIMIT: u64 = 8 << 20;
+
+/// Bytes read from disk per chunk of a streamed file.
+const CHUNK: usize = 64 << 10;
+
+enum Opened {
+    Whole(Arc<[u8]>),
+    Stream(std::fs::File, u64),
+}
+
+/// Opens a static file if its real location is inside the site. Small HTML
+/// is read whole (to inject the script); everything else is streamed.
+async fn open_static(
+    app: &AppState,
+    path: &std::path::Path,
+    html: bool,
+) -> std::io::Result<Opened> {
+    let path = path.to_path_buf();
+    let root = app.root.clone();
+    let opened = tokio::task::spawn_blocking(move || {
+        let real = path.canonicalize()?;
+        if !real.starts_with(&root) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                "outside the site",
+            ));
+        }
+        let file = std::fs::File::open(real)?;
+        let len = file.metadata()?.len();
+        if html && len <= INJECT_LIMIT {
+            let mut bytes = Vec::with_capacity(len as usize);
+            std::io::Read::read_to_end(&mut std::io::Read::take(file, INJECT_LIMIT), &mut bytes)?;
+            return Ok(Opened::Whole(Arc::from(bytes)));
+        }
+        Ok(Opened::Stream(file, len))
+    })
+    .await;
+    opened.unwrap_or_else(|e| Err(std::io::Error::other(e)))
+}
+
+/// The first `len` bytes of `file`, one chunk at a time: memory per download
+/// stays at one chunk whatever the file's size. A file that shrinks while
+/// being sent ends the connection with an error (the length was promised).
+fn stream_file(
+    file: std::fs::File,
+    len: u64,
+) -> impl Stream<Item = std::io::Result<Bytes>> + Send + 'static {
+    stream::unfold(Some((file, len)), |state| async move {
+        let (mut file, left) = state?;
+        if left == 0 {
+            return None;
+        }
+        let want = left.min(CHUNK as u64) as usize;
+        let read = tokio::task::spawn_blocking(move || {
+            let mut buf = vec![0u8; want];
+            let n = std::io::Read::read(&mut file, &mut buf)?;
+            buf.truncate(n);
+            Ok::<_, std::io::Error>((file, buf))
+        })
+        .await
+        .unwrap_or_else(|e| Err(std::io::Error::other(e)));
+        match read {
+            Ok((_, buf)) if buf.is_empty() => Some((
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "the file shrank while being sent",
+                )),
+                None,
+            )),
+            Ok((file, buf)) => {
+                let rest = left - buf.len() as u64;
+                Some((Ok(Bytes::from(buf)), Some((file, rest))))
+            }
+            Err(e) => Some((Err(e), None)),
+        }
+    })
 }
 
 struct ArcBytes(Arc<[u8]>);
@@ -328,7 +413,9 @@ fn events(app: AppState) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
         };
         Some((Ok(to_event(&msg)), (rx, pending, shutdown)))
     });
-    Sse::new(s).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    // A keep-alive well inside the idle timeout keeps the stream open.
+    let every = (app.idle_timeout / 2).clamp(Duration::from_millis(100), Duration::from_secs(15));
+    Sse::new(s).keep_alive(KeepAlive::new().interval(every))
 }
 
 fn to_event(m: &Message) -> Event {
@@ -387,15 +474,6 @@ mod tests {
         assert_eq!(events_url(""), "__waymark/events");
         assert_eq!(events_url("a/b/"), "../../__waymark/events");
         assert_eq!(events_url("a/x.html"), "../__waymark/events");
-    }
-
-    #[test]
-    fn only_loopback_hosts() {
-        let h = |s: &str| loopback_host(Some(&HeaderValue::from_str(s).unwrap()));
-        assert!(h("127.0.0.1:1111") && h("localhost:1111") && h("[::1]:80") && h("127.0.0.2"));
-        assert!(h("LOCALHOST") && h("app.localhost:3000"));
-        assert!(!h("evil.example:1111") && !h("192.168.1.2:1111") && !h("[::2]:1"));
-        assert!(loopback_host(None));
     }
 
     #[test]

@@ -81,6 +81,21 @@ pub struct Changes {
 }
 
 impl Changes {
+    /// Adds what `more` says changed.
+    pub fn merge(&mut self, more: Changes) {
+        let was_empty = self.is_empty();
+        self.css_only = if was_empty {
+            more.css_only
+        } else {
+            self.css_only && (more.is_empty() || more.css_only)
+        };
+        self.config |= more.config;
+        self.content |= more.content;
+        self.templates |= more.templates;
+        self.statics |= more.statics;
+        self.paths.extend(more.paths);
+    }
+
     /// True when nothing relevant changed.
     pub fn is_empty(&self) -> bool {
         !(self.config || self.content || self.templates || self.statics)
@@ -138,6 +153,9 @@ pub struct Engine {
     opts: BuildOptions,
     state: Option<State>,
     cache: LoadCache,
+    /// The search index of the last good build, updated in place.
+    search: Option<search::Index>,
+    loaded_hook: Option<Box<dyn FnMut() + Send>>,
 }
 
 impl Engine {
@@ -147,7 +165,9 @@ impl Engine {
             root: root.to_path_buf(),
             opts,
             state: None,
+            search: None,
             cache: LoadCache::default(),
+            loaded_hook: None,
         }
     }
 
@@ -155,6 +175,7 @@ impl Engine {
     /// clean one.
     pub fn reset(&mut self) {
         self.state = None;
+        self.search = None;
         self.cache = LoadCache::default();
     }
 
@@ -176,12 +197,58 @@ impl Engine {
     /// first, so open browsers reload them at once; the pages that merely
     /// list or look up those pages follow. The second state, like the only
     /// one, equals a clean build.
+    ///
+    /// A source that changes while it is being read (an editor's save in
+    /// several writes, a stylesheet read mid-write) is caught before the
+    /// first publish: the files just changed are stamped before loading and
+    /// compared after rendering, and every fingerprinted file's bytes must
+    /// hash to its name. If not, the rebuild starts over with those files
+    /// invalidated, so a half-written file's hash is never served.
     pub fn rebuild(
         &mut self,
         changes: &Changes,
         publish: &mut dyn FnMut(Published),
     ) -> Result<Rebuilt, Diagnostics> {
+        let mut changes = changes.clone();
+        for _ in 0..SETTLE_TRIES {
+            match self.attempt(&changes, publish) {
+                Ok(r) => return Ok(r),
+                Err(Attempt::Failed(d)) => return Err(d),
+                Err(Attempt::Moved(paths)) => {
+                    let theme = self.site().map(|s| s.config.theme.clone());
+                    let more = super::classify(&self.root, theme.as_deref(), &paths);
+                    changes.merge(more);
+                }
+            }
+        }
+        Err(Diagnostics(vec![
+            Diagnostic::error(
+                crate::diagnostics::display_path(
+                    &self.root,
+                    changes.paths.first().map_or(&self.root, |p| p.as_path()),
+                ),
+                "the sources kept changing while the site was being rebuilt",
+            )
+            .with_hint(
+                "the last good version is still served; save again once writing has finished",
+            ),
+        ]))
+    }
+
+    /// Runs after the site is loaded and before anything is read for
+    /// output; tests use it to change a file in the middle of a rebuild.
+    #[doc(hidden)]
+    pub fn set_loaded_hook(&mut self, hook: Box<dyn FnMut() + Send>) {
+        self.loaded_hook = Some(hook);
+    }
+
+    fn attempt(
+        &mut self,
+        changes: &Changes,
+        publish: &mut dyn FnMut(Published),
+    ) -> Result<Rebuilt, Attempt> {
         let start = Instant::now();
+        let stamps = stamps(&changes.paths);
         if changes.config {
             self.cache = LoadCache::default();
         } else {
@@ -194,7 +261,11 @@ impl Engine {
                 .collect();
             self.cache.invalidate(&paths);
         }
-        let site = Site::load_cached(&self.root, &self.opts, &mut self.cache)?;
+        let site =
+            Site::load_cached(&self.root, &self.opts, &mut self.cache).map_err(Attempt::Failed)?;
+        if let Some(hook) = &mut self.loaded_hook {
+            hook();
+        }
         let t_load = start.elapsed();
         let full = self.state.is_none() || changes.config;
         let jobs = site.all_jobs();
@@ -255,19 +326,28 @@ impl Engine {
                             changed: diff(previous.as_deref(), &o.files),
                             css: Vec::new(),
                             last: true,
+                            css_only: false,
                         });
                     }
                     self.state = old;
-                    return Err(d);
+                    return Err(Attempt::Failed(d));
                 }
             }
             if statics.is_none() {
                 match static_files(&self.root, &site) {
                     Ok(s) => statics = Some(s),
-                    Err(d) => {
+                    Err(e) => {
                         self.state = old;
-                        return Err(d);
+                        return Err(e);
                     }
+                }
+                // Nothing is published yet: start over if a file just
+                // changed was written again meanwhile.
+                let moved = moved_since(&stamps);
+                if !moved.is_empty() {
+                    self.cache.invalidate(&moved);
+                    self.state = old;
+                    return Err(Attempt::Moved(moved));
                 }
             }
             // Assemble the site in the order `Site::write` writes it, so a
@@ -275,10 +355,8 @@ impl Engine {
             let mut files: Files = HashMap::with_capacity(jobs.len() + site.assets.len() + 8);
             records.clear();
             let last = n + 1 == step_count;
-            // What the search index is built from: the size of all HTML and
-            // the HTML of the indexed extra pages (as `Site::write` does).
+            // The size of all HTML, for the search index's statistics.
             let mut html_bytes = 0usize;
-            let mut extra_html: BTreeMap<String, String> = BTreeMap::new();
             for &job in &jobs {
                 let path = Renderer::path(job, &site.lib, &site.extras);
                 let template = if job == Job::NotFound {
@@ -297,12 +375,6 @@ impl Engine {
                     && let Body::Bytes(bytes) = &body
                 {
                     html_bytes += bytes.len();
-                    if let (Job::Extra(i), Some(_)) = (job, &site.search)
-                        && search::indexed(&site.extras[i])
-                    {
-                        extra_html
-                            .insert(path.clone(), String::from_utf8_lossy(bytes).into_owned());
-                    }
                 }
                 if let Some((html, _, deps)) = fresh.get(&path) {
                     files.insert(key, Body::Bytes(html.clone()));
@@ -336,12 +408,24 @@ impl Engine {
             for (key, body) in statics.iter().flatten() {
                 files.insert(key.clone(), body.clone());
             }
-            if last && let Some(index) = site.search_index(html_bytes, &extra_html) {
-                for (path, body) in index.files {
-                    files.insert(
-                        output::file_for(&path),
-                        Body::Bytes(Arc::from(body.into_bytes())),
-                    );
+            if last {
+                // The search index follows the edit: only its changed files.
+                let kept = if full { None } else { self.search.take() };
+                let (index, refresh) = site.search_refresh(html_bytes, kept);
+                self.search = index;
+                let bytes = |b: String| Body::Bytes(Arc::from(b.into_bytes()));
+                if !refresh.everything
+                    && let Some(o) = &old
+                {
+                    for (k, v) in o.files.iter().filter(|(k, _)| search::index_file(k)) {
+                        files.insert(k.clone(), v.clone());
+                    }
+                }
+                for p in &refresh.remove {
+                    files.remove(&output::file_for(p));
+                }
+                for (p, b) in refresh.write {
+                    files.insert(output::file_for(&p), bytes(b));
                 }
             }
             if !last && let Some(prev) = &previous {
@@ -363,6 +447,7 @@ impl Engine {
                 changed: changed.clone(),
                 css,
                 last,
+                css_only: changes.css_only,
             });
             all_changed.append(&mut changed);
             previous = Some(files.clone());
@@ -416,6 +501,46 @@ pub struct Published {
     pub css: Vec<(String, String)>,
     /// True for the final state of this rebuild.
     pub last: bool,
+    /// Only stylesheets changed (open pages can swap them in place).
+    pub css_only: bool,
+}
+
+/// How many times a rebuild starts over because its sources moved under it.
+const SETTLE_TRIES: usize = 5;
+
+/// Why one attempt at a rebuild did not finish.
+enum Attempt {
+    /// The site has errors.
+    Failed(Diagnostics),
+    /// These sources changed while being read: try again.
+    Moved(Vec<PathBuf>),
+}
+
+/// A file's size and modification time, or None when it is absent.
+type Stamp = Option<(u64, std::time::SystemTime)>;
+
+fn stamp(path: &Path) -> Stamp {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.len(), m.modified().ok()?))
+}
+
+/// Stamps of the files just changed (folders are skipped: their files'
+/// own events name them).
+fn stamps(paths: &[PathBuf]) -> Vec<(PathBuf, Stamp)> {
+    paths
+        .iter()
+        .filter(|p| !p.is_dir())
+        .map(|p| (p.clone(), stamp(p)))
+        .collect()
+}
+
+/// The files whose stamp is no longer what it was.
+fn moved_since(before: &[(PathBuf, Stamp)]) -> Vec<PathBuf> {
+    before
+        .iter()
+        .filter(|(p, s)| stamp(p) != *s)
+        .map(|(p, _)| p.clone())
+        .collect()
 }
 
 /// Renders `plan` in parallel: site path -> (HTML, job, lookups).
@@ -448,18 +573,24 @@ fn render(site: &Site, plan: &[Job], base_path: &str) -> Result<Fresh, Diagnosti
 
 /// Static files and machine files (sitemap, feed, robots, redirects), in
 /// the order `Site::write` writes them.
-fn static_files(root: &Path, site: &Site) -> Result<Vec<(String, Body)>, Diagnostics> {
+///
+/// CSS and JS are read again here; if their bytes no longer hash to the
+/// name the site was loaded with, the file changed in between: `Moved`.
+fn static_files(root: &Path, site: &Site) -> Result<Vec<(String, Body)>, Attempt> {
     let mut out = Vec::with_capacity(site.assets.len() + 8);
     for a in &site.assets {
         let key = output::file_for(&a.output);
         let body = if is_fingerprinted(&a.output) {
             match std::fs::read(&a.source) {
+                Ok(b) if !matches_name(&a.source, &a.output, &b) => {
+                    return Err(Attempt::Moved(vec![a.source.clone()]));
+                }
                 Ok(b) => Body::Bytes(Arc::from(b)),
                 Err(e) => {
-                    return Err(Diagnostics(vec![Diagnostic::error(
+                    return Err(Attempt::Failed(Diagnostics(vec![Diagnostic::error(
                         crate::diagnostics::display_path(root, &a.source),
                         format!("cannot read: {e}"),
-                    )]));
+                    )])));
                 }
             }
         } else {
@@ -512,6 +643,24 @@ fn css_swaps(old: Option<&Site>, new: &Site) -> Vec<(String, String)> {
             (old_path != new_path).then(|| (old_path.clone(), new_path.clone()))
         })
         .collect()
+}
+
+/// A fingerprinted output (`/css/site.1a2b3c4d.css`) names the hash of
+/// `bytes`; outputs that kept their source's name (CSS beside a page) carry
+/// no hash and always match.
+fn matches_name(source: &Path, output: &str, bytes: &[u8]) -> bool {
+    let out_name = output.rsplit('/').next().unwrap_or(output);
+    if source.file_name().is_some_and(|n| n == out_name) {
+        return true;
+    }
+    let Some((stem_hash, ext)) = output.rsplit_once('.') else {
+        return true;
+    };
+    let Some((stem, _)) = stem_hash.rsplit_once('.') else {
+        return true;
+    };
+    let name = format!("{}.{ext}", stem.trim_start_matches('/'));
+    output::fingerprinted(&name, bytes) == output
 }
 
 /// CSS and JS carry a content hash in their name; they are kept in memory

@@ -9,6 +9,8 @@
 //! Nothing is written to `public/`: the served site lives in memory, so
 //! serve can never leave a half-written output folder behind.
 
+pub mod conn;
+pub mod guard;
 pub mod http;
 pub mod incremental;
 pub mod reload;
@@ -48,6 +50,11 @@ pub struct Options {
     pub log: bool,
     /// Print per-rebuild detail.
     pub verbose: bool,
+    /// Connections open at once; more wait until one closes.
+    pub max_connections: usize,
+    /// A connection that moves no byte for this long is closed (live-reload
+    /// streams send a keep-alive every 15 s, so they stay open).
+    pub idle_timeout: Duration,
 }
 
 impl Default for Options {
@@ -60,6 +67,8 @@ impl Default for Options {
             debounce: Duration::from_millis(10),
             log: true,
             verbose: false,
+            max_connections: 256,
+            idle_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -259,8 +268,13 @@ pub fn start(root: &Path, opts: Options) -> Result<Handle, StartError> {
             root: root.clone(),
             shutdown: shutdown_rx.clone(),
             loopback_only: addr.ip().is_loopback(),
+            idle_timeout: opts.idle_timeout,
         };
-        runtime.spawn(http::serve(listener, state, shutdown_rx))
+        let limits = http::Limits {
+            max_connections: opts.max_connections,
+            idle_timeout: opts.idle_timeout,
+        };
+        runtime.spawn(http::serve(listener, state, limits, shutdown_rx))
     };
 
     let loop_files = files.clone();
@@ -371,9 +385,9 @@ fn rebuild_loop(
                     hub.send(Message::reload(&["*".into()]));
                     ever_built = true;
                 }
-            } else if changes.css_only && !p.css.is_empty() {
+            } else if p.css_only && !p.css.is_empty() {
                 hub.send(Message::css(&p.css));
-            } else if changes.css_only
+            } else if p.css_only
                 && p.changed
                     .iter()
                     .all(|k| k.ends_with(".html") || k.ends_with(".css"))
@@ -551,6 +565,14 @@ mod tests {
             &[
                 PathBuf::from("/s/themes/other/templates/page.html"),
                 PathBuf::from("/s/content/.x.md.swp"),
+                PathBuf::from("/s/content/x.md___jb_tmp___"),
+                PathBuf::from("/s/content/x.md___jb_old___"),
+                PathBuf::from("/s/content/.#x.md"),
+                PathBuf::from("/s/content/x.md~"),
+                PathBuf::from("/s/content/4913"),
+                PathBuf::from("/s/static/x.tmp"),
+                PathBuf::from("/s/static/.DS_Store"),
+                PathBuf::from("/s/themes/default/static/css/site.css___jb_old___"),
                 PathBuf::from("/s/public/index.html"),
             ],
         );

@@ -8,7 +8,8 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildSite, launch, repo, serve } from './helpers.mjs';
@@ -41,16 +42,18 @@ after(async () => {
   for (const dir of [served, portable]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** axe-core (WCAG 2.2 A/AA) on the part of the page the search UI owns. */
-async function axeOn(page, selector) {
+/** axe-core (WCAG 2.2 A/AA, or the given rules) on a part of the page (default: all of it). */
+async function axeOn(page, selector, rules) {
   await page.addScriptTag({ content: readFileSync(path.join(repo, 'node_modules/axe-core/axe.min.js'), 'utf8') });
-  return page.evaluate(async (sel) => {
+  return page.evaluate(async ([sel, rules]) => {
     const r = await window.axe.run(
-      { include: [[sel]] },
-      { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }
+      sel ? { include: [[sel]] } : document,
+      rules
+        ? { runOnly: { type: 'rule', values: rules } }
+        : { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }
     );
     return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  }, selector);
+  }, [selector, rules]);
 }
 
 /** A new page that records every request and fails on any to another host. */
@@ -111,6 +114,7 @@ test('the results page works from a plain link, and Escape and arrows behave', a
   await first.waitFor({ timeout: 10000 });
   assert.match(await first.innerText(), FIRST_TITLE);
   assert.equal(await page.inputValue('#search-page-q'), QUERY);
+  assert.equal(await page.inputValue('.site-header input[name="q"]'), QUERY, 'the header box shows the query');
   assert.match(await page.locator('[data-search-status]').innerText(), /results? for “klarna”/);
   // Typing on the page updates the results and the address.
   await page.fill('#search-page-q', '');
@@ -124,8 +128,9 @@ test('the results page works from a plain link, and Escape and arrows behave', a
   // A typo still finds it.
   await page.fill('#search-page-q', 'klarma');
   await page.waitForFunction(() => /Klarna/.test(document.querySelector('[data-search-results] .search-result__title')?.textContent || ''));
-  // Accessibility of the search UI itself.
-  assert.deepEqual(await axeOn(page, '.search-page'), []);
+  // Accessibility of the whole page, and its two search landmarks have distinct names.
+  assert.deepEqual(await axeOn(page, null), []);
+  assert.deepEqual(await axeOn(page, null, ['landmark-unique']), []);
   assert.deepEqual(foreign, []);
   assert.deepEqual(errors, []);
   await page.close();
@@ -177,4 +182,60 @@ test('a --portable build opened from file:// searches without a server', async (
   assert.deepEqual(foreign, [], 'nothing but local files');
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+// A generated site of long pages, each ending with a made-up word: found over
+// HTTP and from disk, loading a small part of the index.
+const PAGES = 400;
+const madeUp = (i) => `zq${['ax', 'eb', 'ic', 'od', 'uf'][i % 5]}vork${i}`;
+
+function longSite() {
+  const root = mkdtempSync(path.join(tmpdir(), 'waymark-long-'));
+  cpSync(path.join(repo, 'themes/default'), path.join(root, 'themes/default'), { recursive: true });
+  writeFileSync(path.join(root, 'site.yaml'), 'title: Long pages\nbase_url: https://example.org/\nsearch: true\n');
+  const words = ['strategy', 'planning', 'review', 'budget', 'teams', 'market', 'pilot', 'evidence'];
+  const filler = Array.from({ length: 3000 }, (_, w) => words[(w * 7) % words.length]).join(' ');
+  for (let s = 0; s < PAGES / 25; s++) {
+    const dir = path.join(root, 'content', `s${s}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, '_index.md'), `---\ntitle: Section ${s}\n---\n`);
+    for (let p = 0; p < 25; p++) {
+      const i = s * 25 + p;
+      writeFileSync(path.join(dir, `page-${i}.md`), `---\ntitle: Page ${i}\n---\n${filler}\n\nThe last line, ${madeUp(i)}.\n`);
+    }
+  }
+  return root;
+}
+
+test('words at the end of long pages are found, over HTTP and from file://', async () => {
+  const root = longSite();
+  const httpOut = buildSite({ root });
+  const fileOut = buildSite({ root, args: ['--portable'] });
+  const srv = await serve(httpOut, '/');
+  try {
+    for (const [home, prefix, suffix] of [
+      [`${srv.base}`, srv.base, ''],
+      [pathToFileURL(path.join(fileOut, 'index.html')).href, pathToFileURL(fileOut).href + '/', 'index.html'],
+    ]) {
+      for (const i of [7, 211, PAGES - 1]) {
+        const { page, requests, foreign, errors } = await newPage(prefix.replace(/\/$/, ''));
+        await page.goto(home);
+        const before = requests.length;
+        await page.locator('.site-header input[name="q"]').fill(madeUp(i));
+        const first = page.locator('.search-panel .search-result__link').first();
+        await first.waitFor({ state: 'visible', timeout: 10000 });
+        const s = Math.floor(i / 25);
+        assert.equal(await first.getAttribute('href'), new URL(`s${s}/page-${i}/${suffix}`, prefix).href);
+        assert.match(await first.locator('mark').first().innerText(), new RegExp(madeUp(i)));
+        const loaded = requests.slice(before).filter((u) => u.includes('search-index'));
+        assert.ok(loaded.length < 20, `a query loads a few files: ${loaded.length}`);
+        assert.deepEqual(foreign, []);
+        assert.deepEqual(errors, []);
+        await page.close();
+      }
+    }
+  } finally {
+    await srv.close();
+    for (const dir of [root, httpOut, fileOut]) rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -5,17 +5,23 @@
  *   box opens the full results page. `/` focuses the box.
  * - The page at /search/ (an element with `data-search-page`) shows the
  *   results for `?q=...` without typing, and updates as you type.
- * - Nothing loads until first use: then the index manifest, MiniSearch, the
- *   Porter stemmer and the index shards are added as <script> elements,
- *   which works from any static host and from a copy opened from disk
- *   (file://). No request leaves the site.
+ * - Nothing loads until first use. Then the index manifest and the Porter
+ *   stemmer; and for each query only the parts of the index it needs (see
+ *   src/search/index.rs for the format): the vocabulary shards of its words,
+ *   the postings shards of the terms they match, the metadata of the
+ *   results shown and their text for the excerpts. Every file is a script
+ *   added as a <script> element, which works from any static host and from
+ *   a copy opened from disk (file://). No request leaves the site.
  *
- * Relevance: MiniSearch's BM25 over title (boosted most), headings,
- * description, taxonomy terms, section and body text; prefix and fuzzy
- * (about one typo in five letters) matching of what was typed; English
- * stemming by query expansion: each word also matches every indexed word
- * with the same Porter stem ("planning" finds "plans" and "planned").
- * All words must match; if none does, any word may.
+ * Relevance: each term's impact in each document (BM25 per field, the
+ * title weighing most, then headings, description and tags, then body
+ * text) is computed at build time; a query adds, for each of its words, the
+ * best of the terms that word matches times the term's rarity (idf). A word
+ * matches itself, the terms it starts (as typed: `strat` finds
+ * "strategy"), the terms with the same Porter stem ("plans" finds
+ * "planning") and, from four letters, terms about one edit in five letters
+ * away that start with the same letter ("klarma" finds "klarna"). All words
+ * must match; if no document has them all, any may.
  *
  * Runs under Node too (module.exports), so the tests rank with this code.
  */
@@ -30,14 +36,21 @@
 })(function () {
   'use strict';
 
-  var FIELDS = ['t', 'h', 'd', 'g', 's', 'x'];
-  var BOOST = { t: 6, h: 2.5, d: 2, g: 2, s: 1, x: 1 };
-  // Words: runs of anything but white space and punctuation (MiniSearch's own split).
-  var TOKEN = /[^\n\r\p{Z}\p{P}]+/gu;
+  // Words: runs of letters and digits (the same rule as src/search/text.rs).
+  var TOKEN = /[\p{Alphabetic}\p{N}]+/gu;
   var KIND = ['', 'Section', 'Assessment'];
   var PANEL_RESULTS = 8;
   var PAGE_RESULTS = 50;
   var SNIPPET = 180;
+  // Limits per word, so that a query loads a bounded number of bytes
+  // (the same as src/search/query_cost.rs).
+  var VOCAB_SHARDS = 4;
+  var POST_SHARDS = 3;
+  var PREFIX_TERMS = 12;
+  var FUZZY_TERMS = 8;
+  var STEM_TERMS = 12;
+  // How much a match of each kind counts, against the word itself.
+  var WEIGHT = { exact: 1, stem: 0.9, prefix: 0.8, fuzzy: 0.6 };
 
   function tokenize(text) {
     return String(text || '').match(TOKEN) || [];
@@ -49,115 +62,276 @@
     return w.length > 1 || /\d/.test(w) ? w : null;
   }
 
-  /**
-   * The engine: documents in, ranked results out. `lib` holds MiniSearch and
-   * the stemmer (globals in the browser, required modules under Node).
-   */
-  function Engine(lib, manifest) {
-    var self = this;
-    var stem = lib.stemmer;
-    var stems = new Map(); // term -> stem
-    var byStem = new Map(); // stem -> Set of terms
-    this.manifest = manifest;
-    this.docs = [];
-    function processTerm(word) {
-      var t = term(word);
-      if (t && !stems.has(t)) {
-        var s = stem(t);
-        stems.set(t, s);
-        if (!byStem.has(s)) byStem.set(s, new Set());
-        byStem.get(s).add(t);
-      }
-      return t;
-    }
-    this.mini = new lib.MiniSearch({
-      idField: 'id',
-      fields: FIELDS,
-      tokenize: tokenize,
-      processTerm: processTerm,
-      extractField: function (doc, field) {
-        return doc[field];
-      },
-      searchOptions: {
-        tokenize: tokenize,
-        processTerm: term,
-        boost: BOOST
-      }
-    });
-    this.variants = function (word) {
-      var set = byStem.get(stems.get(word) || stem(word));
-      var out = [];
-      if (set) {
-        set.forEach(function (t) {
-          if (t !== word) out.push(t);
-        });
-      }
-      return out;
-    };
-    this.add = function (shard) {
-      var sections = manifest.sections || [];
-      var docs = shard.docs.map(function (r, i) {
-        return {
-          id: self.docs.length + i,
-          p: r[0],
-          t: r[1],
-          s: r[2] >= 0 ? sections[r[2]] : '',
-          k: r[3],
-          d: r[4],
-          h: r[5],
-          g: r[6],
-          x: r[7]
-        };
-      });
-      docs.forEach(function (d) {
-        self.docs.push(d);
-      });
-      self.mini.addAll(docs);
-    };
+  function chars(s) {
+    return Array.from(s);
   }
 
-  /** The MiniSearch query for what was typed, or null when there is no word. */
-  Engine.prototype.query = function (text, combineWith) {
+  /** Levenshtein distance of `a` and `b` if at most `max`, else max + 1. */
+  function distance(a, b, max) {
+    a = chars(a);
+    b = chars(b);
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    var prev = [];
+    for (var j = 0; j <= b.length; j++) prev[j] = j;
+    for (var i = 1; i <= a.length; i++) {
+      var cur = [i];
+      var best = i;
+      for (j = 1; j <= b.length; j++) {
+        cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (cur[j] < best) best = cur[j];
+      }
+      if (best > max) return max + 1;
+      prev = cur;
+    }
+    return prev[b.length];
+  }
+
+  /** Indexes of the shards (`[first term, hash]`, in order) holding terms in lo..hi. */
+  function covering(list, lo, hi) {
+    var out = [];
+    for (var i = 0; i < list.length; i++) {
+      var afterHi = i > 0 && list[i][0] > hi;
+      var beforeLo = i + 1 < list.length && list[i + 1][0] <= lo;
+      if (!afterHi && !beforeLo) out.push(i);
+    }
+    return out.length ? out : [0];
+  }
+
+  /** Numbers of a postings string (see src/search/encode.rs). */
+  var DIGIT = {};
+  '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_'.split('').forEach(function (c, i) {
+    DIGIT[c] = i;
+  });
+  function numbers(s) {
+    var out = [];
+    var v = 0;
+    for (var i = 0; i < s.length; i++) {
+      var d = DIGIT[s.charAt(i)];
+      if (d < 32) {
+        out.push(v * 32 + d);
+        v = 0;
+      } else {
+        v = v * 32 + (d - 32);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The engine: a query in, ranked results out. `load(key)` returns a
+   * promise of a data file's value (`WaymarkSearchData[key]`), `stem` is the
+   * Porter stemmer (or null).
+   */
+  function Engine(manifest, load, stem) {
+    this.manifest = manifest;
+    this.load = load;
+    this.stem = stem;
+    this.shards = {}; // postings shard key -> Map(term -> postings string)
+  }
+
+  Engine.prototype.vocab = function (w) {
+    var m = this.manifest;
+    var first = chars(w)[0];
+    var long = chars(w).length > 3;
+    var own = covering(m.vocab, w, w + '\uffff');
+    var near = long ? covering(m.vocab, first, first + '\uffff') : [];
+    // The word's own range first, then the shards nearest to it.
+    var at = own[0];
+    near.sort(function (a, b) {
+      return Math.abs(a - at) - Math.abs(b - at) || a - b;
+    });
+    var pick = [];
+    own.concat(near).forEach(function (i) {
+      if (pick.indexOf(i) < 0 && pick.length < VOCAB_SHARDS) pick.push(i);
+    });
     var self = this;
-    var words = tokenize(text).map(term).filter(Boolean);
-    if (!words.length) return null;
-    return {
-      combineWith: combineWith,
-      queries: words.map(function (w) {
-        var typed = {
-          queries: [w],
-          prefix: w.length > 1,
-          fuzzy: w.length > 3 ? 0.2 : false
-        };
-        var same = self.variants(w);
-        if (!same.length) return typed;
-        return {
-          combineWith: 'OR',
-          queries: [typed, { queries: same, prefix: false, fuzzy: false }]
-        };
+    return Promise.all(
+      pick.map(function (i) {
+        return self.load('v.' + m.vocab[i][1]);
       })
-    };
+    ).then(function (lists) {
+      var terms = [];
+      lists.forEach(function (l) {
+        if (l) terms = terms.concat(l.split(' '));
+      });
+      return terms;
+    });
+  };
+
+  /** The terms word `w` matches among `terms` (its vocabulary), with weights. */
+  Engine.prototype.candidates = function (w, terms) {
+    var out = new Map();
+    function add(t, weight) {
+      if (!out.has(t) || out.get(t) < weight) out.set(t, weight);
+    }
+    var len = chars(w).length;
+    var prefixed = [];
+    var fuzzy = [];
+    var stems = [];
+    var s = this.stem && len > 2 ? this.stem(w) : null;
+    var base = '';
+    if (s) {
+      for (var k = 0; k < s.length && s.charAt(k) === w.charAt(k); k++);
+      base = s.slice(0, k);
+      if (chars(base).length < 3) s = null;
+    }
+    var max = len > 3 ? Math.max(1, Math.round(len * 0.2)) : 0;
+    var first = chars(w)[0];
+    var self = this;
+    terms.forEach(function (t) {
+      if (t === w) return add(t, WEIGHT.exact);
+      if (t.lastIndexOf(w, 0) === 0) prefixed.push(t);
+      if (s && t.lastIndexOf(base, 0) === 0 && self.stem(t) === s) stems.push(t);
+      if (max && chars(t)[0] === first) {
+        var d = distance(w, t, max);
+        if (d <= max) fuzzy.push([d, t]);
+      }
+    });
+    prefixed.sort(function (a, b) {
+      return a.length - b.length || (a < b ? -1 : 1);
+    });
+    prefixed.slice(0, PREFIX_TERMS).forEach(function (t) {
+      add(t, WEIGHT.prefix * (len / chars(t).length));
+    });
+    stems.slice(0, STEM_TERMS).forEach(function (t) {
+      add(t, WEIGHT.stem);
+    });
+    fuzzy.sort(function (a, b) {
+      return a[0] - b[0] || (a[1] < b[1] ? -1 : 1);
+    });
+    fuzzy.slice(0, FUZZY_TERMS).forEach(function (e) {
+      add(e[1], WEIGHT.fuzzy * (1 - e[0] / len));
+    });
+    return out;
+  };
+
+  /** Scores of the documents word `w` matches: Map(doc -> score), and the matched terms. */
+  Engine.prototype.word = function (w) {
+    var self = this;
+    var m = this.manifest;
+    return this.vocab(w).then(function (terms) {
+      var cands = Array.from(self.candidates(w, terms)).sort(function (a, b) {
+        return b[1] - a[1] || (a[0] < b[0] ? -1 : 1);
+      });
+      var shards = [];
+      var keep = [];
+      cands.forEach(function (c) {
+        var i = covering(m.post, c[0], c[0])[0];
+        if (shards.indexOf(i) < 0) {
+          if (shards.length === POST_SHARDS) return;
+          shards.push(i);
+        }
+        keep.push(c);
+      });
+      return Promise.all(
+        shards.map(function (i) {
+          var key = 'p.' + m.post[i][1];
+          return self.load(key).then(function (data) {
+            if (!self.shards[key]) {
+              var map = new Map();
+              data.t.forEach(function (t, j) {
+                map.set(t, data.p[j]);
+              });
+              self.shards[key] = map;
+            }
+            return self.shards[key];
+          });
+        })
+      ).then(function (maps) {
+        var scores = new Map();
+        var matched = [];
+        keep.forEach(function (c) {
+          var t = c[0];
+          var enc;
+          maps.forEach(function (map) {
+            if (map.has(t)) enc = map.get(t);
+          });
+          if (enc === undefined) return;
+          var nums = numbers(enc);
+          var df = nums.length / 2;
+          var idf = Math.log(1 + (m.docs - df + 0.5) / (df + 0.5));
+          var docs = new Set();
+          var doc = -1;
+          for (var i = 0; i < nums.length; i += 2) {
+            doc += nums[i] + 1;
+            docs.add(doc);
+            var sc = (c[1] * idf * nums[i + 1]) / 16;
+            if (!(scores.get(doc) >= sc)) scores.set(doc, sc);
+          }
+          matched.push({ term: t, docs: docs });
+        });
+        return { scores: scores, matched: matched };
+      });
+    });
   };
 
   /**
-   * Ranked results: {doc, score, terms, title: parts, snippet: parts, href},
-   * where parts are [{text, mark}] with `mark` on the words that matched.
+   * Ranked results, as a promise of {total, results: [{doc, score, terms,
+   * title: parts, snippet: parts, href}]}, where parts are [{text, mark}]
+   * with `mark` on the words that matched.
    */
   Engine.prototype.search = function (text, limit) {
-    var q = this.query(text, 'AND');
-    if (!q) return { total: 0, results: [] };
-    var hits = this.mini.search(q);
-    if (!hits.length && q.queries.length > 1) {
-      hits = this.mini.search(this.query(text, 'OR'));
-    }
     var self = this;
-    return {
-      total: hits.length,
-      results: hits.slice(0, limit || PAGE_RESULTS).map(function (h) {
-        var doc = self.docs[h.id];
-        var terms = new Set(h.terms);
+    var words = [];
+    tokenize(text).forEach(function (w) {
+      var t = term(w);
+      if (t && words.indexOf(t) < 0) words.push(t);
+    });
+    if (!words.length) return Promise.resolve({ total: 0, results: [] });
+    return Promise.all(words.map(function (w) { return self.word(w); })).then(function (found) {
+      var hits = combine(found, true);
+      if (!hits.length && found.length > 1) hits = combine(found, false);
+      var top = hits.slice(0, limit || PAGE_RESULTS);
+      return self.show(top, found).then(function (results) {
+        return { total: hits.length, results: results };
+      });
+    });
+  };
+
+  /** [doc, score] sorted best first: documents with every word (all) or any. */
+  function combine(found, all) {
+    var total = new Map();
+    found.forEach(function (f, i) {
+      f.scores.forEach(function (s, doc) {
+        if (all && i > 0 && !total.has(doc)) return;
+        total.set(doc, (total.get(doc) || 0) + s);
+      });
+      if (all && i > 0) {
+        total.forEach(function (_, doc) {
+          if (!f.scores.has(doc)) total.delete(doc);
+        });
+      }
+    });
+    return Array.from(total).sort(function (a, b) {
+      return b[1] - a[1] || a[0] - b[0];
+    });
+  }
+
+  /** The results for `top` ([doc, score]): metadata, then text for the excerpts. */
+  Engine.prototype.show = function (top, found) {
+    var self = this;
+    var m = this.manifest;
+    return Promise.all(
+      top.map(function (h) {
+        var g = Math.floor(h[0] / m.group);
+        return self.load('m.' + m.meta[g]).then(function (group) {
+          var r = group[h[0] - g * m.group];
+          return self.load('t' + h[0] + '.' + r[6]).then(function (t) {
+            return { p: r[0], t: r[1], s: r[2], k: r[3], d: r[4], g: r[5], h: t[0], x: t[1] };
+          });
+        });
+      })
+    ).then(function (docs) {
+      return docs.map(function (doc, i) {
+        var id = top[i][0];
+        var terms = new Set();
+        found.forEach(function (f) {
+          f.matched.forEach(function (mt) {
+            if (mt.docs.has(id)) terms.add(mt.term);
+          });
+        });
         // The snippet comes from the first text with a match: body, headings,
-        // description; else the start of the body (the match was in the title).
+        // description; else the description or the start of the body.
         var texts = [doc.x, doc.h && doc.h.replace(/\n/g, ' · '), doc.d].filter(Boolean);
         var where =
           texts.filter(function (t) {
@@ -168,14 +342,14 @@
           '';
         return {
           doc: doc,
-          score: h.score,
-          terms: h.terms,
+          score: top[i][1],
+          terms: Array.from(terms),
           title: highlight(doc.t, terms, Infinity),
           snippet: highlight(where, terms, SNIPPET),
           href: self.href(doc.p)
         };
-      })
-    };
+      });
+    });
   };
 
   /** A site path as a URL relative to the site root (`index.html` added in portable copies). */
@@ -237,6 +411,11 @@
     return parts;
   }
 
+  /** The file of a data key, relative to the manifest's `dir`. */
+  function fileOf(key) {
+    return (key.charAt(0) === 't' ? 't/' + key.slice(1) : key) + '.js';
+  }
+
   // ---------------------------------------------------------------- browser
 
   function boot(script) {
@@ -249,18 +428,15 @@
       return new Promise(function (resolve, reject) {
         var s = document.createElement('script');
         s.src = src;
-        s.async = false;
-        s.onload = resolve;
+        s.onload = function () {
+          s.remove(); // the data stays in its global; the element is not needed
+          resolve();
+        };
         s.onerror = function () {
+          s.remove();
           reject(new Error('could not load ' + src));
         };
         document.head.appendChild(s);
-      });
-    }
-
-    function yieldToBrowser() {
-      return new Promise(function (resolve) {
-        setTimeout(resolve, 0);
       });
     }
 
@@ -276,31 +452,38 @@
             link.setAttribute('data-search-css', '');
             document.head.appendChild(link);
           }
-          var files = m.lib.concat(m.shards).map(function (p) {
-            return loadScript(new URL(p, root).href);
-          });
-          return Promise.all(files).then(function () {
+          return Promise.all(
+            (m.lib || []).map(function (p) {
+              return loadScript(new URL(p, root).href);
+            })
+          ).then(function () {
             return m;
           });
         })
         .then(function (m) {
-          var engine = new Engine({ MiniSearch: window.MiniSearch, stemmer: window.WaymarkStemmer }, m);
-          var shards = (window.WaymarkSearchShards || []).slice().sort(function (a, b) {
-            return a.n - b.n;
-          });
-          // One shard at a time, letting the page breathe in between.
-          return shards.reduce(function (p, shard) {
-            return p.then(function () {
-              engine.add(shard);
-              return yieldToBrowser();
-            });
-          }, Promise.resolve()).then(function () {
-            state.engine = engine;
-            return engine;
-          });
+          var pending = {};
+          function data(key) {
+            if (!pending[key]) {
+              pending[key] = loadScript(new URL(m.dir + fileOf(key), root).href).then(
+                function () {
+                  var d = window.WaymarkSearchData[key];
+                  if (d === undefined) throw new Error('no search data ' + key);
+                  return d;
+                },
+                function (e) {
+                  delete pending[key];
+                  throw e;
+                }
+              );
+            }
+            return pending[key];
+          }
+          state.engine = new Engine(m, data, window.WaymarkStemmer || null);
+          return state.engine;
         })
         .catch(function (e) {
           state.error = e;
+          state.loading = null;
           throw e;
         });
       return state.loading;
@@ -369,8 +552,13 @@
         }
         if (!state.engine) status.textContent = 'Loading the search index…';
         load().then(function (engine) {
+          return engine.search(text, PAGE_RESULTS).then(function (found) {
+            return [engine, found];
+          });
+        }).then(function (got) {
+          var engine = got[0];
+          var found = got[1];
           if (input.value.trim() !== text) return;
-          var found = engine.search(text, PAGE_RESULTS);
           list.textContent = '';
           found.results.forEach(function (r) {
             list.appendChild(resultItem(r, engine));
@@ -482,8 +670,13 @@
         panel.hidden = false;
         if (!state.engine) status.textContent = 'Loading…';
         load().then(function (engine) {
+          return engine.search(text, PANEL_RESULTS).then(function (found) {
+            return [engine, found];
+          });
+        }).then(function (got) {
+          var engine = got[0];
+          var found = got[1];
           if (input.value.trim() !== text) return;
-          var found = engine.search(text, PANEL_RESULTS);
           list.textContent = '';
           found.results.forEach(function (r) {
             list.appendChild(resultItem(r, engine));
@@ -545,9 +738,12 @@
       var page = document.querySelector('[data-search-page]');
       var pageInput = page ? setUpPage(page) : null;
       var boxInput = null;
+      // On the results page the header box shows the query too.
+      var q = pageInput ? new URLSearchParams(window.location.search).get('q') || '' : '';
       Array.prototype.forEach.call(document.querySelectorAll('form[role="search"]'), function (form) {
         if (page && page.contains(form)) return;
         var input = setUpBox(form);
+        if (input && q && !input.value) input.value = q;
         boxInput = boxInput || input;
       });
       var target = pageInput || boxInput;
@@ -567,5 +763,5 @@
     }
   }
 
-  return { Engine: Engine, boot: boot, tokenize: tokenize, highlight: highlight };
+  return { Engine: Engine, boot: boot, tokenize: tokenize, highlight: highlight, fileOf: fileOf, numbers: numbers };
 });

@@ -1,0 +1,168 @@
+//! Tests of the index format, with a tiny reader of it.
+
+use super::*;
+use crate::search::Kind;
+
+fn doc(i: usize, words: usize) -> Document {
+    Document {
+        path: format!("/p{i}/"),
+        title: format!("Page {i}"),
+        section: Some(if i.is_multiple_of(2) { "Even" } else { "Odd" }.into()),
+        kind: Kind::Page,
+        description: String::new(),
+        headings: vec!["One".into(), "Two".into()],
+        tags: vec!["AI".into()],
+        text: (0..words)
+            .map(|w| format!("word{w}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+fn json_of(files: &[(String, String)], path: &str) -> serde_json::Value {
+    let body = &files
+        .iter()
+        .find(|(p, _)| p == path)
+        .unwrap_or_else(|| panic!("no {path}"))
+        .1;
+    serde_json::from_str(encode::data_json(body).expect("a data file")).unwrap()
+}
+
+fn manifest(files: &[(String, String)]) -> serde_json::Value {
+    let m = files[0].1.split_once("WaymarkSearchIndex=").unwrap().1;
+    serde_json::from_str(m.trim_end().trim_end_matches(';')).unwrap()
+}
+
+/// The documents whose postings hold `term`, with their impacts: the
+/// reader a browser implements, reading only the manifest and one shard.
+fn lookup(files: &[(String, String)], term: &str) -> Vec<(u32, u32)> {
+    let m = manifest(files);
+    let post = m["post"].as_array().unwrap();
+    let i = post
+        .iter()
+        .rposition(|e| e[0].as_str().unwrap() <= term)
+        .unwrap_or(0);
+    let shard = json_of(
+        files,
+        &format!("/{DIR}p.{}.js", post[i][1].as_str().unwrap()),
+    );
+    let terms = shard["t"].as_array().unwrap();
+    let Some(at) = terms.iter().position(|t| t == term) else {
+        return Vec::new();
+    };
+    let nums = encode::numbers(shard["p"][at].as_str().unwrap());
+    let mut doc = -1i64;
+    nums.chunks(2)
+        .map(|c| {
+            doc += i64::from(c[0]) + 1;
+            (doc as u32, c[1])
+        })
+        .collect()
+}
+
+#[test]
+fn every_word_is_found_through_one_postings_shard() {
+    let docs: Vec<Document> = (0..300).map(|i| doc(i, 50 + i * 7)).collect();
+    let opts = Options {
+        post_bytes: 2048,
+        vocab_bytes: 512,
+        group: 16,
+    };
+    let mut index = Index::build(&docs, &ClientPaths::default(), false, &opts);
+    let files = index.files();
+    let stats = index.stats(&files);
+    assert!(stats.shards.1 > 20 && stats.shards.0 > 10, "{stats:?}");
+    assert_eq!(stats.shards.2, 300usize.div_ceil(16));
+    // The last word of the longest page, in the only page that has it.
+    let last = format!("word{}", 50 + 299 * 7 - 1);
+    assert_eq!(
+        lookup(&files, &last)
+            .iter()
+            .map(|p| p.0)
+            .collect::<Vec<_>>(),
+        [299]
+    );
+    // A word of every page: 300 postings; a title word ranks above body words.
+    assert_eq!(lookup(&files, "word0").len(), 300);
+    let title = lookup(&files, "page")[0].1;
+    let body = lookup(&files, "word0")[0].1;
+    assert!(title > 4 * body, "title {title} vs body {body}");
+    // The document's group and text file.
+    let m = manifest(&files);
+    let group = json_of(
+        &files,
+        &format!("/{DIR}m.{}.js", m["meta"][299 / 16].as_str().unwrap()),
+    );
+    let meta = &group[299 % 16];
+    assert_eq!(meta[0], "/p299/");
+    assert_eq!(
+        (&meta[2], &meta[3], &meta[5]),
+        (&"Odd".into(), &0.into(), &"AI".into())
+    );
+    let text = json_of(
+        &files,
+        &format!("/{DIR}t/299.{}.js", meta[6].as_str().unwrap()),
+    );
+    assert!(text[1].as_str().unwrap().ends_with(&last));
+    assert_eq!(text[0], "One\nTwo");
+    // The vocabulary shards hold every term once, in order.
+    let mut vocab = Vec::new();
+    for v in m["vocab"].as_array().unwrap() {
+        let words = json_of(&files, &format!("/{DIR}v.{}.js", v[1].as_str().unwrap()));
+        vocab.extend(words.as_str().unwrap().split(' ').map(str::to_string));
+    }
+    assert_eq!(vocab.len(), stats.terms);
+    assert!(vocab.windows(2).all(|w| w[0] < w[1]));
+    assert!(
+        stats.query_bytes[0] > 0 && stats.query_bytes[0] < stats.index_bytes / 4,
+        "{stats:?}"
+    );
+}
+
+#[test]
+fn updates_touch_few_files_and_equal_a_fresh_build() {
+    let docs: Vec<Document> = (0..200).map(|i| doc(i, 40 + i * 3)).collect();
+    let opts = Options {
+        post_bytes: 2048,
+        vocab_bytes: 512,
+        group: 16,
+    };
+    let mut index = Index::build(&docs, &ClientPaths::default(), true, &opts);
+    index.keep_documents(docs.clone());
+    let before = index.files();
+    let mut edited = docs.clone();
+    edited[150].text.push_str(" zyzzyva word3");
+    edited[150].title = "Renamed".into();
+    let changes = index.update(edited.clone()).expect("same documents");
+    let mut fresh = Index::build(&edited, &ClientPaths::default(), true, &opts);
+    let after = fresh.files();
+    let mut applied: BTreeMap<String, String> = before.into_iter().collect();
+    for p in &changes.remove {
+        assert!(applied.remove(p).is_some(), "{p}");
+    }
+    applied.extend(changes.write.iter().cloned());
+    let after_map: BTreeMap<String, String> = after.iter().cloned().collect();
+    assert_eq!(applied, after_map, "an update equals a fresh build");
+    assert!(
+        changes.write.len() < 12,
+        "{} files written",
+        changes.write.len()
+    );
+    assert_eq!(index.files(), after);
+    assert_eq!(
+        lookup(&after, "zyzzyva"),
+        [(150, lookup(&after, "zyzzyva")[0].1)]
+    );
+    // Adding a document needs a new build.
+    let mut more = edited;
+    more.push(doc(999, 3));
+    assert!(index.update(more).is_none());
+}
+
+#[test]
+fn impacts_weigh_fields() {
+    let len = [2, 10, 10, 1, 400];
+    assert!(impact(&[1, 0, 0, 0, 0], &len) > impact(&[0, 1, 0, 0, 0], &len));
+    assert!(impact(&[0, 1, 0, 0, 0], &len) > impact(&[0, 0, 0, 0, 6], &len));
+    assert!(impact(&[0, 0, 0, 0, 2], &len) > impact(&[0, 0, 0, 0, 1], &len));
+}
