@@ -34,6 +34,21 @@ use crate::output::Asset;
 /// Where resized images go, under the site root (ignored by git and serve).
 pub const CACHE_DIR: &str = ".waymark-cache/images";
 
+/// `root/.waymark-cache/SUB`, or, when `.waymark-cache` is a symbolic link
+/// (which must be neither written nor read through), a folder of this
+/// process under the system's temporary folder.
+pub fn cache_dir(root: &Path, sub: &str) -> PathBuf {
+    let top = root.join(".waymark-cache");
+    let linked = std::fs::symlink_metadata(&top).is_ok_and(|m| m.file_type().is_symlink());
+    if linked {
+        std::env::temp_dir()
+            .join(format!("waymark-cache-{}", std::process::id()))
+            .join(sub)
+    } else {
+        top.join(sub)
+    }
+}
+
 /// The hint of a missing image.
 pub const MISSING_HINT: &str = "put it in static/ (and write `/name.png`), or make the page a bundle: move `page.md` to `page/index.md` with the image beside it";
 
@@ -105,7 +120,7 @@ impl Images {
             .and_then(|bytes| {
                 let hash = hex16(&Sha256::digest(&bytes));
                 let (info, encoded) =
-                    process::process(source, &bytes, &hash, &root.join(CACHE_DIR))?;
+                    process::process(source, &bytes, &hash, &cache_dir(root, "images"))?;
                 self.encoded.fetch_add(encoded, Ordering::Relaxed);
                 Ok(Arc::new(info))
             });

@@ -147,7 +147,7 @@ pub fn build(input: &Inputs, cache: &CardCache) -> Result<Output, Vec<Diagnostic
             ))
         })
         .unwrap_or_default();
-    let cache_dir = input.root.join(CACHE_DIR);
+    let cache_dir = crate::images::cache_dir(input.root, "cards");
     let results: Vec<Result<Asset, Diagnostic>> = plan
         .cards
         .par_iter()
