@@ -55,6 +55,20 @@ pub struct Site {
     pub search: Option<search::client::Setup>,
     /// Sizes of the search index of the last [`Site::write`].
     pub search_stats: Option<search::Stats>,
+    /// Images and social cards of this load, for `--verbose`.
+    pub media: Media,
+}
+
+/// What the image and card stages did, for `--verbose` (and tests that
+/// check a warm cache draws nothing).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Media {
+    /// Local images read and variants encoded.
+    pub images: crate::images::Stats,
+    /// Social cards in the site.
+    pub cards: usize,
+    /// Cards drawn in this load (the rest came from the cache).
+    pub cards_drawn: usize,
 }
 
 /// What a successful write produced, for the summary line.
@@ -74,6 +88,10 @@ pub struct LoadCache {
     content: content::ContentCache,
     markdown: HashMap<(bool, String), MarkdownMemo>,
     values: ValuesMemo,
+    /// Image sizes and variants by source file.
+    images: crate::images::Images,
+    /// Social cards already rendered, by input hash.
+    cards: crate::social::CardCache,
     /// Loading once, for a build that then ends: keep no copies for later.
     one_build: bool,
 }
@@ -216,6 +234,13 @@ impl Site {
         errors.extend(check_output_paths(
             root, &config, &lib, &extras, &assets, &builtin,
         ));
+        let files = crate::images::files_by_site_path(&assets);
+        lap("static files", &mut timings);
+        let (mut errs, variants) =
+            crate::images::enrich_library(root, &mut lib, &files, &cache.images);
+        errors.append(&mut errs);
+        assets.extend(variants);
+        lap("images", &mut timings);
         let Some(templates) = templates else {
             return Err(finish(errors));
         };
@@ -241,6 +266,35 @@ impl Site {
             }
         }
         lap("templates", &mut timings);
+        // A build that already failed draws no cards.
+        let social = errors.is_empty().then(|| {
+            crate::social::build(
+                &crate::social::Inputs {
+                    root,
+                    config: &config,
+                    lib: &lib,
+                    extras: &extras,
+                    templates: renderer.templates(),
+                    files: &files,
+                    images: &cache.images,
+                },
+                &cache.cards,
+            )
+        });
+        let mut media = Media {
+            images: cache.images.take_stats(),
+            ..Media::default()
+        };
+        match social {
+            None => {}
+            Some(Ok(s)) => {
+                assets.extend(s.assets);
+                renderer.set_social(s.values);
+                (media.cards, media.cards_drawn) = (s.cards, s.drawn);
+            }
+            Some(Err(mut e)) => errors.append(&mut e),
+        }
+        lap("cards", &mut timings);
         if !errors.is_empty() {
             return Err(finish(errors));
         }
@@ -256,6 +310,7 @@ impl Site {
             timings,
             search,
             search_stats: None,
+            media,
         })
     }
 

@@ -36,6 +36,11 @@ pub fn run(root: Option<&std::path::Path>, args: &BuildArgs, out: Output) -> Res
         for (stage, t) in &site.timings {
             println!("  {stage:<12} {:>8.1} ms", t.as_secs_f64() * 1000.0);
         }
+        let m = &site.media;
+        println!(
+            "  images: {} read, {} variants encoded; social cards: {}, {} drawn",
+            m.images.images, m.images.encoded, m.cards, m.cards_drawn
+        );
         if let Some(s) = &site.search_stats {
             let kb = |n: usize| n.div_ceil(1024);
             println!(

@@ -54,3 +54,23 @@ test('the home page weighs under 100 KB and requests nothing from other hosts', 
   assert.deepEqual(foreign, []);
   assert.ok(bytes < 100 * 1024, `home page weighs ${bytes} bytes`);
 });
+
+test('pages declare icons that load, and no request 404s (no /favicon.ico guess)', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const failed = [];
+  page.on('response', (r) => { if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`); });
+  // (404.html links from base_url's root, not from /sub/: tests/media.rs checks its icons.)
+  for (const file of ['index.html', 'playbooks/go-now/index.html', 'assessments/which-playbook/index.html']) {
+    await page.goto(server.base + file.replace(/index\.html$/, ''), { waitUntil: 'networkidle' });
+    const icons = await page.$$eval('link[rel="icon"]', (links) => links.map((l) => l.href));
+    assert.ok(icons.length > 0, `${file} declares no icon`);
+    for (const href of icons) {
+      const r = await page.request.get(href);
+      assert.equal(r.status(), 200, `${file}: ${href}`);
+      assert.match(r.headers()['content-type'] ?? '', /^image\//, href);
+    }
+  }
+  await context.close();
+  assert.deepEqual(failed, []);
+});
