@@ -340,6 +340,9 @@ fn check_links(a: &Assessment, source: &str, lib: &Library) -> Vec<Diagnostic> {
         let (target, anchor) = rest
             .split_once('#')
             .map_or((rest, None), |(t, a)| (t, Some(a)));
+        if anchor.is_none() && lib.assessment_path(target).is_some() {
+            continue;
+        }
         let Some(anchors) = lib.anchors(target) else {
             errors.push(
                 Diagnostic::at(
@@ -349,7 +352,7 @@ fn check_links(a: &Assessment, source: &str, lib: &Library) -> Vec<Diagnostic> {
                     col,
                     format!("broken internal link: `{link}` does not exist"),
                 )
-                .with_hint("the path is relative to content/, e.g. `@/playbooks/go-now.md`"),
+                .with_hint(lib.link_hint(target)),
             );
             continue;
         };

@@ -33,6 +33,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Write a new site that builds as is.
     Init(InitArgs),
+    /// Start a new page (content/PATH) or assessment, front matter filled in.
+    New(NewArgs),
 }
 
 /// Options shared by build, serve and check.
@@ -117,4 +119,15 @@ pub enum Format {
 pub struct InitArgs {
     /// Folder to create (must be empty or missing).
     pub dir: PathBuf,
+}
+
+/// `waymark new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// Page to create under content/, e.g. guides/pricing.md (or guides/_index.md for a section).
+    #[arg(required_unless_present = "assessment", conflicts_with = "assessment")]
+    pub path: Option<PathBuf>,
+    /// Write content/assessments/ID.yaml, a small valid assessment to start from.
+    #[arg(long, value_name = "ID")]
+    pub assessment: Option<String>,
 }

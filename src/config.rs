@@ -52,6 +52,18 @@ pub struct Config {
     /// Make links name their files so the site works opened from disk.
     #[serde(default)]
     pub portable: bool,
+    /// Logo, favicon, accent colours and font: a site's look without
+    /// copying templates (files and contrast checked at load).
+    #[serde(default)]
+    pub brand: Brand,
+    /// Site stylesheets (paths under `static/`) loaded after the theme's,
+    /// so a few rules restyle the site without replacing the theme's CSS.
+    #[serde(default)]
+    pub extra_css: Vec<Spanned<String>>,
+    /// Who writes the site, shown as a profile card when given; optional
+    /// because a site must read well without a named person.
+    #[serde(default)]
+    pub profile: Option<Profile>,
     /// Free data for the theme.
     #[serde(default)]
     pub extra: BTreeMap<String, serde_json::Value>,
@@ -61,7 +73,55 @@ pub struct Config {
     pub source: String,
 }
 
-/// How visitors reach the consultant.
+/// `brand:` in `site.yaml`. Paths are site paths of files under `static/`
+/// (`/images/logo.svg`); colours are `#rgb` or `#rrggbb`. Spanned so a
+/// missing file or a low-contrast colour is reported at its line.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Brand {
+    /// Image shown in the header beside (or instead of) the site title.
+    #[serde(default)]
+    pub logo: Option<Spanned<String>>,
+    /// SVG or PNG icon; without it one is generated.
+    #[serde(default)]
+    pub favicon: Option<Spanned<String>>,
+    /// Main colour (links, buttons) on the light background.
+    #[serde(default)]
+    pub accent: Option<Spanned<String>>,
+    /// Main colour on the dark background; `accent` when absent.
+    #[serde(default)]
+    pub accent_dark: Option<Spanned<String>>,
+    /// A self-hosted WOFF2 font under `static/`, used for all text.
+    #[serde(default)]
+    pub font: Option<Spanned<String>>,
+}
+
+impl Brand {
+    /// The accent for dark mode: `accent_dark`, else `accent`.
+    pub fn accent_dark(&self) -> Option<&Spanned<String>> {
+        self.accent_dark.as_ref().or(self.accent.as_ref())
+    }
+}
+
+/// `profile:` in `site.yaml`: the person behind the site, shown by the
+/// theme when present.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// Full name.
+    pub name: String,
+    /// Role or title, e.g. "Independent strategy advisor".
+    #[serde(default)]
+    pub role: Option<String>,
+    /// Site path of a photo under `static/`.
+    #[serde(default)]
+    pub photo: Option<Spanned<String>>,
+    /// One or two sentences (Markdown is not rendered).
+    #[serde(default)]
+    pub bio: Option<String>,
+}
+
+/// How visitors reach the site's owner (shown on call-to-action blocks).
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
@@ -89,35 +149,90 @@ pub struct Cta {
     pub label: Option<String>,
 }
 
-/// A taxonomy: just its name (`tags`, listed at `/tags/`), or a name with
-/// the path of its listing when `/name/` is taken, e.g. by a section.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+/// A taxonomy: just its name (`tags`, listed at `/tags/`), or a map with
+/// the name and, optionally, the path of its listing (when `/name/` is
+/// taken, e.g. by a section) and the words the theme shows for it.
+#[derive(Debug, Clone)]
 pub enum TaxonomyConfig {
     /// `tags` -> `/tags/`.
     Name(String),
-    /// `{ name: playbooks, path: /case-studies/by-playbook/ }`.
-    WithPath {
-        /// Front-matter key.
-        name: String,
-        /// Site path of the listing; terms go below it.
-        path: String,
-    },
+    /// `{ name: playbooks, path: /case-studies/by-playbook/, title: ... }`.
+    Full(TaxonomyDef),
+}
+
+/// The map form of a taxonomy in `site.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaxonomyDef {
+    /// Front-matter key.
+    pub name: String,
+    /// Site path of the listing; terms go below it.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// Heading of the listing page ("Case studies by playbook").
+    #[serde(default)]
+    pub title: Option<String>,
+    /// What one term is called ("Playbook").
+    #[serde(default)]
+    pub label: Option<String>,
+    /// What several terms are called ("Playbooks").
+    #[serde(default)]
+    pub label_plural: Option<String>,
+    /// A section (`@/playbooks/_index.md`) whose pages describe the terms:
+    /// a term named like one of its pages shows that page's title and
+    /// links to it.
+    #[serde(default)]
+    pub term_pages: Option<Spanned<String>>,
+    /// Show this taxonomy's terms on page cards in lists.
+    #[serde(default)]
+    pub cards: bool,
+}
+
+impl<'de> Deserialize<'de> for TaxonomyConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = TaxonomyConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a taxonomy name or `{ name: ..., path: ..., title: ... }`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(TaxonomyConfig::Name(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                TaxonomyDef::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(TaxonomyConfig::Full)
+            }
+        }
+        d.deserialize_any(Visit)
+    }
 }
 
 impl TaxonomyConfig {
     /// The front-matter key.
     pub fn name(&self) -> &str {
         match self {
-            TaxonomyConfig::Name(n) | TaxonomyConfig::WithPath { name: n, .. } => n,
+            TaxonomyConfig::Name(n) => n,
+            TaxonomyConfig::Full(t) => &t.name,
+        }
+    }
+
+    /// The map form's settings, when given.
+    pub fn def(&self) -> Option<&TaxonomyDef> {
+        match self {
+            TaxonomyConfig::Name(_) => None,
+            TaxonomyConfig::Full(t) => Some(t),
         }
     }
 
     /// Site path of the listing, `/name/` unless configured.
     pub fn path(&self) -> String {
-        match self {
-            TaxonomyConfig::Name(n) => format!("/{}/", crate::content::slugify(n)),
-            TaxonomyConfig::WithPath { path, .. } => {
+        match self.def().and_then(|d| d.path.as_deref()) {
+            None => format!("/{}/", crate::content::slugify(self.name())),
+            Some(path) => {
                 let p = path.trim_matches('/');
                 if p.is_empty() {
                     "/".into()
@@ -126,6 +241,25 @@ impl TaxonomyConfig {
                 }
             }
         }
+    }
+
+    /// (title, one, many): what the theme calls the taxonomy's listing, one
+    /// term and several terms; from the name (`industries` -> "Industries")
+    /// unless `site.yaml` says.
+    pub fn labels(&self) -> (String, String, String) {
+        let words = self.name().replace(['-', '_'], " ");
+        let mut chars = words.chars();
+        let named: String = match chars.next() {
+            Some(c) => c.to_uppercase().chain(chars).collect(),
+            None => String::new(),
+        };
+        let d = self.def();
+        let many = d
+            .and_then(|d| d.label_plural.clone())
+            .unwrap_or(named.clone());
+        let one = d.and_then(|d| d.label.clone()).unwrap_or(many.clone());
+        let title = d.and_then(|d| d.title.clone()).unwrap_or(many.clone());
+        (title, one, many)
     }
 }
 
@@ -235,7 +369,11 @@ impl Config {
     /// booking link may not run script (`javascript:` and the like).
     fn check_urls(&self) -> Result<(), Diagnostic> {
         for t in &self.taxonomies {
-            if let TaxonomyConfig::WithPath { name, path } = t
+            if let TaxonomyConfig::Full(TaxonomyDef {
+                name,
+                path: Some(path),
+                ..
+            }) = t
                 && let Err(e) = crate::output::OutputPath::from_url(path)
             {
                 let (l, c) = self.position_of(path, name);
@@ -335,9 +473,10 @@ impl Config {
             .collect()
     }
 
-    /// The theme's folder.
+    /// The theme's folder: `themes/NAME/` in the site, or the copy of the
+    /// default theme built into waymark.
     pub fn theme_dir(&self, root: &Path) -> PathBuf {
-        root.join("themes").join(&self.theme)
+        crate::theme::locate(root, &self.theme).path
     }
 }
 

@@ -11,6 +11,7 @@
 
 pub mod assessment;
 pub mod assessments_stage;
+pub mod brand;
 pub mod check;
 pub mod cli;
 pub mod commands;
@@ -18,10 +19,13 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod html;
+pub mod images;
 pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod social;
+pub mod theme;
 pub mod yaml;

@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         Command::Serve(a) => commands::serve::run(root, a, out),
         Command::Check(a) => commands::check::run(root, a, out),
         Command::Init(a) => commands::init::run(a, out),
+        Command::New(a) => commands::new::run(root, a, out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -55,6 +55,20 @@ pub struct Site {
     pub search: Option<search::client::Setup>,
     /// Sizes of the search index of the last [`Site::write`].
     pub search_stats: Option<search::Stats>,
+    /// Images and social cards of this load, for `--verbose`.
+    pub media: Media,
+}
+
+/// What the image and card stages did, for `--verbose` (and tests that
+/// check a warm cache draws nothing).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Media {
+    /// Local images read and variants encoded.
+    pub images: crate::images::Stats,
+    /// Social cards in the site.
+    pub cards: usize,
+    /// Cards drawn in this load (the rest came from the cache).
+    pub cards_drawn: usize,
 }
 
 /// What a successful write produced, for the summary line.
@@ -74,6 +88,10 @@ pub struct LoadCache {
     content: content::ContentCache,
     markdown: HashMap<(bool, String), MarkdownMemo>,
     values: ValuesMemo,
+    /// Image sizes and variants by source file.
+    images: crate::images::Images,
+    /// Social cards already rendered, by input hash.
+    cards: crate::social::CardCache,
     /// Loading once, for a build that then ends: keep no copies for later.
     one_build: bool,
 }
@@ -101,6 +119,8 @@ impl LoadCache {
 struct MarkdownMemo {
     source: Arc<str>,
     body_start: usize,
+    /// [`markdown::shortcodes::Shortcodes::key`] of the templates used.
+    shortcodes: u64,
     summary: Option<String>,
     resolved: Vec<(String, Option<String>)>,
     rendered: markdown::Rendered,
@@ -144,10 +164,20 @@ impl Site {
             }
         };
         errors.extend(check_menu(&config, &lib));
+        errors.extend(crate::brand::check(root, &config, &lib));
+        errors.extend(crate::theme::check_data(root, &config, &lib));
         lap("load", &mut timings);
 
+        let shortcodes = match markdown::shortcodes::Shortcodes::load(root, &config) {
+            Ok(s) => s,
+            Err(d) => {
+                errors.push(d);
+                markdown::shortcodes::Shortcodes::builtin()
+            }
+        };
         errors.extend(render_markdown(
             &mut lib,
+            &shortcodes,
             &mut cache.markdown,
             !cache.one_build,
         ));
@@ -191,6 +221,10 @@ impl Site {
                     format!("cannot read static files: {e}"),
                 ))
             })?;
+        let mut assets = assets;
+        if let Err(d) = crate::brand::add_asset(&config, &mut assets, &mut asset_map) {
+            errors.push(d);
+        }
         let search = config.search.then(|| search::client::setup(&mut asset_map));
         let builtin: Vec<&str> = search
             .iter()
@@ -200,6 +234,13 @@ impl Site {
         errors.extend(check_output_paths(
             root, &config, &lib, &extras, &assets, &builtin,
         ));
+        let files = crate::images::files_by_site_path(&assets);
+        lap("static files", &mut timings);
+        let (mut errs, variants) =
+            crate::images::enrich_library(root, &mut lib, &files, &cache.images);
+        errors.append(&mut errs);
+        assets.extend(variants);
+        lap("images", &mut timings);
         let Some(templates) = templates else {
             return Err(finish(errors));
         };
@@ -225,6 +266,35 @@ impl Site {
             }
         }
         lap("templates", &mut timings);
+        // A build that already failed draws no cards.
+        let social = errors.is_empty().then(|| {
+            crate::social::build(
+                &crate::social::Inputs {
+                    root,
+                    config: &config,
+                    lib: &lib,
+                    extras: &extras,
+                    templates: renderer.templates(),
+                    files: &files,
+                    images: &cache.images,
+                },
+                &cache.cards,
+            )
+        });
+        let mut media = Media {
+            images: cache.images.take_stats(),
+            ..Media::default()
+        };
+        match social {
+            None => {}
+            Some(Ok(s)) => {
+                assets.extend(s.assets);
+                renderer.set_social(s.values);
+                (media.cards, media.cards_drawn) = (s.cards, s.drawn);
+            }
+            Some(Err(mut e)) => errors.append(&mut e),
+        }
+        lap("cards", &mut timings);
         if !errors.is_empty() {
             return Err(finish(errors));
         }
@@ -240,6 +310,7 @@ impl Site {
             timings,
             search,
             search_stats: None,
+            media,
         })
     }
 
@@ -691,14 +762,21 @@ fn finish(errors: Vec<Diagnostic>) -> Diagnostics {
 /// with `keep`, this build's results are kept there for the next.
 fn render_markdown(
     lib: &mut Library,
+    shortcodes: &markdown::shortcodes::Shortcodes,
     memo: &mut HashMap<(bool, String), MarkdownMemo>,
     keep: bool,
 ) -> Vec<Diagnostic> {
-    let paths: HashMap<String, String> = lib
+    let mut paths: HashMap<String, String> = lib
         .by_rel
         .keys()
         .filter_map(|k| lib.path_of(k).map(|p| (k.clone(), p.to_string())))
         .collect();
+    for a in &lib.assessment_files {
+        paths.insert(
+            format!("assessments/{}.yaml", a.id),
+            format!("/assessments/{}/", a.id),
+        );
+    }
     let resolve = |rel: &str| paths.get(rel).cloned();
     // One text (source, body start, summary), reusing `old` when it still holds.
     let render_one = |source: &Arc<str>,
@@ -709,6 +787,7 @@ fn render_markdown(
         if let Some(mut m) = old
             && (Arc::ptr_eq(&m.source, source) || m.source == *source)
             && m.body_start == body_start
+            && m.shortcodes == shortcodes.key
             && m.summary.as_ref() == summary
             && m.resolved.iter().all(|(t, p)| resolve(t) == *p)
         {
@@ -724,8 +803,12 @@ fn render_markdown(
                 .push((t.to_string(), r.clone()));
             r
         };
-        let (mut rendered, problems) =
-            markdown::render(&source[body_start..], Mode::default(), &recording);
+        let (mut rendered, problems) = markdown::shortcodes::render(
+            &source[body_start..],
+            Mode::default(),
+            &recording,
+            shortcodes,
+        );
         let mut problems: Vec<(usize, markdown::Problem)> =
             problems.into_iter().map(|p| (body_start, p)).collect();
         if let Some(summary) = summary {
@@ -736,6 +819,7 @@ fn render_markdown(
         MarkdownMemo {
             source: source.clone(),
             body_start,
+            shortcodes: shortcodes.key,
             summary: summary.cloned(),
             resolved: resolved.into_inner().unwrap_or_default(),
             rendered,
@@ -767,11 +851,12 @@ fn render_markdown(
         .collect();
     let mut errors = Vec::new();
     let mut next = HashMap::with_capacity(page_memos.len() + section_memos.len());
+    let hints = lib.link_hints();
     for (p, mut m) in lib.pages.iter_mut().zip(page_memos) {
         for (start, pr) in &m.problems {
             errors.push(
                 Diagnostic::at_offset(&p.file, &p.source, start + pr.offset, pr.message.clone())
-                    .with_hint(pr.hint.clone()),
+                    .with_hint(link_hint(&hints, pr)),
             );
         }
         if keep {
@@ -785,7 +870,7 @@ fn render_markdown(
         for (start, pr) in &m.problems {
             errors.push(
                 Diagnostic::at_offset(&s.file, &s.source, start + pr.offset, pr.message.clone())
-                    .with_hint(pr.hint.clone()),
+                    .with_hint(link_hint(&hints, pr)),
             );
         }
         if keep {
@@ -834,6 +919,16 @@ fn render_markdown(
     errors
 }
 
+/// A Markdown problem's hint; a broken `@/` link gets the closest real path
+/// (or an example from this site) instead of the Markdown stage's generic one.
+fn link_hint(hints: &crate::content::LinkHints, p: &markdown::Problem) -> String {
+    p.message
+        .strip_prefix("broken internal link: `@/")
+        .and_then(|rest| rest.split_once('`'))
+        .map(|(target, _)| hints.hint(target.split('#').next().unwrap_or(target)))
+        .unwrap_or_else(|| p.hint.clone())
+}
+
 /// Menu entries with `@/` must name real content.
 fn check_menu(config: &Config, lib: &Library) -> Vec<Diagnostic> {
     let source = &config.source;
@@ -843,7 +938,7 @@ fn check_menu(config: &Config, lib: &Library) -> Vec<Diagnostic> {
         .filter_map(|m| {
             let rel = m.url.value.strip_prefix("@/")?;
             let rel = rel.split('#').next().unwrap_or(rel);
-            if lib.path_of(rel).is_some() {
+            if lib.path_of(rel).is_some() || lib.assessment_path(rel).is_some() {
                 return None;
             }
             let (l, c) = crate::yaml::position(&m.url);
@@ -855,7 +950,7 @@ fn check_menu(config: &Config, lib: &Library) -> Vec<Diagnostic> {
                     c,
                     format!("menu link `{}` names no page", m.url.value),
                 )
-                .with_hint("use a path under content/, e.g. `@/playbooks/_index.md`"),
+                .with_hint(lib.link_hint(rel)),
             )
         })
         .collect()

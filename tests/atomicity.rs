@@ -26,7 +26,8 @@ fn leftovers(f: &Fixture) -> Vec<String> {
         .unwrap()
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".waymark"))
+        // The image and card cache is kept on purpose.
+        .filter(|n| n.starts_with(".waymark") && n != ".waymark-cache")
         .collect()
 }
 

@@ -332,3 +332,59 @@ fn external_links_are_checked_with_retries_a_cache_and_unreachable_hosts_apart()
     assert_eq!(report["external"], Value::Null);
     assert_eq!(server.hits.load(Ordering::SeqCst), before);
 }
+
+#[test]
+fn placeholder_contact_details_warn_and_fail_strict() {
+    let f = Fixture::new("basic");
+    let yaml = std::fs::read_to_string(f.path("site.yaml")).unwrap();
+    let yaml = yaml.replace(
+        "contact: { email: hi@example.org }",
+        "contact:\n  email: hi@example.org\n  booking_url: https://book.example.com/me",
+    );
+    f.write("site.yaml", &yaml);
+    let (code, report) = check_json(&f, &[]);
+    assert_eq!(code, 0, "a placeholder is a warning: {report:#}");
+    let contact: Vec<_> = found(&report)
+        .into_iter()
+        .filter(|(kind, _, _)| kind == "placeholder-contact")
+        .collect();
+    assert_eq!(
+        contact,
+        [
+            row("placeholder-contact", "warning", "site.yaml:7"),
+            row("placeholder-contact", "warning", "site.yaml:8"),
+        ]
+    );
+    let o = f.run(&["check"]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("contact `email` still points at the placeholder domain example.org"),
+        "{err}"
+    );
+    assert!(err.contains("site.yaml:8:16"), "{err}");
+    // --strict: the site cannot be published with the starter's addresses.
+    let (code, report) = check_json(&f, &["--strict"]);
+    assert_eq!(code, 1, "{report:#}");
+    assert!(
+        found(&report).contains(&row("placeholder-contact", "error", "site.yaml:7")),
+        "{report:#}"
+    );
+
+    // Real addresses: no finding (the fixture's other warnings remain).
+    f.write(
+        "site.yaml",
+        &yaml
+            .replace("hi@example.org", "hi@waymark-advisory.co")
+            .replace(
+                "https://book.example.com/me",
+                "https://cal.waymark-advisory.co/",
+            ),
+    );
+    let (_, report) = check_json(&f, &["--strict"]);
+    assert!(
+        !found(&report)
+            .iter()
+            .any(|(kind, _, _)| kind == "placeholder-contact"),
+        "{report:#}"
+    );
+}

@@ -91,9 +91,11 @@ fn broken_internal_link_and_anchor() {
         &err,
         &[
             "broken internal link: `@/guides/nope.md` does not exist",
-            "content/guides/beta.md:6:5",
+            // The caret sits under the URL, not the link text.
+            "content/guides/beta.md:6:9",
+            "did you mean `@/guides/beta.md`?",
             "broken anchor: `@/guides/alpha.md` has no heading `#when-to-us`",
-            "content/guides/beta.md:7:1",
+            "content/guides/beta.md:7:5",
             "did you mean `when-to-use`?",
         ],
     );

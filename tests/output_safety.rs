@@ -44,9 +44,12 @@ impl Nested {
         self.write("site.yaml", &cfg.replace(from, to));
     }
 
-    /// Every file in the temporary folder.
+    /// Every file in the temporary folder but the image and card cache
+    /// (`.waymark-cache/`, kept between builds on purpose).
     fn tree(&self) -> BTreeMap<String, Vec<u8>> {
-        read_tree(self.tmp.path())
+        let mut t = read_tree(self.tmp.path());
+        t.retain(|k, _| !k.contains(".waymark-cache/"));
+        t
     }
 
     /// `waymark ARGS --root ROOT`, run from the site folder.

@@ -1,6 +1,6 @@
 //! Warnings about the content itself, each at file:line: images without alt
 //! text, headings that skip a level, duplicate titles, missing or empty
-//! descriptions.
+//! descriptions, and contact details still pointing at a placeholder domain.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -51,6 +51,14 @@ fn texts(lib: &Library) -> impl Iterator<Item = Text<'_>> {
 pub fn markdown(lib: &Library) -> Vec<Finding> {
     let mut out = Vec::new();
     for text in texts(lib) {
+        for at in crate::markdown::shortcodes::figures_without_alt(text.body()) {
+            out.push(Finding::new(
+                Kind::ImageAlt,
+                text.at(at, "image without alt text".into()).with_hint(
+                    "add alt=\"what the image shows\" to the figure, or alt=\"\" when it is purely decorative",
+                ),
+            ));
+        }
         let mut level = 1u8;
         let mut image: Option<(usize, String)> = None;
         let mut heading = |found: u8, offset: usize, out: &mut Vec<Finding>| {
@@ -278,6 +286,76 @@ pub fn metadata(lib: &Library, site_has_description: bool) -> Vec<Finding> {
     out
 }
 
+/// Domains reserved for documentation (RFC 2606 and RFC 6761): contact
+/// details on them are the starter's placeholders, not a real address.
+const PLACEHOLDER_DOMAINS: &[&str] = &["example.org", "example.com", "example.net"];
+const PLACEHOLDER_TLDS: &[&str] = &[".example", ".test", ".invalid", ".localhost"];
+
+/// The host of an email address or URL, lowercased: `a@b.org` -> `b.org`,
+/// `https://b.org:8080/x` -> `b.org`.
+fn host_of(value: &str) -> String {
+    let v = value.trim();
+    let v = v.strip_prefix("mailto:").unwrap_or(v);
+    let rest = match v.split_once("://") {
+        Some((_, rest)) => rest,
+        None => v.rsplit_once('@').map_or(v, |(_, host)| host),
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = host.split(':').next().unwrap_or("");
+    host.trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// True for a host on a placeholder domain (or one of its subdomains).
+fn is_placeholder(host: &str) -> bool {
+    PLACEHOLDER_DOMAINS
+        .iter()
+        .any(|d| host == *d || host.ends_with(&format!(".{d}")))
+        || PLACEHOLDER_TLDS
+            .iter()
+            .any(|t| host == &t[1..] || host.ends_with(t))
+}
+
+/// Contact details in `site.yaml` that still point at a placeholder domain
+/// such as `example.org`: every call to action would send visitors nowhere.
+/// A warning, so `check --strict` stops a site from being published with
+/// the starter's addresses.
+pub fn contact(config: &crate::config::Config) -> Vec<Finding> {
+    let fields = [
+        ("email", config.contact.email.as_deref()),
+        ("booking_url", config.contact.booking_url.as_deref()),
+    ];
+    let source = config.source.as_str();
+    let mut out = Vec::new();
+    for (key, value) in fields {
+        let Some(value) = value.filter(|v| is_placeholder(&host_of(v))) else {
+            continue;
+        };
+        // Point at the value as written; fall back to the key, then the top.
+        let offset = source
+            .find(value)
+            .or_else(|| source.find(&format!("{key}:")))
+            .unwrap_or(0);
+        out.push(Finding::new(
+            Kind::PlaceholderContact,
+            Diagnostic::at_offset(
+                crate::config::CONFIG_FILE,
+                source,
+                offset,
+                format!(
+                    "contact `{key}` still points at the placeholder domain {}",
+                    host_of(value)
+                ),
+            )
+            .warning()
+            .with_hint(
+                "replace it with your own address in site.yaml under `contact:`; every call to action on the site uses it",
+            ),
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -291,5 +369,24 @@ mod tests {
         let yaml = "title: Quiz\nquestions:\n  - description: x\n";
         assert_eq!(key_line(yaml, "title"), Some(1));
         assert_eq!(key_line(yaml, "description"), None);
+    }
+
+    #[test]
+    fn placeholder_hosts_are_recognized_in_emails_and_urls() {
+        assert_eq!(host_of("hello@Example.ORG"), "example.org");
+        assert_eq!(host_of("mailto:a@b.example.com"), "b.example.com");
+        assert_eq!(host_of("https://example.org/book"), "example.org");
+        assert_eq!(host_of("https://user@cal.test:8080/x?y"), "cal.test");
+        for host in [
+            "example.org",
+            "book.example.net",
+            "site.example",
+            "a.invalid",
+        ] {
+            assert!(is_placeholder(host), "{host}");
+        }
+        for host in ["waymark.example.co", "myexample.org", "calendly.com", ""] {
+            assert!(!is_placeholder(host), "{host}");
+        }
     }
 }

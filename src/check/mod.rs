@@ -6,7 +6,7 @@
 //!   already build errors);
 //! - warnings ([`Kind`]): images without alt text, pages nothing links to,
 //!   headings that skip a level, duplicate titles, missing or empty
-//!   descriptions;
+//!   descriptions, contact details still on example.org;
 //! - with `--external`, external links ([`external`]).
 //!
 //! "Links to" means: some other rendered page (not the 404 page) has a link
@@ -55,6 +55,10 @@ pub enum Kind {
     ExternalStatus,
     /// A host that could not be reached.
     UnreachableHost,
+    /// Contact details in site.yaml on a placeholder domain (example.org).
+    PlaceholderContact,
+    /// A site static file that replaces a theme asset the templates use.
+    ThemeOverride,
     /// An external link not asked: its host timed out before, the time
     /// budget ran out, or it leads to a private address.
     ExternalSkipped,
@@ -219,9 +223,11 @@ pub fn run(site: &Site, rendered: Collector, opts: &Options) -> Report {
             .as_deref()
             .is_some_and(|d| !d.trim().is_empty()),
     ));
+    findings.extend(lints::contact(&site.config));
     let graph = Graph::new(site, &pages);
     findings.extend(graph.broken(site, &pages, &sources));
     findings.extend(graph.orphans(site));
+    findings.extend(replaced_theme_assets(site));
     let external = opts
         .external
         .as_ref()
@@ -236,6 +242,34 @@ pub fn run(site: &Site, rendered: Collector, opts: &Options) -> Report {
         assessments: assessment_counts(site),
         external,
     }
+}
+
+/// A warning for each site static file that replaces a theme asset the
+/// templates link to (a one-rule `static/css/site.css` drops the whole
+/// theme stylesheet).
+fn replaced_theme_assets(site: &Site) -> Vec<Finding> {
+    let overrides = crate::theme::overrides(&site.root, &site.config.theme);
+    let sources: Vec<&str> = site
+        .renderer
+        .templates()
+        .files
+        .values()
+        .map(|(_, src)| src.as_str())
+        .collect();
+    crate::theme::replaced_assets(&overrides, &sources)
+        .into_iter()
+        .map(|name| {
+            let d = Diagnostic::error(
+                format!("static/{name}"),
+                format!("replaces the theme's `{name}`, which the templates load on every page"),
+            )
+            .with_hint(
+                "to add to the theme's styles, rename the file (e.g. static/css/brand.css) and list it under `extra_css:` in site.yaml",
+            )
+            .warning();
+            Finding::new(Kind::ThemeOverride, d)
+        })
+        .collect()
 }
 
 /// Outcome counts per assessment, from the exact analysis the build ran.

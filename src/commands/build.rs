@@ -26,9 +26,21 @@ pub fn run(root: Option<&std::path::Path>, args: &BuildArgs, out: Output) -> Res
     let mut site = Site::load(&root, &opts)?;
     let written = site.write_to(staging)?;
     if out.verbose {
+        let o = crate::theme::overrides(&root, &site.config.theme);
+        for name in &o.templates {
+            println!("  templates/{name} replaces the theme's template");
+        }
+        for name in &o.statics {
+            println!("  static/{name} replaces the theme's file");
+        }
         for (stage, t) in &site.timings {
             println!("  {stage:<12} {:>8.1} ms", t.as_secs_f64() * 1000.0);
         }
+        let m = &site.media;
+        println!(
+            "  images: {} read, {} variants encoded; social cards: {}, {} drawn",
+            m.images.images, m.images.encoded, m.cards, m.cards_drawn
+        );
         if let Some(s) = &site.search_stats {
             let kb = |n: usize| n.div_ceil(1024);
             println!(
@@ -51,10 +63,10 @@ pub fn run(root: Option<&std::path::Path>, args: &BuildArgs, out: Output) -> Res
         }
     }
     out.status(&format!(
-        "Built {} pages, {} assessments, {} assets in {} ms -> {}",
-        written.pages,
-        site.assessment_count,
-        written.assets,
+        "Built {}, {}, {} in {} ms -> {}",
+        super::count(written.pages, "page"),
+        super::count(site.assessment_count, "assessment"),
+        super::count(written.assets, "asset"),
         start.elapsed().as_millis(),
         target.path().display()
     ));

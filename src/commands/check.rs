@@ -154,10 +154,10 @@ fn print_human(
     }
     let scope = site.map_or(String::new(), |s| {
         format!(
-            "{} pages, {} sections, {} assessments",
-            s.lib.pages.len(),
-            s.lib.sections.len(),
-            s.assessment_count
+            "{}, {}, {}",
+            super::count(s.lib.pages.len(), "page"),
+            super::count(s.lib.sections.len(), "section"),
+            super::count(s.assessment_count, "assessment")
         )
     });
     if errors == 0 && warnings == 0 {

@@ -3,6 +3,7 @@
 pub mod build;
 pub mod check;
 pub mod init;
+pub mod new;
 pub mod serve;
 
 use std::io::IsTerminal;
@@ -78,4 +79,13 @@ pub fn find_root(root: Option<&Path>) -> Result<PathBuf, Failure> {
         .ok_or_else(|| {
             Failure::Usage("no site.yaml here or in any parent folder; pass --root DIR or run `waymark init DIR`".into())
         })
+}
+
+/// `1 page`, `2 pages`: counts in status lines read as English.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }

@@ -23,6 +23,8 @@ pub const PAGE_KEYS: &[&str] = &[
     "template",
     "summary",
     "extra",
+    "image",
+    "social_card",
 ];
 
 /// Keys a section (`_index.md`) may use on top of the page keys.
@@ -56,6 +58,12 @@ pub struct FrontMatter {
     /// Free data for templates.
     #[serde(default)]
     pub extra: BTreeMap<String, serde_json::Value>,
+    /// The page's social image (`og:image`) instead of a generated card: a
+    /// file of its bundle, a site path under `static/`, or a full URL.
+    pub image: Option<Spanned<String>>,
+    /// Give this page (or, on a section, each of its pages) its own social
+    /// card instead of its section's.
+    pub social_card: Option<bool>,
     /// Sections: how their pages are ordered.
     pub sort_by: Option<Spanned<SortBy>>,
     /// Sections: default template of their pages.

@@ -111,6 +111,26 @@ pub struct AssessmentFile {
     pub id: String,
 }
 
+/// The paths `@/` links may name, for "did you mean" (see [`Library::link_hints`]).
+#[derive(Debug, Clone)]
+pub struct LinkHints {
+    known: Vec<String>,
+    example: String,
+}
+
+impl LinkHints {
+    /// The closest real path to `target`, else an example from this site.
+    pub fn hint(&self, target: &str) -> String {
+        match crate::diagnostics::did_you_mean(target, self.known.iter().map(String::as_str)) {
+            Some(h) => format!(
+                "{} (paths are relative to content/)",
+                h.replacen('`', "`@/", 1)
+            ),
+            None => self.example.clone(),
+        }
+    }
+}
+
 /// What an `@/` path names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
@@ -144,6 +164,53 @@ impl Library {
             Target::Page(i) => &self.pages[*i].path,
             Target::Section(i) => &self.sections[*i].path,
         })
+    }
+
+    /// Resolves `assessments/ID.yaml` (without `@/`) to the assessment's page,
+    /// so Markdown can link to an assessment by its file like to any page.
+    pub fn assessment_path(&self, rel: &str) -> Option<String> {
+        let id = rel.strip_prefix("assessments/")?.strip_suffix(".yaml")?;
+        self.assessment_files
+            .iter()
+            .any(|a| a.id == id)
+            .then(|| format!("/assessments/{id}/"))
+    }
+
+    /// What [`LinkHints::hint`] needs, taken once so hints can be made
+    /// while pages are being changed.
+    pub fn link_hints(&self) -> LinkHints {
+        let mut known: Vec<String> = self.by_rel.keys().cloned().collect();
+        known.extend(
+            self.assessment_files
+                .iter()
+                .map(|a| format!("assessments/{}.yaml", a.id)),
+        );
+        known.sort();
+        let example = self
+            .pages
+            .iter()
+            .map(|p| p.rel.as_str())
+            .min()
+            .or_else(|| self.sections.iter().map(|s| s.rel.as_str()).min())
+            .unwrap_or("_index.md");
+        let assessment = self
+            .assessment_files
+            .iter()
+            .map(|a| a.id.as_str())
+            .min()
+            .map(|id| format!(", or `@/assessments/{id}.yaml` for an assessment"))
+            .unwrap_or_default();
+        LinkHints {
+            known,
+            example: format!(
+                "the path is relative to content/ and names the file, e.g. `@/{example}`{assessment}"
+            ),
+        }
+    }
+
+    /// The hint for an `@/` link to `target` that names nothing.
+    pub fn link_hint(&self, target: &str) -> String {
+        self.link_hints().hint(target)
     }
 
     /// The ids (headings, footnotes) a `@/rel#id` link may target, once the

@@ -14,8 +14,8 @@ mod walk;
 pub use dates::is_date;
 pub use front_matter::{FrontMatter, SortBy, is_forbidden_control};
 pub use library::{
-    AssessmentFile, ContentCache, Library, LoadOptions, MAX_FILE_BYTES, Page, Section, Target,
-    load, load_cached, normalize_alias, read_text,
+    AssessmentFile, ContentCache, Library, LinkHints, LoadOptions, MAX_FILE_BYTES, Page, Section,
+    Target, load, load_cached, normalize_alias, read_text,
 };
 pub use taxonomies::{Taxonomy, Term};
 

@@ -5,6 +5,7 @@
 //! Rendering is a pure function of the text and a link resolver, so pages
 //! render in parallel and a page re-renders alone when only it changed.
 
+pub mod shortcodes;
 mod toc;
 
 use std::collections::HashSet;
@@ -177,8 +178,11 @@ pub fn render(
                 title,
                 id,
             }) => {
-                let dest_url =
-                    rewrite_link(&dest_url, range.start, resolve, &mut out, &mut problems).into();
+                // Point at the URL, not the link text, when it is written inline.
+                let at = text[range.clone()]
+                    .rfind(dest_url.as_ref())
+                    .map_or(range.start, |i| range.start + i);
+                let dest_url = rewrite_link(&dest_url, at, resolve, &mut out, &mut problems).into();
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -297,7 +301,7 @@ fn rewrite_link(
             problems.push(Problem {
                 offset,
                 message: format!("broken internal link: `@/{rest}` does not exist"),
-                hint: "the path is relative to content/, e.g. `@/playbooks/go-now.md` or `@/playbooks/_index.md`".into(),
+                hint: "the path is relative to content/ and names the file, e.g. `@/guides/first-guide.md` or `@/guides/_index.md`".into(),
             });
             String::new()
         }
@@ -407,7 +411,7 @@ mod tests {
         assert!(r.html.contains(r#"href="/a/b/#top""#), "{}", r.html);
         assert_eq!(r.anchor_links[0].anchor, "top");
         assert_eq!(p.len(), 1);
-        assert_eq!(p[0].offset, 18);
+        assert_eq!(p[0].offset, 22, "the caret goes under the URL");
     }
 
     #[test]

@@ -74,11 +74,18 @@ pub struct Lookup {
 impl Lookup {
     /// Indexes the library for the functions.
     pub fn new(lib: &Library, values: Arc<SiteValues>, assets: BTreeMap<String, String>) -> Lookup {
-        let paths = lib
+        let mut paths: HashMap<String, String> = lib
             .by_rel
             .keys()
             .filter_map(|k| lib.path_of(k).map(|p| (k.clone(), p.to_string())))
             .collect();
+        // `url(path="@/assessments/ID.yaml")`, as Markdown links allow.
+        for a in &lib.assessment_files {
+            paths.insert(
+                format!("assessments/{}.yaml", a.id),
+                format!("/assessments/{}/", a.id),
+            );
+        }
         let taxonomies = lib
             .taxonomies
             .iter()
@@ -257,7 +264,35 @@ pub fn register(tera: &mut Tera, lookup: Arc<Lookup>) {
             })
         },
     );
+    register_filters(tera);
+}
+
+fn register_filters(tera: &mut Tera) {
     tera.register_filter("date", date_filter);
+    tera.register_filter("wrap", wrap_filter);
+}
+
+/// `"Predictable Planning" | wrap(width=12)` -> `["Predictable", "Planning"]`:
+/// lines of at most `width` characters (a longer word gets its own line),
+/// for SVG text, which does not wrap by itself.
+fn wrap_filter(value: &str, kwargs: Kwargs, _: &State) -> TeraResult<Vec<String>> {
+    let width: usize = kwargs.get("width")?.unwrap_or(16);
+    Ok(wrap(value, width))
+}
+
+/// Greedy word wrap; see [`wrap_filter`].
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
 }
 
 /// `required=false` makes a missing page or section `none` instead of an

@@ -73,6 +73,7 @@ pub struct Renderer {
     values: Arc<SiteValues>,
     lookup: Arc<Lookup>,
     embeds: std::collections::BTreeMap<String, Embed>,
+    social: std::collections::HashMap<String, Value>,
 }
 
 impl Renderer {
@@ -92,6 +93,7 @@ impl Renderer {
             values,
             lookup,
             embeds: Default::default(),
+            social: Default::default(),
         })
     }
 
@@ -108,6 +110,16 @@ impl Renderer {
     /// The assessments Markdown can embed, by id.
     pub fn set_embeds(&mut self, embeds: std::collections::BTreeMap<String, Embed>) {
         self.embeds = embeds;
+    }
+
+    /// The `social` value (og:image, icons, JSON-LD) of each output path.
+    pub fn set_social(&mut self, social: std::collections::HashMap<String, Value>) {
+        self.social = social;
+    }
+
+    /// The `social` value of one output path, for comparing two builds.
+    pub fn social_of(&self, path: &str) -> Option<&Value> {
+        self.social.get(path)
     }
 
     /// The embed of one assessment, for comparing two builds.
@@ -183,7 +195,7 @@ impl Renderer {
         Err(match origin {
             // Front matter starts on line 2 of the file.
             Some((file, src, (l, c))) => Diagnostic::at(file, src, l + 1, c, message),
-            None => Diagnostic::error(format!("themes/…/templates/{name}"), message),
+            None => Diagnostic::error(self.templates.theme_dir.join(&name), message),
         }
         .with_hint(hint))
     }
@@ -216,6 +228,9 @@ impl Renderer {
         ctx.insert_value("site", v.site.clone());
         ctx.insert_value("assessments", v.assessments.clone());
         ctx.insert("current_path", &path);
+        if let Some(social) = self.social.get(&path) {
+            ctx.insert_value("social", social.clone());
+        }
         match job {
             Job::Page(i) => {
                 ctx.insert_value("page", v.page(lib, i));

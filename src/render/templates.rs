@@ -15,12 +15,15 @@ pub struct Templates {
     pub tera: Tera,
     /// Template name -> (file for messages, its source).
     pub files: BTreeMap<String, (PathBuf, String)>,
+    /// The theme's templates folder as messages name it.
+    pub theme_dir: PathBuf,
 }
 
 impl Templates {
     /// Reads `themes/NAME/templates/**` then `templates/**` (same name wins).
     pub fn load(root: &Path, config: &Config) -> Result<Templates, Vec<Diagnostic>> {
-        let theme_dir = config.theme_dir(root).join("templates");
+        let theme = crate::theme::locate(root, &config.theme);
+        let theme_dir = theme.path.join("templates");
         let override_dir = root.join("templates");
         if !theme_dir.is_dir() && !override_dir.is_dir() {
             return Err(vec![
@@ -32,9 +35,13 @@ impl Templates {
             ]);
         }
         let mut files = BTreeMap::new();
-        for dir in [&theme_dir, &override_dir] {
+        for (n, dir) in [&theme_dir, &override_dir].into_iter().enumerate() {
             for (name, path) in crate::content::files_under(dir) {
-                let display = crate::diagnostics::display_path(root, &path);
+                let display = if n == 0 && theme.builtin {
+                    PathBuf::from(crate::theme::display(&format!("templates/{name}")))
+                } else {
+                    crate::diagnostics::display_path(root, &path)
+                };
                 match std::fs::read_to_string(&path) {
                     Ok(src) => {
                         files.insert(name, (display, src));
@@ -50,7 +57,16 @@ impl Templates {
         }
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
-        Ok(Templates { tera, files })
+        let theme_dir = if theme.builtin {
+            PathBuf::from(format!("themes/{}/templates", crate::theme::DEFAULT))
+        } else {
+            crate::diagnostics::display_path(root, &theme_dir)
+        };
+        Ok(Templates {
+            tera,
+            files,
+            theme_dir,
+        })
     }
 
     /// Parses every template. Call after registering functions and filters:

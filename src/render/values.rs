@@ -121,7 +121,8 @@ impl SiteValues {
         // Each value depends only on the library and the summaries, so the
         // lists are built in parallel; `collect` keeps the order.
         let site = site_value(config, lib);
-        let term_links = term_links(lib);
+        let infos = term_infos(config, lib);
+        let term_links = term_links(config, lib, &infos);
         let page_ancestors: Vec<Value> = (0..lib.sections.len())
             .map(|i| ancestors(lib, i, true))
             .collect();
@@ -138,7 +139,7 @@ impl SiteValues {
                 .pages
                 .par_iter()
                 .map(|p| {
-                    let key = page_key(config, lib, p);
+                    let key = page_key(config, lib, p, &infos);
                     if let Some((k, summary, page)) = old.get(&p.rel)
                         && *k == key
                     {
@@ -171,21 +172,12 @@ impl SiteValues {
             .into_par_iter()
             .map(|i| section_value(config, lib, &lib.sections[i], i, &summaries))
             .collect();
-        let terms: Vec<Vec<Value>> = lib
-            .taxonomies
-            .iter()
-            .map(|t| {
-                t.terms
-                    .par_iter()
-                    .map(|term| term_value(term, &summaries))
-                    .collect()
-            })
-            .collect();
+        let terms = term_values(lib, &summaries, &infos);
         let taxonomies = lib
             .taxonomies
             .iter()
             .zip(&terms)
-            .map(|(t, terms)| taxonomy_value(t, terms))
+            .map(|(t, terms)| taxonomy_value(config, t, terms))
             .collect();
         SiteValues {
             site,
@@ -215,12 +207,15 @@ fn site_value(config: &Config, lib: &Library) -> Value {
         .map(|m| {
             let url = &m.url.value;
             let (path, external) = match url.strip_prefix("@/") {
-                Some(rel) => (
-                    lib.path_of(rel.split('#').next().unwrap_or(rel))
-                        .unwrap_or("/")
-                        .to_string(),
-                    false,
-                ),
+                Some(rel) => {
+                    let rel = rel.split('#').next().unwrap_or(rel);
+                    let path = lib
+                        .path_of(rel)
+                        .map(str::to_string)
+                        .or_else(|| lib.assessment_path(rel))
+                        .unwrap_or_else(|| "/".into());
+                    (path, false)
+                }
                 None => (url.clone(), !url.starts_with('/')),
             };
             Obj::new()
@@ -252,23 +247,166 @@ fn site_value(config: &Config, lib: &Library) -> Value {
         .set("feed", config.feed)
         .set("portable", config.portable)
         .set("feed_path", "/feed.xml")
+        .set("taxonomy_labels", taxonomy_labels(config))
+        .set("brand", brand_value(config))
+        .set(
+            "extra_css",
+            config
+                .extra_css
+                .iter()
+                .map(|c| c.value.trim_start_matches('/').to_string())
+                .collect::<Vec<_>>(),
+        )
+        .set("profile", profile_value(config))
         .set("extra", Value::from_serializable(&config.extra))
         .done()
 }
 
-/// `{name, slug, path}` of every term, per taxonomy: built once and shared
-/// by the `taxonomies` of every page that carries the term.
-fn term_links(lib: &Library) -> Vec<Vec<Value>> {
+/// `site.profile`: `{name, role, photo, bio}` or none.
+fn profile_value(config: &Config) -> Value {
+    let Some(p) = &config.profile else {
+        return Value::none();
+    };
+    Obj::new()
+        .set("name", p.name.as_str())
+        .set("role", opt_str(p.role.as_deref()))
+        .set(
+            "photo",
+            opt_str(p.photo.as_ref().map(|s| s.value.trim_start_matches('/'))),
+        )
+        .set("bio", opt_str(p.bio.as_deref()))
+        .done()
+}
+
+/// `{name: {title, one, many}}`: what the theme calls each taxonomy.
+fn taxonomy_labels(config: &Config) -> Value {
+    let mut map = Map::new();
+    for t in &config.taxonomies {
+        let (title, one, many) = t.labels();
+        map.insert(
+            t.name().to_string().into(),
+            Obj::new()
+                .set("title", title)
+                .set("one", one)
+                .set("many", many)
+                .done(),
+        );
+    }
+    Value::from(map)
+}
+
+/// `site.brand`: static names (no leading slash, for `url(path=...)`) of
+/// the logo, favicon and font, and whether the generated `css/waymark-brand.css`
+/// exists.
+fn brand_value(config: &Config) -> Value {
+    let b = &config.brand;
+    let name = |v: &Option<crate::yaml::Spanned<String>>| {
+        v.as_ref().map_or_else(Value::none, |s| {
+            Value::from(s.value.trim_start_matches('/').to_string())
+        })
+    };
+    Obj::new()
+        .set("logo", name(&b.logo))
+        .set("favicon", name(&b.favicon))
+        .set("font", name(&b.font))
+        .set("css", crate::brand::has_css(config))
+        .done()
+}
+
+/// What the theme shows for a term besides its name: a display title and
+/// the page describing it, from the taxonomy's `term_pages` in `site.yaml`.
+#[derive(Debug, Clone, Default, Hash)]
+pub struct TermInfo {
+    /// The describing page's title, else the term's name with spaces.
+    pub title: String,
+    /// The describing page's site path.
+    pub page: Option<String>,
+    /// The describing page's `extra.quadrant`, for colours.
+    pub quadrant: Option<String>,
+}
+
+/// [`TermInfo`] of every term, keyed by (taxonomy name, term slug).
+fn term_infos(config: &Config, lib: &Library) -> ahash::AHashMap<(String, String), TermInfo> {
+    let mut out = ahash::AHashMap::new();
+    for t in &lib.taxonomies {
+        let section = config
+            .taxonomies
+            .iter()
+            .find(|c| c.name() == t.name)
+            .and_then(|c| c.def())
+            .and_then(|d| d.term_pages.as_ref())
+            .and_then(
+                |rel| match lib.by_rel.get(rel.value.trim_start_matches("@/")) {
+                    Some(crate::content::Target::Section(i)) => Some(*i),
+                    _ => None,
+                },
+            );
+        for term in &t.terms {
+            let page = section.and_then(|s| {
+                lib.sections[s]
+                    .pages
+                    .iter()
+                    .map(|&i| &lib.pages[i])
+                    .find(|p| p.slug == term.slug)
+            });
+            let info = match page {
+                Some(p) => TermInfo {
+                    title: p.title().to_string(),
+                    page: Some(p.path.clone()),
+                    quadrant: p
+                        .front
+                        .extra
+                        .get("quadrant")
+                        .and_then(|q| q.as_str())
+                        .map(str::to_string),
+                },
+                None => TermInfo {
+                    title: term.name.replace(['-', '_'], " "),
+                    ..TermInfo::default()
+                },
+            };
+            out.insert((t.name.clone(), term.slug.clone()), info);
+        }
+    }
+    out
+}
+
+fn term_info_obj(obj: Obj, info: Option<&TermInfo>) -> Obj {
+    let info = info.cloned().unwrap_or_default();
+    obj.set("title", info.title)
+        .set("page", info.page.map_or_else(Value::none, Value::from))
+        .set(
+            "quadrant",
+            info.quadrant.map_or_else(Value::none, Value::from),
+        )
+}
+
+/// `{name, slug, path, title, page, quadrant, card, one, many}` of every
+/// term, per taxonomy: built once and shared by the `taxonomies` of every
+/// page that carries the term. `card` (the taxonomy's `cards: true`) and the
+/// taxonomy's labels ride along because components cannot read `site`.
+fn term_links(
+    config: &Config,
+    lib: &Library,
+    infos: &ahash::AHashMap<(String, String), TermInfo>,
+) -> Vec<Vec<Value>> {
     lib.taxonomies
         .iter()
         .map(|t| {
+            let conf = config.taxonomies.iter().find(|c| c.name() == t.name);
+            let card = conf.and_then(|c| c.def()).is_some_and(|d| d.cards);
+            let (_, one, many) = conf.map(|c| c.labels()).unwrap_or_default();
             t.terms
                 .iter()
                 .map(|term| {
-                    Obj::new()
+                    let obj = Obj::new()
                         .set("name", term.name.as_str())
                         .set("slug", term.slug.as_str())
-                        .set("path", term.path.as_str())
+                        .set("path", term.path.as_str());
+                    term_info_obj(obj, infos.get(&(t.name.clone(), term.slug.clone())))
+                        .set("card", card)
+                        .set("one", one.as_str())
+                        .set("many", many.as_str())
                         .done()
                 })
                 .collect()
@@ -336,7 +474,12 @@ fn page_summary(config: &Config, lib: &Library, p: &Page, term_links: &[Vec<Valu
 
 /// A hash of everything [`page_summary`] and [`page_value`] read for `p`.
 /// Keep it in step with them: debug builds check it on every reuse.
-fn page_key(config: &Config, lib: &Library, p: &Page) -> u64 {
+fn page_key(
+    config: &Config,
+    lib: &Library,
+    p: &Page,
+    infos: &ahash::AHashMap<(String, String), TermInfo>,
+) -> u64 {
     let mut h = ahash::RandomState::with_seeds(7, 11, 13, 17).build_hasher();
     config.base_url().hash(&mut h);
     let f = &p.front;
@@ -363,7 +506,10 @@ fn page_key(config: &Config, lib: &Library, p: &Page) -> u64 {
         for name in p.taxonomies.get(&t.name).into_iter().flatten() {
             let slug = crate::content::slugify(name);
             match t.terms.iter().find(|term| term.slug == slug) {
-                Some(term) => (&term.name, &term.slug, &term.path).hash(&mut h),
+                Some(term) => {
+                    (&term.name, &term.slug, &term.path).hash(&mut h);
+                    infos.get(&(t.name.clone(), term.slug.clone())).hash(&mut h);
+                }
                 None => 0u8.hash(&mut h),
             }
         }
@@ -466,11 +612,34 @@ fn section_value(
         .done()
 }
 
-fn term_value(term: &Term, summaries: &[Value]) -> Value {
-    Obj::new()
+/// The `term` value of every term, per taxonomy.
+fn term_values(
+    lib: &Library,
+    summaries: &[Value],
+    infos: &ahash::AHashMap<(String, String), TermInfo>,
+) -> Vec<Vec<Value>> {
+    lib.taxonomies
+        .iter()
+        .map(|t| {
+            t.terms
+                .par_iter()
+                .map(|term| term_value(&t.name, term, summaries, infos))
+                .collect()
+        })
+        .collect()
+}
+
+fn term_value(
+    taxonomy: &str,
+    term: &Term,
+    summaries: &[Value],
+    infos: &ahash::AHashMap<(String, String), TermInfo>,
+) -> Value {
+    let obj = Obj::new()
         .set("name", term.name.as_str())
         .set("slug", term.slug.as_str())
-        .set("path", term.path.as_str())
+        .set("path", term.path.as_str());
+    term_info_obj(obj, infos.get(&(taxonomy.to_string(), term.slug.clone())))
         .set(
             "pages",
             term.pages
@@ -481,9 +650,18 @@ fn term_value(term: &Term, summaries: &[Value]) -> Value {
         .done()
 }
 
-fn taxonomy_value(t: &Taxonomy, terms: &[Value]) -> Value {
+fn taxonomy_value(config: &Config, t: &Taxonomy, terms: &[Value]) -> Value {
+    let (title, one, many) = config
+        .taxonomies
+        .iter()
+        .find(|c| c.name() == t.name)
+        .map(|c| c.labels())
+        .unwrap_or_default();
     Obj::new()
         .set("name", t.name.as_str())
+        .set("title", title)
+        .set("label", one)
+        .set("label_plural", many)
         .set("path", t.path.as_str())
         .set("terms", terms.to_vec())
         .done()

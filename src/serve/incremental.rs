@@ -761,7 +761,9 @@ impl<'a> Check<'a> {
             },
             _ => true,
         };
-        if context_changed || record.deps.iter().any(|d| self.dep_changed(d)) {
+        let social_changed =
+            self.old.renderer.social_of(&path) != self.new.renderer.social_of(&path);
+        if context_changed || social_changed || record.deps.iter().any(|d| self.dep_changed(d)) {
             return when;
         }
         Need::Nothing

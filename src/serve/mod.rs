@@ -236,7 +236,11 @@ pub fn start(root: &Path, opts: Options) -> Result<Handle, StartError> {
     let initial_error = match first {
         Ok(r) => {
             if opts.log {
-                println!("Built {} pages in {} ms", r.pages, t.elapsed().as_millis());
+                println!(
+                    "Built {} in {} ms",
+                    crate::commands::count(r.pages, "page"),
+                    t.elapsed().as_millis()
+                );
             }
             None
         }

@@ -2,7 +2,12 @@
 // light and dark mode, a light home page, and no request to another host.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { buildSite, serve, launch, htmlFiles, axe, vnuErrors } from './helpers.mjs';
+
+/** An alias page (`aliases:` in front matter) only redirects elsewhere. */
+const isRedirect = (file) => /http-equiv="refresh"/i.test(readFileSync(join(site, file), 'utf8'));
 
 let site, server, browser;
 
@@ -28,7 +33,7 @@ for (const scheme of ['light', 'dark']) {
     const page = await context.newPage();
     const problems = [];
     for (const file of htmlFiles(site)) {
-      if (file === '404.html' || file.startsWith('old-') || /\/patient-planning\//.test(file)) continue;
+      if (file === '404.html' || file.startsWith('old-') || isRedirect(file)) continue;
       await page.goto(server.base + file.replace(/index\.html$/, ''));
       for (const v of await axe(page)) problems.push(`${file}: ${v.id} (${v.help}) at ${v.nodes.join(', ')}`);
     }
@@ -48,4 +53,24 @@ test('the home page weighs under 100 KB and requests nothing from other hosts', 
   await context.close();
   assert.deepEqual(foreign, []);
   assert.ok(bytes < 100 * 1024, `home page weighs ${bytes} bytes`);
+});
+
+test('pages declare icons that load, and no request 404s (no /favicon.ico guess)', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const failed = [];
+  page.on('response', (r) => { if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`); });
+  // (404.html links from base_url's root, not from /sub/: tests/media.rs checks its icons.)
+  for (const file of ['index.html', 'playbooks/go-now/index.html', 'assessments/which-playbook/index.html']) {
+    await page.goto(server.base + file.replace(/index\.html$/, ''), { waitUntil: 'networkidle' });
+    const icons = await page.$$eval('link[rel="icon"]', (links) => links.map((l) => l.href));
+    assert.ok(icons.length > 0, `${file} declares no icon`);
+    for (const href of icons) {
+      const r = await page.request.get(href);
+      assert.equal(r.status(), 200, `${file}: ${href}`);
+      assert.match(r.headers()['content-type'] ?? '', /^image\//, href);
+    }
+  }
+  await context.close();
+  assert.deepEqual(failed, []);
 });
