@@ -53,10 +53,9 @@ fn main() {
     let mut written = 0;
     for k in 0..30 {
         let p = (k * 997 + pages / 2) % pages;
-        site.lib.pages[p]
-            .rendered
-            .html
-            .push_str(&format!("<p>A sentence added while editing, with newword{k}.</p>"));
+        site.lib.pages[p].rendered.html.push_str(&format!(
+            "<p>A sentence added while editing, with newword{k}.</p>"
+        ));
         let sources = search::Sources::new(&site.config, &site.lib, &site.extras);
         let t = Instant::now();
         let changes = index.refresh(&sources).expect("same documents");

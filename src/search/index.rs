@@ -548,7 +548,11 @@ impl Index {
             .remove
             .extend(self.last_shards.difference(&names).cloned());
         for s in &shards {
-            if let Some(body) = s.body.as_ref().filter(|_| !self.last_shards.contains(&s.name)) {
+            if let Some(body) = s
+                .body
+                .as_ref()
+                .filter(|_| !self.last_shards.contains(&s.name))
+            {
                 changes.write.push((s.name.clone(), body.clone()));
             }
         }
@@ -794,7 +798,10 @@ impl Index {
             "globalThis.{data}=globalThis.{data}||{{}};globalThis.WaymarkSearchIndex={manifest};\n",
             data = encode::DATA
         );
-        (manifest, vocab_files.into_iter().chain(post_files).collect())
+        (
+            manifest,
+            vocab_files.into_iter().chain(post_files).collect(),
+        )
     }
 
     /// Metadata group `g`: its path and body.

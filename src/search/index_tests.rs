@@ -1,8 +1,8 @@
 //! Tests of the index format, with a tiny reader of it.
 
 use super::*;
-use std::collections::BTreeMap;
 use crate::search::Kind;
+use std::collections::BTreeMap;
 
 fn doc(i: usize, words: usize) -> Document {
     Document {
