@@ -449,3 +449,54 @@ fn init_says_how_to_preview_and_counts_read_as_english() {
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains(", 1 assessment, "), "{out}");
 }
+
+#[test]
+fn a_summary_card_and_a_term_note_come_from_page_data() {
+    let s = Site::init();
+    s.edit(
+        "site.yaml",
+        "taxonomies: [tags]",
+        "taxonomies:\n  - tags\n  - { name: ways, label: Way, cards: true }",
+    );
+    s.write(
+        "content/guides/offer.md",
+        "---\ntitle: Offer\ndescription: O.\nextra:\n  summary:\n    action: true\n    items:\n      - { label: Length, value: One hour }\n---\n\nFirst paragraph.\n",
+    );
+    s.write(
+        "content/guides/warning.md",
+        "---\ntitle: Warning\ndescription: W.\nways: [alpha]\nextra:\n  term_note: The way it needed\n---\n\nText.\n",
+    );
+    s.write(
+        "content/guides/user.md",
+        "---\ntitle: User\ndescription: U.\nways: [alpha]\n---\n\nText.\n",
+    );
+    let out = s.build();
+    let offer = read(&out, "guides/offer/index.html");
+    let card = offer.find("summary-card").expect("no summary card");
+    let text = offer.find("First paragraph.").unwrap();
+    assert!(card < text, "the card comes before the text:\n{offer}");
+    assert!(offer.contains("At a glance</h2>"), "{offer}");
+    assert!(
+        offer.contains("<dt>Length</dt>\n    <dd>One hour</dd>"),
+        "{offer}"
+    );
+    assert!(
+        offer[card..text].contains("href=\"https://example.org/book\">Get in touch</a>"),
+        "{offer}"
+    );
+    assert!(!read(&out, "guides/user/index.html").contains("summary-card"));
+
+    let term = read(&out, "ways/alpha/index.html");
+    assert!(
+        term.contains(
+            "<span class=\"card__tag\">The way it needed: <span class=\"term\">alpha</span>"
+        ),
+        "{term}"
+    );
+    assert!(term.contains("<span class=\"card__tag\">Way: "), "{term}");
+    let page = read(&out, "guides/warning/index.html");
+    assert!(
+        page.contains("<span class=\"chips-group__label\">The way it needed</span>"),
+        "{page}"
+    );
+}

@@ -71,6 +71,8 @@ export const SHOTS = [
   ['home', 'repo', ''],
   ['playbook', 'repo', 'playbooks/go-now/'],
   ['case-study', 'repo', 'case-studies/klarna/'],
+  ['assessment-result', 'repo', 'assessments/which-playbook/result/go-now/'],
+  ['session', 'repo', 'seamspotter-session/'],
   ['brand-home', 'brand', ''],
   ['brand-guide', 'brand', 'guides/shortcodes/'],
 ];
