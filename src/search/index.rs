@@ -767,6 +767,16 @@ impl Index {
                 })
             })
             .collect();
+        let manifest = self.manifest(&vocab_files, &post_files);
+        (
+            manifest,
+            vocab_files.into_iter().chain(post_files).collect(),
+        )
+    }
+
+    /// The manifest: the first term and hash of each shard, the hash of
+    /// each metadata group.
+    fn manifest(&self, vocab_files: &[Shard], post_files: &[Shard]) -> String {
         let list = |files: &[Shard]| -> Vec<(String, String)> {
             files
                 .iter()
@@ -790,17 +800,13 @@ impl Index {
             "dir": DIR,
             "docs": self.shown.len(),
             "group": self.opts.group,
-            "vocab": list(&vocab_files),
-            "post": list(&post_files),
+            "vocab": list(vocab_files),
+            "post": list(post_files),
             "meta": groups,
         });
-        let manifest = format!(
+        format!(
             "globalThis.{data}=globalThis.{data}||{{}};globalThis.WaymarkSearchIndex={manifest};\n",
             data = encode::DATA
-        );
-        (
-            manifest,
-            vocab_files.into_iter().chain(post_files).collect(),
         )
     }
 
