@@ -98,22 +98,8 @@ pub fn script(nodes: Vec<Value>) -> Option<String> {
         return None;
     }
     let doc = json!({ "@context": "https://schema.org", "@graph": nodes });
-    let text = serde_json::to_string(&doc).ok()?;
-    if !text.contains(['<', '>', '&', '\u{2028}', '\u{2029}']) {
-        return Some(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
-    }
-    Some(out)
+    // One escaper for every JSON we put in a <script> (assessment data too).
+    Some(crate::assessment::json_for_script(&doc))
 }
 
 #[cfg(test)]
