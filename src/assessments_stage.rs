@@ -320,17 +320,13 @@ fn resolve_link(link: &str, lib: &Library) -> String {
 fn check_links(a: &Assessment, source: &str, lib: &Library) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     for (link, line, col) in a.internal_links() {
+        // Every finding of this link points at the link itself.
+        let at = |message: String| Diagnostic::at(&a.file, source, line, col, message);
         if let Some(scheme) = crate::config::script_scheme(&link) {
             // Assessment text is data, not trusted code (docs/assessments).
             errors.push(
-                Diagnostic::at(
-                    &a.file,
-                    source,
-                    line,
-                    col,
-                    format!("a `{scheme}` link is not allowed in an assessment"),
-                )
-                .with_hint("link to a page (`@/guide.md`) or an https:// address"),
+                at(format!("a `{scheme}` link is not allowed in an assessment"))
+                    .with_hint("link to a page (`@/guide.md`) or an https:// address"),
             );
             continue;
         }
@@ -345,14 +341,8 @@ fn check_links(a: &Assessment, source: &str, lib: &Library) -> Vec<Diagnostic> {
         }
         let Some(anchors) = lib.anchors(target) else {
             errors.push(
-                Diagnostic::at(
-                    &a.file,
-                    source,
-                    line,
-                    col,
-                    format!("broken internal link: `{link}` does not exist"),
-                )
-                .with_hint(lib.link_hint(target)),
+                at(format!("broken internal link: `{link}` does not exist"))
+                    .with_hint(lib.link_hint(target)),
             );
             continue;
         };
@@ -365,13 +355,9 @@ fn check_links(a: &Assessment, source: &str, lib: &Library) -> Vec<Diagnostic> {
                 "headings",
             );
             errors.push(
-                Diagnostic::at(
-                    &a.file,
-                    source,
-                    line,
-                    col,
-                    format!("broken anchor: `@/{target}` has no heading `#{anchor}`"),
-                )
+                at(format!(
+                    "broken anchor: `@/{target}` has no heading `#{anchor}`"
+                ))
                 .with_hint(hint),
             );
         }
