@@ -189,21 +189,8 @@ pub fn start(root: &Path, opts: Options) -> Result<Handle, StartError> {
             .unwrap_or("/"),
     );
 
-    let requested = SocketAddr::new(opts.bind, opts.port);
-    let listener = TcpListener::bind(requested).map_err(|e| StartError::Bind(requested, e))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| StartError::Io(e.to_string()))?;
-    listener
-        .set_nonblocking(true)
-        .map_err(|e| StartError::Io(e.to_string()))?;
-    let host = match addr.ip() {
-        ip if ip.is_unspecified() && ip.is_ipv4() => "127.0.0.1".to_string(),
-        ip if ip.is_unspecified() => "[::1]".to_string(),
-        IpAddr::V6(ip) => format!("[{ip}]"),
-        IpAddr::V4(ip) => ip.to_string(),
-    };
-    let url = format!("http://{host}:{}{base}", addr.port());
+    let (listener, addr) = bind(&opts)?;
+    let url = format!("http://{}:{}{base}", browser_host(addr.ip()), addr.port());
     let build_options = BuildOptions {
         drafts: opts.drafts,
         base_url: Some(url.clone()),
@@ -233,25 +220,7 @@ pub fn start(root: &Path, opts: Options) -> Result<Handle, StartError> {
     let first = engine.rebuild(&Changes::everything(), &mut |p| {
         *files.write().unwrap_or_else(|e| e.into_inner()) = Some(p.files);
     });
-    let initial_error = match first {
-        Ok(r) => {
-            if opts.log {
-                println!(
-                    "Built {} in {} ms",
-                    crate::commands::count(r.pages, "page"),
-                    t.elapsed().as_millis()
-                );
-            }
-            None
-        }
-        Err(d) => {
-            if opts.log {
-                print_diagnostics(&d);
-            }
-            hub.send(Message::error(&d.0));
-            Some(d)
-        }
-    };
+    let initial_error = report_first_build(first, t, &hub, opts.log);
     let title = engine
         .site()
         .map(|s| s.config.title.clone())
@@ -309,6 +278,59 @@ pub fn start(root: &Path, opts: Options) -> Result<Handle, StartError> {
         server: Some(server),
         runtime: Some(runtime),
     })
+}
+
+/// Binds the listener (non-blocking, for tokio) and reports the address
+/// actually bound, so `--port 0` works.
+fn bind(opts: &Options) -> Result<(TcpListener, SocketAddr), StartError> {
+    let requested = SocketAddr::new(opts.bind, opts.port);
+    let listener = TcpListener::bind(requested).map_err(|e| StartError::Bind(requested, e))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| StartError::Io(e.to_string()))?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| StartError::Io(e.to_string()))?;
+    Ok((listener, addr))
+}
+
+/// The host a browser should open: a wildcard bind is reached on loopback.
+fn browser_host(ip: IpAddr) -> String {
+    match ip {
+        ip if ip.is_unspecified() && ip.is_ipv4() => "127.0.0.1".to_string(),
+        ip if ip.is_unspecified() => "[::1]".to_string(),
+        IpAddr::V6(ip) => format!("[{ip}]"),
+        IpAddr::V4(ip) => ip.to_string(),
+    }
+}
+
+/// Logs the first build and hands a failure to the overlay, returning it
+/// so the caller can say the site starts broken.
+fn report_first_build(
+    first: Result<incremental::Rebuilt, Diagnostics>,
+    started: Instant,
+    hub: &Hub,
+    log: bool,
+) -> Option<Diagnostics> {
+    match first {
+        Ok(r) => {
+            if log {
+                println!(
+                    "Built {} in {} ms",
+                    crate::commands::count(r.pages, "page"),
+                    started.elapsed().as_millis()
+                );
+            }
+            None
+        }
+        Err(d) => {
+            if log {
+                print_diagnostics(&d);
+            }
+            hub.send(Message::error(&d.0));
+            Some(d)
+        }
+    }
 }
 
 /// The path part of a base URL, with slashes on both ends: `/` or `/sub/`.
