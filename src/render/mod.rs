@@ -2,6 +2,7 @@
 //! rendered in parallel from shared, read-only data.
 
 mod functions;
+pub mod template_deps;
 mod templates;
 mod values;
 

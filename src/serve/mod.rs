@@ -13,6 +13,7 @@ pub mod conn;
 pub mod guard;
 pub mod http;
 pub mod incremental;
+mod plan;
 pub mod reload;
 pub mod watch;
 
