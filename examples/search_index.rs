@@ -14,8 +14,11 @@ fn main() {
     let root = std::env::args().nth(1).expect("usage: search_index SITE");
     let site = Site::load(std::path::Path::new(&root), &BuildOptions::default())
         .unwrap_or_else(|e| panic!("{e:?}"));
-    let setup = site.search.clone().expect("search: true in site.yaml");
-    let sources = search::Sources::new(&site.config, &site.lib, &site.extras);
+    let setup = site
+        .search_setup()
+        .cloned()
+        .expect("search: true in site.yaml");
+    let sources = search::Sources::new(site.config(), site.library(), site.extras());
     let t = Instant::now();
     let docs = sources.all();
     let t_docs = t.elapsed();
@@ -47,16 +50,17 @@ fn main() {
     drop(sources);
     // Edits of pages across the site, as `serve` sees them: the page's
     // HTML changed, then `Index::refresh`. Median of the runs.
-    let mut site = site;
-    let pages = site.lib.pages.len();
+    // The loaded site is immutable: edit a copy of its library.
+    let mut lib = site.library().clone();
+    let pages = lib.pages.len();
     let mut took = Vec::new();
     let mut written = 0;
     for k in 0..30 {
         let p = (k * 997 + pages / 2) % pages;
-        site.lib.pages[p].rendered.html.push_str(&format!(
+        lib.pages[p].rendered.html.push_str(&format!(
             "<p>A sentence added while editing, with newword{k}.</p>"
         ));
-        let sources = search::Sources::new(&site.config, &site.lib, &site.extras);
+        let sources = search::Sources::new(site.config(), &lib, site.extras());
         let t = Instant::now();
         let changes = index.refresh(&sources).expect("same documents");
         took.push(t.elapsed());

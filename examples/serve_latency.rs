@@ -80,7 +80,10 @@ fn main() {
         .unwrap_or_default();
     let events = connect(
         handle.addr,
-        &format!("{}__waymark/events", serve::base_path(&handle.url)),
+        &format!(
+            "{}__waymark/events",
+            waymark::output::base_path(&handle.url)
+        ),
     );
     let file = root.join(&rel);
     let original = std::fs::read_to_string(&file).expect("page to edit");

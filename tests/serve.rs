@@ -182,7 +182,7 @@ fn events(h: &Handle) -> Events {
 }
 
 fn base(h: &Handle) -> String {
-    serve::base_path(&h.url)
+    waymark::output::base_path(&h.url)
 }
 
 fn page(h: &Handle, path: &str) -> Reply {
@@ -202,7 +202,7 @@ fn assert_equals_clean_build(f: &Fixture, h: &Handle) {
         .collect();
     let out = tempfile::tempdir().unwrap();
     let target = out.path().join("public");
-    let mut site = Site::load(f.root(), h.build_options()).expect("clean build loads");
+    let site = Site::load(f.root(), h.build_options()).expect("clean build loads");
     site.write(&target).expect("clean build writes");
     let clean = read_tree(&target);
     let served_keys: Vec<&String> = served.keys().collect();

@@ -54,8 +54,8 @@ pub fn run(root: Option<&std::path::Path>, args: &CheckArgs, out: Output) -> Res
                 diagnostics: &report.findings,
                 assessments: &report.assessments,
                 external: report.external.as_ref(),
-                pages: site.as_ref().map(|s| s.lib.pages.len()),
-                sections: site.as_ref().map(|s| s.lib.sections.len()),
+                pages: site.as_ref().map(|s| s.library().pages.len()),
+                sections: site.as_ref().map(|s| s.library().sections.len()),
             };
             let text = serde_json::to_string_pretty(&json).unwrap_or_default();
             // A closed pipe (`| head`) is not worth a panic.
@@ -155,9 +155,9 @@ fn print_human(
     let scope = site.map_or(String::new(), |s| {
         format!(
             "{}, {}, {}",
-            super::count(s.lib.pages.len(), "page"),
-            super::count(s.lib.sections.len(), "section"),
-            super::count(s.assessment_count, "assessment")
+            super::count(s.library().pages.len(), "page"),
+            super::count(s.library().sections.len(), "section"),
+            super::count(s.assessment_count(), "assessment")
         )
     });
     if errors == 0 && warnings == 0 {

@@ -6,6 +6,7 @@
 //! render in parallel and a page re-renders alone when only it changed.
 
 pub mod shortcodes;
+pub mod stage;
 mod toc;
 
 use std::collections::HashSet;

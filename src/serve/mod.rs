@@ -2,7 +2,8 @@
 //! rebuild what changed and tell open pages to reload.
 //!
 //! - [`watch`] (notify): debounced batches of changed paths;
-//! - [`incremental`]: the last good build and which pages to re-render;
+//! - [`incremental`]: the last good build, which pages to re-render (with
+//!   `plan`), then one emit of the site into memory (`memory`);
 //! - [`reload`]: the event channel, the injected script and error overlay;
 //! - [`http`] (axum): serving the in-memory site and the event stream.
 //!
@@ -13,6 +14,7 @@ pub mod conn;
 pub mod guard;
 pub mod http;
 pub mod incremental;
+mod memory;
 mod plan;
 pub mod reload;
 pub mod watch;
@@ -27,7 +29,8 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::watch as tokio_watch;
 
-pub use incremental::{Body, Changes, Engine, Files, Published, Rebuilt};
+pub use incremental::{Changes, Engine, Published, Rebuilt};
+pub use memory::{Body, Files};
 pub use reload::{Hub, Message};
 
 use crate::config::{CONFIG_FILE, Config};
@@ -183,7 +186,7 @@ pub fn start(root: &Path, opts: Options) -> Result<Handle, StartError> {
         .canonicalize()
         .map_err(|e| StartError::Io(format!("cannot open {}: {e}", root.display())))?;
     let config = Config::load(&root).ok();
-    let base = base_path(
+    let base = crate::output::base_path(
         opts.base_url
             .as_deref()
             .or(config.as_ref().map(|c| c.base_url()))
@@ -224,7 +227,7 @@ pub fn start(root: &Path, opts: Options) -> Result<Handle, StartError> {
     let initial_error = report_first_build(first, t, &hub, opts.log);
     let title = engine
         .site()
-        .map(|s| s.config.title.clone())
+        .map(|s| s.config().title.clone())
         .or(config.map(|c| c.title));
 
     let server = {
@@ -334,23 +337,6 @@ fn report_first_build(
     }
 }
 
-/// The path part of a base URL, with slashes on both ends: `/` or `/sub/`.
-pub fn base_path(base_url: &str) -> String {
-    let after_scheme = base_url.split_once("://").map_or(base_url, |(_, r)| r);
-    let path = if base_url.contains("://") {
-        after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
-    } else {
-        after_scheme
-    };
-    let path = path.split(['?', '#']).next().unwrap_or("/");
-    let trimmed = path.trim_matches('/');
-    if trimmed.is_empty() {
-        "/".into()
-    } else {
-        format!("/{trimmed}/")
-    }
-}
-
 fn rebuild_loop(
     root: &Path,
     mut engine: Engine,
@@ -387,7 +373,7 @@ fn rebuild_loop(
             }
         }
         paths.extend(watcher.refresh());
-        let theme = engine.site().map(|s| s.config.theme.clone());
+        let theme = engine.site().map(|s| s.config().theme.clone());
         let changes = if rescan {
             Changes::everything()
         } else {
@@ -569,15 +555,6 @@ pub fn open_browser(url: &str) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base_paths() {
-        assert_eq!(base_path("https://example.org/"), "/");
-        assert_eq!(base_path("https://example.org"), "/");
-        assert_eq!(base_path("https://example.org/sub"), "/sub/");
-        assert_eq!(base_path("https://example.org/a/b/"), "/a/b/");
-        assert_eq!(base_path("/docs/"), "/docs/");
-    }
 
     #[test]
     fn classifies_changes() {

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use crate::content::Target;
 use crate::render::template_deps::stale_templates;
-use crate::render::{Dep, Job, Renderer};
+use crate::render::{Dep, Job};
 use crate::site::Site;
 
 /// What one output page read last time it was rendered.
@@ -48,7 +48,7 @@ pub(super) struct Check<'a> {
 
 impl<'a> Check<'a> {
     pub(super) fn new(old: &'a Site, new: &'a Site) -> Check<'a> {
-        let (ov, nv) = (old.renderer.values(), new.renderer.values());
+        let (ov, nv) = (old.renderer().values(), new.renderer().values());
         // The static-file map is not here: templates reach it only through
         // `url(path=...)`, recorded per page.
         let globals_changed = ov.site != nv.site
@@ -60,11 +60,11 @@ impl<'a> Check<'a> {
             new,
             globals_changed,
             stale_templates: stale_templates(
-                &old.renderer.templates().files,
-                &new.renderer.templates().files,
+                &old.renderer().templates().files,
+                &new.renderer().templates().files,
             ),
-            pages: vec![None; new.lib.pages.len()],
-            sections: vec![None; new.lib.sections.len()],
+            pages: vec![None; new.library().pages.len()],
+            sections: vec![None; new.library().sections.len()],
             taxonomies: HashMap::new(),
             terms: HashMap::new(),
             deps: HashMap::new(),
@@ -72,7 +72,7 @@ impl<'a> Check<'a> {
     }
 
     pub(super) fn needs_render(&mut self, job: Job, records: &HashMap<String, Record>) -> Need {
-        let path = Renderer::path(job, &self.new.lib, &self.new.extras);
+        let path = self.new.path_of(job);
         let Some(record) = records.get(&path) else {
             return Need::First;
         };
@@ -84,11 +84,7 @@ impl<'a> Check<'a> {
         if self.globals_changed || job == Job::NotFound {
             return when;
         }
-        let Ok(template) = self
-            .new
-            .renderer
-            .template_for(job, &self.new.lib, &self.new.extras)
-        else {
+        let Ok(template) = self.new.template_for(job) else {
             return when;
         };
         if template != record.template || self.stale_templates.contains(&template) {
@@ -96,16 +92,16 @@ impl<'a> Check<'a> {
         }
         let context_changed = match (job, record.job) {
             (Job::Page(i), Job::Page(_)) => {
-                self.page_changed(i) || self.section_changed(self.new.lib.pages[i].section)
+                self.page_changed(i) || self.section_changed(self.new.library().pages[i].section)
             }
             (Job::Section(i), Job::Section(_)) => self.section_changed(i),
             (Job::Taxonomy(i), Job::Taxonomy(oi)) => self.taxonomy_changed(oi, i),
             (Job::Term(i, j), Job::Term(oi, oj)) => {
                 self.taxonomy_changed(oi, i) || self.term_changed((oi, oj, i, j))
             }
-            (Job::Extra(i), Job::Extra(oi)) => match self.old.extras.get(oi) {
+            (Job::Extra(i), Job::Extra(oi)) => match self.old.extras().get(oi) {
                 Some(o) => {
-                    let n = &self.new.extras[i];
+                    let n = &self.new.extras()[i];
                     o.vars != n.vars || o.template != n.template
                 }
                 None => true,
@@ -113,7 +109,7 @@ impl<'a> Check<'a> {
             _ => true,
         };
         let social_changed =
-            self.old.renderer.social_of(&path) != self.new.renderer.social_of(&path);
+            self.old.renderer().social_of(&path) != self.new.renderer().social_of(&path);
         if context_changed || social_changed || record.deps.iter().any(|d| self.dep_changed(d)) {
             return when;
         }
@@ -126,17 +122,19 @@ impl<'a> Check<'a> {
         let same = |a: &Arc<str>, b: &Arc<str>| Arc::ptr_eq(a, b) || a == b;
         match job {
             Job::Page(i) => {
-                let p = &self.new.lib.pages[i];
-                match self.old.lib.by_rel.get(&p.rel) {
-                    Some(Target::Page(oi)) => !same(&self.old.lib.pages[*oi].source, &p.source),
+                let p = &self.new.library().pages[i];
+                match self.old.library().by_rel.get(&p.rel) {
+                    Some(Target::Page(oi)) => {
+                        !same(&self.old.library().pages[*oi].source, &p.source)
+                    }
                     _ => true,
                 }
             }
             Job::Section(i) => {
-                let s = &self.new.lib.sections[i];
-                match self.old.lib.by_rel.get(&s.rel) {
+                let s = &self.new.library().sections[i];
+                match self.old.library().by_rel.get(&s.rel) {
                     Some(Target::Section(oi)) => {
-                        !same(&self.old.lib.sections[*oi].source, &s.source)
+                        !same(&self.old.library().sections[*oi].source, &s.source)
                     }
                     _ => true,
                 }
@@ -144,9 +142,9 @@ impl<'a> Check<'a> {
             Job::Extra(i) => match old_job {
                 Job::Extra(oi) => self
                     .old
-                    .extras
+                    .extras()
                     .get(oi)
-                    .is_none_or(|o| o.vars != self.new.extras[i].vars),
+                    .is_none_or(|o| o.vars != self.new.extras()[i].vars),
                 _ => true,
             },
             _ => false,
@@ -158,10 +156,10 @@ impl<'a> Check<'a> {
         if let Some(c) = self.pages[i] {
             return c;
         }
-        let p = &self.new.lib.pages[i];
-        let changed = match self.old.lib.by_rel.get(&p.rel) {
+        let p = &self.new.library().pages[i];
+        let changed = match self.old.library().by_rel.get(&p.rel) {
             Some(Target::Page(oi)) => {
-                self.old.renderer.values().pages[*oi] != self.new.renderer.values().pages[i]
+                self.old.renderer().values().pages[*oi] != self.new.renderer().values().pages[i]
             }
             _ => true,
         };
@@ -173,10 +171,11 @@ impl<'a> Check<'a> {
         if let Some(c) = self.sections[i] {
             return c;
         }
-        let s = &self.new.lib.sections[i];
-        let changed = match self.old.lib.by_rel.get(&s.rel) {
+        let s = &self.new.library().sections[i];
+        let changed = match self.old.library().by_rel.get(&s.rel) {
             Some(Target::Section(oi)) => {
-                self.old.renderer.values().sections[*oi] != self.new.renderer.values().sections[i]
+                self.old.renderer().values().sections[*oi]
+                    != self.new.renderer().values().sections[i]
             }
             _ => true,
         };
@@ -185,7 +184,7 @@ impl<'a> Check<'a> {
     }
 
     fn taxonomy_changed(&mut self, old: usize, new: usize) -> bool {
-        let (ov, nv) = (self.old.renderer.values(), self.new.renderer.values());
+        let (ov, nv) = (self.old.renderer().values(), self.new.renderer().values());
         *self
             .taxonomies
             .entry((old, new))
@@ -193,7 +192,7 @@ impl<'a> Check<'a> {
     }
 
     fn term_changed(&mut self, key: (usize, usize, usize, usize)) -> bool {
-        let (ov, nv) = (self.old.renderer.values(), self.new.renderer.values());
+        let (ov, nv) = (self.old.renderer().values(), self.new.renderer().values());
         let (oi, oj, i, j) = key;
         *self.terms.entry(key).or_insert_with(|| {
             ov.terms.get(oi).and_then(|t| t.get(oj)) != nv.terms.get(i).and_then(|t| t.get(j))
@@ -206,8 +205,8 @@ impl<'a> Check<'a> {
         }
         let changed = match dep {
             Dep::Embed(id) => match (
-                self.old.renderer.embed_of(id),
-                self.new.renderer.embed_of(id),
+                self.old.renderer().embed_of(id),
+                self.new.renderer().embed_of(id),
             ) {
                 (Some(o), Some(n)) => o.card != n.card || o.value != n.value,
                 (None, None) => false,
@@ -215,10 +214,10 @@ impl<'a> Check<'a> {
             },
             Dep::Template(name) => {
                 self.stale_templates.contains(name)
-                    || self.old.renderer.templates().has(name)
-                        != self.new.renderer.templates().has(name)
+                    || self.old.renderer().templates().has(name)
+                        != self.new.renderer().templates().has(name)
             }
-            _ => self.old.renderer.lookup().eval(dep) != self.new.renderer.lookup().eval(dep),
+            _ => self.old.renderer().lookup().eval(dep) != self.new.renderer().lookup().eval(dep),
         };
         self.deps.insert(dep.clone(), changed);
         changed
