@@ -473,96 +473,74 @@ impl Graph {
     /// Internal links to missing files or ids, and images without `alt`.
     /// A problem a template repeats on many pages is reported once.
     fn broken(&self, site: &Site, pages: &[Rendered], sources: &Sources) -> Vec<Finding> {
-        let mut out = Vec::new();
-        // (kind, file, target) -> (index in `out`, pages it was seen on).
-        let mut seen: BTreeMap<(Kind, String), (usize, usize)> = BTreeMap::new();
+        let mut once = Once::default();
         let base = site.base_path();
         for p in pages.iter().filter(|p| p.path != "/404.html") {
-            let mut report = |kind: Kind, key: String, d: Diagnostic| {
-                // Content problems are reported where they are; a template's once.
-                let key = (kind, format!("{}\u{0}{key}", d.file.display()));
-                let entry = seen.entry(key).or_insert((out.len(), 0));
-                entry.1 += 1;
-                if entry.1 == 1 {
-                    out.push(Finding::new(kind, d));
-                }
-            };
             for link in &p.links {
-                let links::Target::Internal(target, fragment) = links::resolve(&p.path, link)
-                else {
-                    continue;
-                };
-                // Written as a site-root path in the source (before links were made relative).
-                let written = match &fragment {
-                    Some(f) => format!("{target}#{f}"),
-                    None => target.clone(),
-                };
-                if !self.exists(&target) {
-                    let d = sources.locate(
-                        &p.path,
-                        &[link, &written, &target],
-                        format!("broken link: `{link}` on {} leads to `{target}`, which the site does not have", p.path),
-                    );
-                    report(
-                        Kind::BrokenLink,
-                        target.clone(),
-                        d.with_hint(format!(
-                            "link to a page with `@/path/to/page.md` so the build checks it; site paths start at the site root ({base})"
-                        )),
-                    );
-                    continue;
-                }
-                let Some(fragment) = fragment.filter(|f| !f.is_empty() && f != "top") else {
-                    continue;
-                };
-                let page = target.strip_suffix("index.html").unwrap_or(&target);
-                if let Some(&i) = self.ids.get(page)
-                    && !pages[i].ids.contains(&fragment)
-                {
-                    let hint = crate::diagnostics::anchor_hint(
-                        &fragment,
-                        pages[i].ids.iter().map(String::as_str),
-                        "ids",
-                    );
-                    let d = sources.locate(
-                        &p.path,
-                        &[&format!("#{fragment}"), link],
-                        format!("broken anchor: `{page}` has no id `{fragment}` (linked as `{link}` on {})", p.path),
-                    );
-                    report(Kind::BrokenAnchor, written, d.with_hint(hint));
+                if let Some((kind, key, d)) = self.link_problem(p, link, pages, sources, &base) {
+                    once.report(kind, key, d);
                 }
             }
             for src in &p.images_without_alt {
-                // Images in the page's own Markdown are reported by the lints.
-                let site_path = match links::resolve(&p.path, src) {
-                    links::Target::Internal(t, _) => t,
-                    _ => src.clone(),
-                };
-                if sources.own_source_has(&p.path, &[src, &site_path]) {
-                    continue;
+                if let Some((kind, key, d)) = image_problem(p, src, sources) {
+                    once.report(kind, key, d);
                 }
-                let d = sources.locate(
-                    &p.path,
-                    &[&format!("src=\"{src}\""), &format!("src=\"{site_path}\"")],
-                    format!("image `{src}` on {} has no alt attribute", p.path),
-                );
-                report(
-                    Kind::ImageAlt,
-                    site_path,
-                    d.warning().with_hint(
-                        "add alt=\"what the image shows\", or alt=\"\" when it is purely decorative",
-                    ),
-                );
             }
         }
-        for (i, n) in seen.into_values().filter(|(_, n)| *n > 1) {
-            let others = n - 1;
-            out[i].diagnostic.message.push_str(&format!(
-                " (and on {others} other page{})",
-                if others == 1 { "" } else { "s" }
-            ));
+        once.finish()
+    }
+
+    /// A link of page `p` to a file or id the site does not have.
+    fn link_problem(
+        &self,
+        p: &Rendered,
+        link: &str,
+        pages: &[Rendered],
+        sources: &Sources,
+        base: &str,
+    ) -> Option<(Kind, String, Diagnostic)> {
+        let links::Target::Internal(target, fragment) = links::resolve(&p.path, link) else {
+            return None;
+        };
+        // Written as a site-root path in the source (before links were made relative).
+        let written = match &fragment {
+            Some(f) => format!("{target}#{f}"),
+            None => target.clone(),
+        };
+        if !self.exists(&target) {
+            let d = sources.locate(
+                &p.path,
+                &[link, &written, &target],
+                format!(
+                    "broken link: `{link}` on {} leads to `{target}`, which the site does not have",
+                    p.path
+                ),
+            );
+            let hint = format!(
+                "link to a page with `@/path/to/page.md` so the build checks it; site paths start at the site root ({base})"
+            );
+            return Some((Kind::BrokenLink, target.clone(), d.with_hint(hint)));
         }
-        out
+        let fragment = fragment.filter(|f| !f.is_empty() && f != "top")?;
+        let page = target.strip_suffix("index.html").unwrap_or(&target);
+        let &i = self.ids.get(page)?;
+        if pages[i].ids.contains(&fragment) {
+            return None;
+        }
+        let hint = crate::diagnostics::anchor_hint(
+            &fragment,
+            pages[i].ids.iter().map(String::as_str),
+            "ids",
+        );
+        let d = sources.locate(
+            &p.path,
+            &[&format!("#{fragment}"), link],
+            format!(
+                "broken anchor: `{page}` has no id `{fragment}` (linked as `{link}` on {})",
+                p.path
+            ),
+        );
+        Some((Kind::BrokenAnchor, written, d.with_hint(hint)))
     }
 
     /// Pages, sections and assessments no other page links to.
@@ -605,6 +583,56 @@ impl Graph {
     }
 }
 
+/// Reports each problem once: content problems where they are, a
+/// template's once, with how many other pages repeat it.
+#[derive(Default)]
+struct Once {
+    out: Vec<Finding>,
+    /// (kind, file + target) -> (index in `out`, pages it was seen on).
+    seen: BTreeMap<(Kind, String), (usize, usize)>,
+}
+
+impl Once {
+    fn report(&mut self, kind: Kind, key: String, d: Diagnostic) {
+        let key = (kind, format!("{}\u{0}{key}", d.file.display()));
+        let entry = self.seen.entry(key).or_insert((self.out.len(), 0));
+        entry.1 += 1;
+        if entry.1 == 1 {
+            self.out.push(Finding::new(kind, d));
+        }
+    }
+
+    fn finish(mut self) -> Vec<Finding> {
+        for (i, n) in self.seen.into_values().filter(|(_, n)| *n > 1) {
+            let others = n - 1;
+            self.out[i].diagnostic.message.push_str(&format!(
+                " (and on {others} other page{})",
+                if others == 1 { "" } else { "s" }
+            ));
+        }
+        self.out
+    }
+}
+
+/// An image without `alt` written by a template or raw HTML (images in
+/// the page's own Markdown are reported by the lints).
+fn image_problem(p: &Rendered, src: &str, sources: &Sources) -> Option<(Kind, String, Diagnostic)> {
+    let site_path = match links::resolve(&p.path, src) {
+        links::Target::Internal(t, _) => t,
+        _ => src.to_string(),
+    };
+    if sources.own_source_has(&p.path, &[src, &site_path]) {
+        return None;
+    }
+    let d = sources.locate(
+        &p.path,
+        &[&format!("src=\"{src}\""), &format!("src=\"{site_path}\"")],
+        format!("image `{src}` on {} has no alt attribute", p.path),
+    );
+    let hint = "add alt=\"what the image shows\", or alt=\"\" when it is purely decorative";
+    Some((Kind::ImageAlt, site_path, d.warning().with_hint(hint)))
+}
+
 fn check_external(
     site: &Site,
     pages: &[Rendered],
@@ -612,22 +640,7 @@ fn check_external(
     opts: &external::Options,
     findings: &mut Vec<Finding>,
 ) -> ExternalSummary {
-    // URL -> pages it is on. The site's own base_url is not external.
-    let own = site.config().base_url();
-    let mut on: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    for p in pages.iter().filter(|p| p.path != "/404.html") {
-        for link in &p.links {
-            if let links::Target::External(url) = links::resolve(&p.path, link)
-                && !url.starts_with(own)
-            {
-                let url = url.split('#').next().unwrap_or(&url).to_string();
-                let list = on.entry(url).or_default();
-                if !list.contains(&p.path.as_str()) {
-                    list.push(&p.path);
-                }
-            }
-        }
-    }
+    let on = external_links(site, pages);
     let urls: Vec<String> = on.keys().cloned().collect();
     let results = external::check(&urls, opts);
     let mut summary = ExternalSummary {
@@ -662,37 +675,7 @@ fn check_external(
                 }
             }
         };
-        // One finding per place the link is written.
-        let mut places: Vec<Diagnostic> = Vec::new();
-        for page in &on[url] {
-            let message = match kind {
-                Kind::UnreachableHost => format!(
-                    "could not reach {} for `{url}`: {reason}",
-                    external::host(url)
-                ),
-                Kind::ExternalBroken => format!("broken external link `{url}`: {reason}"),
-                _ => format!("external link `{url}`: {reason}"),
-            };
-            let d = sources.locate(page, &[url], message);
-            if !places.iter().any(|p| p.file == d.file && p.line == d.line) {
-                places.push(d);
-            }
-        }
-        for d in places {
-            let d = match kind {
-                Kind::ExternalBroken => d.with_hint("update or remove the link"),
-                Kind::UnreachableHost => d.warning().with_hint(
-                    "the host did not answer at all: check the address, or your network if every host fails",
-                ),
-                Kind::ExternalSkipped => d
-                    .warning()
-                    .with_hint("this link was not checked; see why above"),
-                _ => d
-                    .warning()
-                    .with_hint("the server answered with an error; open the link to see whether it works"),
-            };
-            findings.push(Finding::new(kind, d));
-        }
+        findings.extend(external_findings(kind, url, reason, &on[url], sources));
     }
     summary.unreachable_hosts = hosts
         .into_iter()
@@ -703,6 +686,69 @@ fn check_external(
         })
         .collect();
     summary
+}
+
+/// External URL -> pages it is on. The site's own base_url is not external.
+fn external_links<'a>(site: &Site, pages: &'a [Rendered]) -> BTreeMap<String, Vec<&'a str>> {
+    let own = site.config().base_url();
+    let mut on: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for p in pages.iter().filter(|p| p.path != "/404.html") {
+        for link in &p.links {
+            if let links::Target::External(url) = links::resolve(&p.path, link)
+                && !url.starts_with(own)
+            {
+                let url = url.split('#').next().unwrap_or(&url).to_string();
+                let list = on.entry(url).or_default();
+                if !list.contains(&p.path.as_str()) {
+                    list.push(&p.path);
+                }
+            }
+        }
+    }
+    on
+}
+
+/// One finding per place an external link that failed is written.
+fn external_findings(
+    kind: Kind,
+    url: &str,
+    reason: &str,
+    on: &[&str],
+    sources: &Sources,
+) -> Vec<Finding> {
+    let mut places: Vec<Diagnostic> = Vec::new();
+    for page in on {
+        let message = match kind {
+            Kind::UnreachableHost => format!(
+                "could not reach {} for `{url}`: {reason}",
+                external::host(url)
+            ),
+            Kind::ExternalBroken => format!("broken external link `{url}`: {reason}"),
+            _ => format!("external link `{url}`: {reason}"),
+        };
+        let d = sources.locate(page, &[url], message);
+        if !places.iter().any(|p| p.file == d.file && p.line == d.line) {
+            places.push(d);
+        }
+    }
+    let hinted = |d: Diagnostic| {
+        match kind {
+        Kind::ExternalBroken => d.with_hint("update or remove the link"),
+        Kind::UnreachableHost => d.warning().with_hint(
+            "the host did not answer at all: check the address, or your network if every host fails",
+        ),
+        Kind::ExternalSkipped => d
+            .warning()
+            .with_hint("this link was not checked; see why above"),
+        _ => d
+            .warning()
+            .with_hint("the server answered with an error; open the link to see whether it works"),
+    }
+    };
+    places
+        .into_iter()
+        .map(|d| Finding::new(kind, hinted(d)))
+        .collect()
 }
 
 /// Emits the whole site into a [`Collector`]; the render errors are

@@ -110,47 +110,9 @@ fn print_human(
         }
         eprintln!("{}\n", f.diagnostic.render(color));
     }
-    for a in &report.assessments {
-        let total = a.total();
-        out.status(&format!(
-            "{} ({}): {total} distinct answer sets",
-            a.id,
-            a.file.display()
-        ));
-        for (outcome, n) in &a.outcomes {
-            let share = if total > 0 {
-                *n as f64 * 100.0 / total as f64
-            } else {
-                0.0
-            };
-            out.status(&format!("  {outcome:<28} {n:>12} {share:>6.1}%"));
-        }
-    }
+    print_assessments(report, out);
     if let Some(x) = &report.external {
-        let mut line = format!(
-            "External links: {} checked ({} from the cache), {} broken, {} answering with errors",
-            x.checked, x.cached, x.broken, x.erroring
-        );
-        if x.skipped > 0 {
-            line.push_str(&format!(", {} not checked", x.skipped));
-        }
-        if !x.unreachable_hosts.is_empty() {
-            let hosts: Vec<String> = x
-                .unreachable_hosts
-                .iter()
-                .map(|h| {
-                    format!(
-                        "{} ({}, {} link{})",
-                        h.host,
-                        h.reason,
-                        h.links,
-                        if h.links == 1 { "" } else { "s" }
-                    )
-                })
-                .collect();
-            line.push_str(&format!("; unreachable hosts: {}", hosts.join(", ")));
-        }
-        out.status(&line);
+        out.status(&external_line(x));
     }
     let scope = site.map_or(String::new(), |s| {
         format!(
@@ -183,6 +145,54 @@ fn print_human(
             }
         );
     }
+}
+
+/// Outcome counts per assessment.
+fn print_assessments(report: &Report, out: Output) {
+    for a in &report.assessments {
+        let total = a.total();
+        out.status(&format!(
+            "{} ({}): {total} distinct answer sets",
+            a.id,
+            a.file.display()
+        ));
+        for (outcome, n) in &a.outcomes {
+            let share = if total > 0 {
+                *n as f64 * 100.0 / total as f64
+            } else {
+                0.0
+            };
+            out.status(&format!("  {outcome:<28} {n:>12} {share:>6.1}%"));
+        }
+    }
+}
+
+/// The summary line of `--external`.
+fn external_line(x: &check::ExternalSummary) -> String {
+    let mut line = format!(
+        "External links: {} checked ({} from the cache), {} broken, {} answering with errors",
+        x.checked, x.cached, x.broken, x.erroring
+    );
+    if x.skipped > 0 {
+        line.push_str(&format!(", {} not checked", x.skipped));
+    }
+    if !x.unreachable_hosts.is_empty() {
+        let hosts: Vec<String> = x
+            .unreachable_hosts
+            .iter()
+            .map(|h| {
+                format!(
+                    "{} ({}, {} link{})",
+                    h.host,
+                    h.reason,
+                    h.links,
+                    if h.links == 1 { "" } else { "s" }
+                )
+            })
+            .collect();
+        line.push_str(&format!("; unreachable hosts: {}", hosts.join(", ")));
+    }
+    line
 }
 
 fn plural(n: usize) -> &'static str {

@@ -304,39 +304,23 @@ impl Engine {
             let last = n + 1 == steps.len();
             let before = done.as_ref();
             let previous = before.map(|d| &d.files).or(old.map(|o| &o.files));
-            let sink = Memory::new(
-                site,
-                previous.map(|f| &**f),
-                before.map(|d| &d.records).or(old.map(|o| &o.records)),
-            );
-            let search = match last {
-                true => Search::Follow(&mut self.search),
-                false => Search::Later,
-            };
-            let plan = Plan {
-                render: Some(render),
-                search,
-            };
-            if let Err(d) = emit(site, plan, &sink) {
-                // If a first step was published, serve the last good state again.
-                if n > 0
-                    && let (Some(o), Some(p)) = (old, previous)
-                {
-                    publish(Published::again(o.files.clone(), p));
+            let records = before.map(|d| &d.records).or(old.map(|o| &o.records));
+            let emitted = self.emit_step(site, render, last, previous.map(|f| &**f), records);
+            let (mut files, records, moved) = match emitted {
+                Ok(e) => e,
+                Err(d) => {
+                    // If a first step was published, serve the last good state again.
+                    if n > 0
+                        && let (Some(o), Some(p)) = (old, previous)
+                    {
+                        publish(Published::again(o.files.clone(), p));
+                    }
+                    return Err(Attempt::Failed(d));
                 }
-                return Err(Attempt::Failed(d));
-            }
+            };
             rendered += render.len();
-            let (mut files, records, mut moved) = sink.finish();
             if n == 0 {
-                // Nothing is published yet: start over if a source just
-                // changed was written again meanwhile.
-                moved.extend(moved_since(stamps));
-                if !moved.is_empty() {
-                    self.cache.invalidate(&moved);
-                    self.search = None;
-                    return Err(Attempt::Moved(moved));
-                }
+                self.settled(moved, stamps)?;
             }
             if !last && let Some(prev) = previous {
                 // Pages not rendered yet still name the old stylesheet: keep
@@ -371,6 +355,49 @@ impl Engine {
         let mut done = done.expect("a rebuild has at least one step");
         (done.changed, done.rendered) = (all_changed, rendered);
         Ok(done)
+    }
+}
+
+impl Engine {
+    /// One emit into memory: the jobs of `render` rendered, the other
+    /// pages kept from `previous`; the search index follows in the last
+    /// step only.
+    fn emit_step(
+        &mut self,
+        site: &Site,
+        render: &HashSet<Job>,
+        last: bool,
+        previous: Option<&Files>,
+        records: Option<&Records>,
+    ) -> Result<(Files, Records, Vec<PathBuf>), Diagnostics> {
+        let sink = Memory::new(site, previous, records);
+        let search = match last {
+            true => Search::Follow(&mut self.search),
+            false => Search::Later,
+        };
+        let plan = Plan {
+            render: Some(render),
+            search,
+        };
+        emit(site, plan, &sink)?;
+        Ok(sink.finish())
+    }
+
+    /// Before anything is published: `Moved` (with the caches of those
+    /// files forgotten) when a source changed while being read.
+    fn settled(
+        &mut self,
+        mut moved: Vec<PathBuf>,
+        stamps: &[(PathBuf, Stamp)],
+    ) -> Result<(), Attempt> {
+        moved.extend(moved_since(stamps));
+        if moved.is_empty() {
+            return Ok(());
+        }
+        self.cache.invalidate(&moved);
+        // The index may have followed this attempt's sources: build it anew.
+        self.search = None;
+        Err(Attempt::Moved(moved))
     }
 }
 
