@@ -183,9 +183,9 @@ impl Site {
         ));
         lap("markdown", &mut timings);
 
-        let (assessments, mut errs) = crate::assessments_stage::load(root, &lib);
+        let (assessments, mut errs) = crate::assessment::stage::load(root, &lib);
         errors.append(&mut errs);
-        crate::assessments_stage::embed(&mut lib, &assessments, &mut errors);
+        crate::assessment::stage::embed(&mut lib, &assessments, &mut errors);
         let mut extras = assessments.pages.clone();
         lap("assessments", &mut timings);
 

@@ -1,4 +1,4 @@
-//! Connects assessments to the site: loads every `content/assessments/*.yaml`
+//! The assessment stage: connects assessments to the site: loads every `content/assessments/*.yaml`
 //! with the assessment engine, checks its links against the library, renders
 //! its Markdown, and turns it into pages and ```` ```assessment ```` embeds.
 //!
