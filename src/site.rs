@@ -185,7 +185,7 @@ impl Site {
 
         let (assessments, mut errs) = crate::assessment::stage::load(root, &lib);
         errors.append(&mut errs);
-        crate::assessment::stage::embed(&mut lib, &assessments, &mut errors);
+        crate::assessment::stage::check_embeds(&lib, &assessments, &mut errors);
         let mut extras = assessments.pages.clone();
         lap("assessments", &mut timings);
 
