@@ -140,7 +140,17 @@ fn template_value(
     lib: &Library,
 ) -> (Value, serde_json::Value) {
     let resolve = |rel: &str| lib.path_of(rel).map(str::to_owned);
-    let render = |md: &str| markdown::render_plain_html(md, Mode { escape_html: true }, &resolve);
+    // The browser data and the worksheet print the same Markdown fields:
+    // each is rendered once.
+    let rendered = std::cell::RefCell::new(std::collections::HashMap::<String, String>::new());
+    let render = |md: &str| {
+        if let Some(html) = rendered.borrow().get(md) {
+            return html.clone();
+        }
+        let html = markdown::render_plain_html(md, Mode { escape_html: true }, &resolve);
+        rendered.borrow_mut().insert(md.to_string(), html.clone());
+        html
+    };
     let link = |l: &str| resolve_link(l, lib);
     let mut data = a.browser_data(&render, &link);
     let is_tree = a.is_decision_tree();
@@ -173,7 +183,7 @@ fn template_value(
     let sheet = if is_tree {
         Value::none()
     } else {
-        Value::from_serializable(&worksheet::build(a, &data))
+        Value::from_serializable(&worksheet::build(a, &render, &link))
     };
     map.insert("worksheet".into(), sheet);
     (Value::from(map), data)
