@@ -68,6 +68,7 @@ fn every_word_is_found_through_one_postings_shard() {
         post_bytes: 2048,
         vocab_bytes: 512,
         group: 16,
+        text_bytes: 4096,
     };
     let mut index = Index::build(&docs, &ClientPaths::default(), false, &opts);
     let files = index.files();
@@ -100,10 +101,8 @@ fn every_word_is_found_through_one_postings_shard() {
         (&meta[2], &meta[3], &meta[5]),
         (&"Odd".into(), &0.into(), &"AI".into())
     );
-    let text = json_of(
-        &files,
-        &format!("/{DIR}t/299.{}.js", meta[6].as_str().unwrap()),
-    );
+    let texts = json_of(&files, &format!("/{DIR}t.{}.js", meta[6].as_str().unwrap()));
+    let text = &texts[meta[7].as_u64().unwrap() as usize];
     assert!(text[1].as_str().unwrap().ends_with(&last));
     assert_eq!(text[0], "One\nTwo");
     // The vocabulary shards hold every term once, in order.
@@ -127,6 +126,7 @@ fn updates_touch_few_files_and_equal_a_fresh_build() {
         post_bytes: 2048,
         vocab_bytes: 512,
         group: 16,
+        text_bytes: 4096,
     };
     let mut index = Index::build(&docs, &ClientPaths::default(), true, &opts);
     index.keep_documents(docs.clone());

@@ -27,8 +27,12 @@ impl Index {
     /// as a visitor would describe a page. Stems are left out (the client
     /// finds them in the shards it loads for the word anyway).
     pub(super) fn query_bytes(&self, files: &[(String, String)], n: usize) -> usize {
-        let size: HashMap<&str, usize> = files.iter().map(|(p, b)| (p.as_str(), b.len())).collect();
-        let mid = (self.shown.len() / 2) as u32;
+        let mut size: HashMap<&str, usize> =
+            files.iter().map(|(p, b)| (p.as_str(), b.len())).collect();
+        for t in self.groups.iter().flat_map(|g| &g.texts) {
+            size.insert(&t.name, t.bytes);
+        }
+        let mid = (self.documents / 2) as u32;
         let mut mine: Vec<(u16, usize)> = (0..self.terms.len())
             .filter(|&t| self.terms[t].chars().count() >= 4)
             .filter_map(|t| self.post[t].iter().find(|p| p.0 == mid).map(|p| (p.1, t)))
@@ -85,15 +89,23 @@ impl Index {
             None => Vec::new(),
         };
         docs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        let groups = self.meta_files();
         for &(d, _) in docs.iter().take(PANEL_RESULTS) {
-            loaded.insert(groups[d as usize / self.opts.group].0.clone());
-            loaded.insert(self.shown[d as usize].text_name.clone());
+            let g = &self.groups[d as usize / self.opts.group.max(1)];
+            loaded.insert(g.meta.0.clone());
+            loaded.insert(self.text_file_of(g, d as usize % self.opts.group.max(1)));
         }
         loaded
             .iter()
             .map(|p| size.get(p.as_str()).copied().unwrap_or(0))
             .sum()
+    }
+
+    /// The site path of the text file of the `at`-th document of group `g`.
+    fn text_file_of(&self, g: &super::GroupFiles, at: usize) -> String {
+        let json = super::encode::data_json(&g.meta.1).unwrap_or("[]");
+        let meta: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+        let hash = meta[at][6].as_str().unwrap_or("");
+        format!("/{DIR}t.{hash}.js")
     }
 
     /// The closest terms within the client's typo allowance of `w` (same
