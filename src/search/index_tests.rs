@@ -183,3 +183,33 @@ fn impacts_weigh_fields() {
     assert!(impact(&[0, 1, 0, 0, 0], &len) > impact(&[0, 0, 0, 0, 6], &len));
     assert!(impact(&[0, 0, 0, 0, 2], &len) > impact(&[0, 0, 0, 0, 1], &len));
 }
+
+#[test]
+fn an_index_of_encoded_postings_equals_one_of_decoded_postings() {
+    let docs: Vec<Document> = (0..100).map(|i| doc(i, 30 + i * 5)).collect();
+    let opts = Options {
+        post_bytes: 2048,
+        vocab_bytes: 512,
+        group: 16,
+        text_bytes: 2048,
+    };
+    let b = Builder::new(&opts);
+    let prepared = docs
+        .chunks(b.group_size())
+        .map(|g| b.prepare_group(g))
+        .collect();
+    let mut encoded = b.finish(prepared, &ClientPaths::default(), false);
+    assert!(encoded.post.is_empty(), "finish keeps only the encoding");
+    let mut decoded = Index::build(&docs, &ClientPaths::default(), false, &opts);
+    assert_eq!(decoded.post.len(), decoded.terms.len());
+    let files = encoded.files();
+    assert_eq!(files, decoded.files());
+    assert_eq!(encoded.stats(&files), decoded.stats(&files));
+    // An update decodes first, and then equals a fresh build.
+    encoded.keep_documents(docs.clone());
+    let mut edited = docs.clone();
+    edited[42].text.push_str(" zyzzyva");
+    encoded.update(edited.clone()).expect("same documents");
+    let mut fresh = Index::build(&edited, &ClientPaths::default(), false, &opts);
+    assert_eq!(encoded.files(), fresh.files());
+}

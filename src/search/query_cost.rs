@@ -33,10 +33,17 @@ impl Index {
             size.insert(&t.name, t.bytes);
         }
         let mid = (self.documents / 2) as u32;
-        let mut mine: Vec<(u16, usize)> = (0..self.terms.len())
-            .filter(|&t| self.terms[t].chars().count() >= 4)
-            .filter_map(|t| self.post[t].iter().find(|p| p.0 == mid).map(|p| (p.1, t)))
-            .collect();
+        let mut mine: Vec<(u16, usize)> = if self.post.len() == self.terms.len() {
+            (0..self.terms.len())
+                .filter_map(|t| self.post[t].iter().find(|p| p.0 == mid).map(|p| (p.1, t)))
+                .collect()
+        } else {
+            self.mid_terms
+                .iter()
+                .map(|&(t, imp)| (imp, t as usize))
+                .collect()
+        };
+        mine.retain(|&(_, t)| self.terms[t].chars().count() >= 4);
         mine.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let words: Vec<&str> = mine.iter().take(n).map(|&(_, t)| &*self.terms[t]).collect();
         let (vocab, post) = self.shard_lists(files);
@@ -70,7 +77,7 @@ impl Index {
                     }
                     shards.push(s);
                 }
-                for &(d, imp) in &self.post[t] {
+                for &(d, imp) in self.postings(t).iter() {
                     let e = score.entry(d).or_default();
                     *e = (*e).max(u32::from(imp));
                 }
