@@ -152,9 +152,9 @@ impl Site {
         timer.lap("load");
         errors.extend(markdown_stage(root, &config, &mut lib, cache));
         timer.lap("markdown");
-        let (assessments, mut errs) = crate::assessments_stage::load(root, &lib);
+        let (assessments, mut errs) = crate::assessment::stage::load(root, &lib);
         errors.append(&mut errs);
-        crate::assessments_stage::embed(&mut lib, &assessments, &mut errors);
+        crate::assessment::stage::check_embeds(&lib, &assessments, &mut errors);
         let mut extras = assessments.pages.clone();
         timer.lap("assessments");
         let templates = load_templates(root, &config, &lib, &assessments, &mut extras, &mut errors);
@@ -449,7 +449,7 @@ fn load_templates(
     root: &Path,
     config: &Config,
     lib: &Library,
-    assessments: &crate::assessments_stage::Loaded,
+    assessments: &crate::assessment::stage::Loaded,
     extras: &mut Vec<ExtraPage>,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<Templates> {

@@ -239,7 +239,7 @@ impl Sink for Collector {
         Ok(())
     }
 
-    fn file(&self, file: OutputPath, body: String) -> Result<(), Diagnostic> {
+    fn file(&self, file: OutputPath, body: &str) -> Result<(), Diagnostic> {
         self.produced(&file, Produced::Bytes(digest(body.as_bytes())));
         Ok(())
     }

@@ -165,8 +165,8 @@ impl Sink for Memory<'_> {
         Ok(())
     }
 
-    fn file(&self, file: OutputPath, body: String) -> Result<(), Diagnostic> {
-        self.insert(&file, Body::Bytes(Arc::from(body.into_bytes())));
+    fn file(&self, file: OutputPath, body: &str) -> Result<(), Diagnostic> {
+        self.insert(&file, Body::Bytes(Arc::from(body.as_bytes())));
         Ok(())
     }
 

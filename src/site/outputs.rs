@@ -6,7 +6,9 @@
 //! [`emit`] yields, in this order: the pages (sections, Markdown pages,
 //! taxonomy and term pages, assessment and other extra pages, `404.html`;
 //! rendered in parallel), the static and content files, the alias
-//! redirects, `sitemap.xml`, `feed.xml`, `robots.txt` and the search files.
+//! redirects, `sitemap.xml`, `feed.xml`, `robots.txt` and the search files
+//! (in a whole build, the index's text files already come while the pages
+//! render, as their documents are made).
 //! Every file reaches the sink as an [`OutputPath`], so no sink can write
 //! outside the output folder.
 
@@ -48,7 +50,7 @@ pub trait Sink: Sync {
 
     /// A generated file: a redirect, the sitemap, feed, robots.txt or a
     /// search file.
-    fn file(&self, file: OutputPath, body: String) -> Result<(), Diagnostic>;
+    fn file(&self, file: OutputPath, body: &str) -> Result<(), Diagnostic>;
 
     /// The search files stay as the sink has them; the files given next
     /// (if any) replace or add to them. Only `serve` follows the index.
@@ -127,16 +129,29 @@ pub fn emit(site: &Site, plan: Plan, sink: &dyn Sink) -> Result<Emitted, Diagnos
     // The generated files read only the library, and the search documents
     // the library and the assessments: they are built and tokenised while
     // the pages render rather than after.
+    // The search index's text files go to the sink as soon as their
+    // documents are made (see [`search::index::Builder::prepare_all`]).
+    let put_text = |p: &str, body: &str| {
+        let put = file(p).and_then(|f| sink.file(f, body));
+        put.map_err(|d| std::io::Error::other(d.message))
+    };
     let (pages, (generated, prepared)) = rayon::join(
         || emit_pages(site, &jobs, plan.render, sink),
         || {
             rayon::join(
                 || generated_files(site),
-                || full_search.then(|| site.search_prepare()).flatten(),
+                || {
+                    full_search
+                        .then(|| site.search_prepare(&put_text))
+                        .flatten()
+                },
             )
         },
     );
     let (rendered, html_bytes) = pages?;
+    let prepared = prepared.transpose().map_err(|e| {
+        Diagnostics::from(Diagnostic::error("search", format!("cannot write: {e}")))
+    })?;
     let mut timings = vec![("render", t.elapsed())];
     let t = Instant::now();
     let refused = |d: Diagnostic| Diagnostics::from(d);
@@ -145,7 +160,7 @@ pub fn emit(site: &Site, plan: Plan, sink: &dyn Sink) -> Result<Emitted, Diagnos
         .try_for_each(|a| sink.asset(file(&a.output)?, a))
         .map_err(refused)?;
     for (path, body) in generated {
-        sink.file(file(&path)?, body).map_err(refused)?;
+        sink.file(file(&path)?, &body).map_err(refused)?;
     }
     timings.push(("write", t.elapsed()));
     let t = Instant::now();
@@ -250,7 +265,7 @@ fn generated_files(site: &Site) -> Vec<(String, String)> {
 fn put_all(sink: &dyn Sink, files: Vec<(String, String)>) -> Result<(), Diagnostics> {
     files
         .into_par_iter()
-        .try_for_each(|(path, body)| sink.file(file(&path)?, body))
+        .try_for_each(|(path, body)| sink.file(file(&path)?, &body))
         .map_err(Diagnostics::from)
 }
 
@@ -303,7 +318,7 @@ impl Sink for StagingSink<'_> {
         (self.staging.copy(&asset.source, &file)).map_err(|e| self.failed(&file, e))
     }
 
-    fn file(&self, file: OutputPath, body: String) -> Result<(), Diagnostic> {
+    fn file(&self, file: OutputPath, body: &str) -> Result<(), Diagnostic> {
         (self.staging.write(&file, body.as_bytes())).map_err(|e| self.failed(&file, e))
     }
 }

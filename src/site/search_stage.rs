@@ -3,25 +3,22 @@
 //! for `serve`. [`super::outputs::emit`] calls these; the index itself is
 //! in [`crate::search`].
 
-use rayon::prelude::*;
-
 use super::Site;
 use crate::search;
 
 impl Site {
     /// Makes and tokenises every search document (in parallel), when
-    /// `search` is on.
+    /// `search` is on, writing the index's text files with `put` at once.
+    #[allow(clippy::type_complexity)]
     pub(super) fn search_prepare(
         &self,
-    ) -> Option<(search::index::Builder, Vec<search::index::Prepared>)> {
+        put: &(dyn Fn(&str, &str) -> std::io::Result<()> + Sync),
+    ) -> Option<std::io::Result<(search::index::Builder, Vec<search::index::Prepared>)>> {
         self.search.as_ref()?;
         let sources = search::Sources::new(&self.config, &self.lib, &self.extras);
-        let builder = search::index::Builder::default();
-        let docs = (0..sources.len())
-            .into_par_iter()
-            .map(|i| builder.prepare(i, &sources.document(i)))
-            .collect();
-        Some((builder, docs))
+        let builder = search::index::Builder::new(&search::Options::default());
+        let docs = builder.prepare_all(sources.len(), &|i| sources.document(i), put);
+        Some(docs.map(|docs| (builder, docs)))
     }
 
     /// Merges the prepared documents into the index files, with the
@@ -33,12 +30,7 @@ impl Site {
         html_bytes: usize,
     ) -> (Vec<(String, String)>, search::Stats) {
         let setup = self.search.as_ref().expect("prepared only with search on");
-        let mut index = builder.finish(
-            docs,
-            &setup.paths,
-            self.config.portable,
-            &search::Options::default(),
-        );
+        let mut index = builder.finish(docs, &setup.paths, self.config.portable);
         index.set_html_bytes(html_bytes);
         let mut files = index.take_files();
         let stats = index.stats(&files);
