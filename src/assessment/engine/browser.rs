@@ -1,4 +1,4 @@
-//! The JSON embedded in an assessment page for `assessment.js`.
+//! The JSON embedded in an assessment page for the assessment scripts.
 //!
 //! The shape is documented in `docs/assessment-json.md`. It carries what
 //! the browser engine needs to reproduce [`scoring`](super::scoring)

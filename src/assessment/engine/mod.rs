@@ -3,7 +3,7 @@
 //! The stages, one file each:
 //! - [`model`]: the YAML as serde structs, with positions;
 //! - `resolve`: ids to indices, every reference and value checked;
-//! - [`scoring`]: the one scoring engine (mirrored by `assessment.js`);
+//! - [`scoring`]: the one scoring engine (mirrored by `assessment-engine.js`);
 //! - [`analysis`]: the exact reachability analysis over all answer sets
 //!   (its state machinery in `states`);
 //! - `examples`: the author's golden tests;

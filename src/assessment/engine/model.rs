@@ -416,7 +416,7 @@ impl Condition {
         Err(format!("`{t}` is not a condition"))
     }
 
-    /// Whether a percent satisfies the condition (mirrored in assessment.js).
+    /// Whether a percent satisfies the condition (mirrored in assessment-engine.js).
     pub fn holds(self, percent: f64) -> bool {
         match self {
             Condition::Lt(v) => percent < v,

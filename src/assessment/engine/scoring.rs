@@ -2,7 +2,7 @@
 //!
 //! Everything that decides a result lives here, on an index-based
 //! [`Engine`] built by `resolve` from a valid [`Spec`](super::model::Spec).
-//! `themes/default/static/js/assessment.js` mirrors these functions line
+//! `themes/default/static/js/assessment-engine.js` mirrors these functions line
 //! for line, and the agreement test runs both on generated answer sets, so
 //! a change here must be made there too.
 //!

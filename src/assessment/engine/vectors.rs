@@ -2,7 +2,7 @@
 //!
 //! The browser script must agree with [`scoring`](super::scoring) on every
 //! answer set; the agreement test feeds these vectors to
-//! `assessment.js` under Node. Answer sets follow the real flow (only
+//! `assessment-engine.js` under Node. Answer sets follow the real flow (only
 //! shown questions, random skips of optional ones, subsets of multiple
 //! choices, any scale value) and some carry stale or invalid answers that
 //! both engines must ignore. The generator is a seeded SplitMix64, so a
