@@ -23,7 +23,8 @@ pub fn run(root: Option<&std::path::Path>, args: &BuildArgs, out: Output) -> Res
         base_url: args.site.base_url.clone(),
         portable: args.portable,
     };
-    let site = Site::load(&root, &opts)?;
+    let mut site = Site::load(&root, &opts)?;
+    site.forget_markdown();
     let written = site.write_to(staging)?;
     if out.verbose {
         let o = crate::theme::overrides(&root, &site.config().theme);
