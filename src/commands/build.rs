@@ -45,7 +45,7 @@ pub fn run(root: Option<&std::path::Path>, args: &BuildArgs, out: Output) -> Res
         if let Some(s) = &written.search {
             let kb = |n: usize| n.div_ceil(1024);
             println!(
-                "  search index: {} documents, {} terms, {} KB ({} KB of HTML); manifest {} KB, {} vocabulary and {} postings shards, {} document groups",
+                "  search index: {} documents, {} terms, {} KB ({} KB of HTML); manifest {} KB, {} vocabulary and {} postings shards, {} document groups, {} text files",
                 s.documents,
                 s.terms,
                 kb(s.index_bytes),
@@ -54,6 +54,7 @@ pub fn run(root: Option<&std::path::Path>, args: &BuildArgs, out: Output) -> Res
                 s.shards.0,
                 s.shards.1,
                 s.shards.2,
+                s.text_files,
             );
             println!(
                 "  search query: a 1-, 2- and 3-word query loads {}, {} and {} KB (first 8 results)",
