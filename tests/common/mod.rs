@@ -6,6 +6,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod test_site;
+pub use test_site::TestSite;
+
 /// A copy of `tests/fixtures/NAME` in a temporary folder (removed on drop).
 pub struct Fixture {
     pub dir: tempfile::TempDir,
