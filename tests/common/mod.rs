@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 mod test_site;
+#[allow(unused_imports)] // not every test file uses it
 pub use test_site::TestSite;
 
 /// A copy of `tests/fixtures/NAME` in a temporary folder (removed on drop).
