@@ -254,12 +254,15 @@ impl TaxonomyConfig {
             None => String::new(),
         };
         let d = self.def();
+        // An author who titled the listing "Topics" means that word for
+        // the plural too, not the front-matter key "Tags".
+        let title = d.and_then(|d| d.title.clone());
         let many = d
             .and_then(|d| d.label_plural.clone())
-            .unwrap_or(named.clone());
+            .or_else(|| title.clone())
+            .unwrap_or(named);
         let one = d.and_then(|d| d.label.clone()).unwrap_or(many.clone());
-        let title = d.and_then(|d| d.title.clone()).unwrap_or(many.clone());
-        (title, one, many)
+        (title.unwrap_or(many.clone()), one, many)
     }
 }
 
@@ -571,5 +574,37 @@ mod tests {
         assert_eq!(script_scheme("vbscript:x"), Some("vbscript:"));
         assert_eq!(script_scheme("https://x.org/"), None);
         assert_eq!(script_scheme("@/a.md"), None);
+    }
+
+    #[test]
+    fn taxonomy_words_fall_back_to_what_the_author_wrote() {
+        let def = |title: Option<&str>, label: Option<&str>, plural: Option<&str>| {
+            TaxonomyConfig::Full(TaxonomyDef {
+                name: "tags".into(),
+                path: None,
+                title: title.map(Into::into),
+                label: label.map(Into::into),
+                label_plural: plural.map(Into::into),
+                term_pages: None,
+                cards: false,
+            })
+        };
+        let words = |t: TaxonomyConfig| {
+            let (a, b, c) = t.labels();
+            [a, b, c]
+        };
+        assert_eq!(
+            words(TaxonomyConfig::Name("case_tags".into())),
+            ["Case tags", "Case tags", "Case tags"]
+        );
+        assert_eq!(
+            words(def(Some("Topics"), Some("Topic"), None)),
+            ["Topics", "Topic", "Topics"]
+        );
+        assert_eq!(
+            words(def(Some("By playbook"), Some("Playbook"), Some("Playbooks"))),
+            ["By playbook", "Playbook", "Playbooks"]
+        );
+        assert_eq!(words(def(None, Some("Topic"), None)), ["Tags", "Topic", "Tags"]);
     }
 }
