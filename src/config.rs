@@ -602,9 +602,16 @@ mod tests {
             ["Topics", "Topic", "Topics"]
         );
         assert_eq!(
-            words(def(Some("By playbook"), Some("Playbook"), Some("Playbooks"))),
+            words(def(
+                Some("By playbook"),
+                Some("Playbook"),
+                Some("Playbooks")
+            )),
             ["By playbook", "Playbook", "Playbooks"]
         );
-        assert_eq!(words(def(None, Some("Topic"), None)), ["Tags", "Topic", "Tags"]);
+        assert_eq!(
+            words(def(None, Some("Topic"), None)),
+            ["Tags", "Topic", "Tags"]
+        );
     }
 }

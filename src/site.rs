@@ -569,9 +569,7 @@ impl Site {
         let mut files = Vec::new();
         let mut entries: Vec<output::SitemapEntry> = Vec::new();
         // RFC 3339, keeping a time when the page gives one.
-        let date = |d: &Option<crate::yaml::Spanned<String>>| {
-            d.as_ref().and_then(|d| content::dates::rfc3339(&d.value))
-        };
+        let date = |d: &Option<content::Date>| d.map(|d| d.rfc3339());
         for s in &lib.sections {
             entries.push(output::SitemapEntry {
                 permalink: c.permalink(&s.path),

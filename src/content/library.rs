@@ -713,13 +713,7 @@ fn order_sections(lib: &mut Library) {
 }
 
 fn compare(a: &Page, b: &Page, by: SortBy) -> std::cmp::Ordering {
-    let date = |p: &Page| {
-        p.front
-            .date
-            .as_ref()
-            .map(|d| d.value.clone())
-            .unwrap_or_default()
-    };
+    let date = |p: &Page| p.front.date;
     match by {
         SortBy::Weight => (a.front.weight.unwrap_or(i64::MAX), a.title(), &a.rel).cmp(&(
             b.front.weight.unwrap_or(i64::MAX),

@@ -11,7 +11,7 @@ mod library;
 mod taxonomies;
 mod walk;
 
-pub use dates::is_date;
+pub use dates::{Date, is_date};
 pub use front_matter::{FrontMatter, SortBy, is_forbidden_control};
 pub use library::{
     AssessmentFile, ContentCache, Library, LinkHints, LoadOptions, MAX_FILE_BYTES, Page, Section,

@@ -337,16 +337,17 @@ fn json_ld_nodes(
         nodes.push(jsonld::breadcrumbs(config, &trail));
     }
     if let Job::Page(i) = job
-        && let Some(date) = &lib.pages[i].front.date
+        && let Some(date) = lib.pages[i].front.date
     {
         let p = &lib.pages[i];
+        let (date, modified) = (date.day(), p.front.updated.unwrap_or(date).day());
         nodes.push(jsonld::article(
             config,
             &jsonld::Article {
                 title: p.title(),
                 description: p.front.description.as_deref(),
-                date: &date.value,
-                modified: p.front.updated.as_ref().map_or(&date.value, |u| &u.value),
+                date: &date,
+                modified: &modified,
                 path: &p.path,
                 image: image.map(|i| i.url.as_str()),
             },
