@@ -381,15 +381,10 @@ pub fn card(s: &AssessmentSummary) -> String {
 /// Replaces each embed marker of pages and sections with the assessment's
 /// link card (see [`card`]); an unknown id is an error at the block.
 pub fn embed(lib: &mut Library, loaded: &Loaded, errors: &mut Vec<Diagnostic>) {
-    let texts = lib
-        .pages
-        .iter_mut()
-        .map(|p| (&p.file, &p.source, p.body_start, &mut p.rendered))
-        .chain(
-            lib.sections
-                .iter_mut()
-                .map(|s| (&s.file, &s.source, s.body_start, &mut s.rendered)),
-        );
+    let pages = lib.pages.iter_mut().map(|p| &mut p.doc);
+    let texts = pages
+        .chain(lib.sections.iter_mut().map(|s| &mut s.doc))
+        .map(|d| (&d.file, &d.source, d.body_start, &mut d.rendered));
     let by_id: BTreeMap<&str, &AssessmentSummary> = loaded
         .summaries
         .iter()

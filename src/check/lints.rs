@@ -203,25 +203,17 @@ struct AssessmentHead {
 
 fn titled(lib: &Library, site_has_description: bool) -> Vec<Titled> {
     let mut all = Vec::new();
-    for (i, s) in lib.sections.iter().enumerate() {
-        if s.source.is_empty() {
+    // Sections first, so index 0 is the home page.
+    for (i, d) in lib.documents().enumerate() {
+        if d.source.is_empty() {
             continue; // a folder without `_index.md`
         }
         all.push(Titled {
-            file: s.file.clone(),
-            source: s.source.clone(),
-            title: s.front.title.clone().unwrap_or_default(),
-            description: s.front.description.clone(),
+            file: d.file.clone(),
+            source: d.source.clone(),
+            title: d.front.title.clone().unwrap_or_default(),
+            description: d.front.description.clone(),
             needs_description: i != 0 || !site_has_description,
-        });
-    }
-    for p in &lib.pages {
-        all.push(Titled {
-            file: p.file.clone(),
-            source: p.source.clone(),
-            title: p.title().to_string(),
-            description: p.front.description.clone(),
-            needs_description: true,
         });
     }
     for a in &lib.assessment_files {

@@ -204,11 +204,12 @@ fn overrides(input: &Inputs, own: &mut HashMap<String, Image>, errors: &mut Vec<
 fn titles(input: &Inputs) -> HashMap<String, String> {
     let lib = input.lib;
     let mut t = HashMap::new();
-    for (i, s) in lib.sections.iter().enumerate() {
-        let title = match (i, s.front.title.as_deref()) {
+    // Sections first (index 0 is home), then pages, which always have a title.
+    for (i, d) in lib.documents().enumerate() {
+        let title = match (i, d.front.title.as_deref()) {
             (_, Some(title)) => title.to_string(),
             (0, None) => "Home".to_string(),
-            _ => s
+            _ => d
                 .path
                 .trim_matches('/')
                 .rsplit('/')
@@ -216,10 +217,7 @@ fn titles(input: &Inputs) -> HashMap<String, String> {
                 .unwrap_or("")
                 .to_string(),
         };
-        t.insert(s.path.clone(), title);
-    }
-    for p in &lib.pages {
-        t.insert(p.path.clone(), p.title().to_string());
+        t.insert(d.path.clone(), title);
     }
     for tax in &lib.taxonomies {
         let mut name = tax.name.replace(['-', '_'], " ");
