@@ -7,7 +7,6 @@ use rayon::prelude::*;
 use tera::Value;
 
 use super::{HEIGHT, Inputs, WIDTH, jsonld};
-use crate::content::Page;
 use crate::diagnostics::Diagnostic;
 use crate::images::Lookup;
 use crate::render::{ExtraPage, Job, Renderer};
@@ -138,30 +137,10 @@ pub fn plan(input: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
 /// Front matter `image` of pages and sections, which replaces their card.
 fn overrides(input: &Inputs, own: &mut HashMap<String, Image>, errors: &mut Vec<Diagnostic>) {
     let (lib, config) = (input.lib, input.config);
-    let overrides = lib
-        .sections
-        .iter()
-        .map(|s| {
-            (
-                &s.file,
-                &s.source,
-                &s.path,
-                &s.front,
-                s.front.title.as_deref(),
-            )
-        })
-        .chain(lib.pages.iter().map(|p: &Page| {
-            (
-                &p.file,
-                &p.source,
-                &p.path,
-                &p.front,
-                p.front.title.as_deref(),
-            )
-        }));
-    for (file, source, path, front, title) in overrides {
+    for d in lib.documents() {
+        let (file, source, path, front) = (&d.file, &d.source, &d.path, &d.front);
         let Some(image) = &front.image else { continue };
-        let alt = title.unwrap_or(&config.title).to_string();
+        let alt = front.title.as_deref().unwrap_or(&config.title).to_string();
         let src = image.value.as_str();
         let found = if src.contains("://") {
             Some(Image {
