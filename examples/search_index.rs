@@ -22,13 +22,12 @@ fn main() {
     let t = Instant::now();
     let b = Builder::default();
     let prepared: Vec<_> = docs
-        .iter()
-        .enumerate()
-        .map(|(i, d)| b.prepare(i, d))
+        .chunks(b.group_size())
+        .map(|g| b.prepare_group(g))
         .collect();
     let t_prepare = t.elapsed();
     let t = Instant::now();
-    let mut index = b.finish(prepared, &setup.paths, false, &search::Options::default());
+    let mut index = b.finish(prepared, &setup.paths, false);
     let t_finish = t.elapsed();
     let t = Instant::now();
     let files = index.files();

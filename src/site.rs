@@ -183,9 +183,9 @@ impl Site {
         ));
         lap("markdown", &mut timings);
 
-        let (assessments, mut errs) = crate::assessments_stage::load(root, &lib);
+        let (assessments, mut errs) = crate::assessment::stage::load(root, &lib);
         errors.append(&mut errs);
-        crate::assessments_stage::embed(&mut lib, &assessments, &mut errors);
+        crate::assessment::stage::check_embeds(&lib, &assessments, &mut errors);
         let mut extras = assessments.pages.clone();
         lap("assessments", &mut timings);
 
@@ -407,6 +407,11 @@ impl Site {
         // search documents the library and the assessments: they are built
         // and tokenised while the pages render rather than after.
         let this = &*self;
+        let put_text = |p: &str, body: &str| {
+            let file = OutputPath::from_url(p)
+                .map_err(|e| std::io::Error::other(format!("`{p}`: {e}")))?;
+            staging.write(&file, body.as_bytes())
+        };
         let (errors, (machine_files, search_docs)) = rayon::join(
             || {
                 this.render_jobs(&jobs, &|path, html| {
@@ -418,11 +423,12 @@ impl Site {
                         .map_err(|e| Diagnostic::error(path, format!("cannot write: {e}")))
                 })
             },
-            || rayon::join(|| this.machine_files(), || this.search_prepare()),
+            || rayon::join(|| this.machine_files(), || this.search_prepare(&put_text)),
         );
         if !errors.is_empty() {
             return Err(finish(errors));
         }
+        let search_docs = search_docs.transpose().map_err(io)?;
         self.timings.push(("render", t.elapsed()));
         let t = Instant::now();
         let index =
@@ -456,16 +462,17 @@ impl Site {
     }
 
     /// Makes and tokenises every search document (in parallel), when
-    /// `search` is on.
-    fn search_prepare(&self) -> Option<(search::index::Builder, Vec<search::index::Prepared>)> {
+    /// `search` is on, writing the index's text files with `put` at once.
+    #[allow(clippy::type_complexity)]
+    fn search_prepare(
+        &self,
+        put: &(dyn Fn(&str, &str) -> std::io::Result<()> + Sync),
+    ) -> Option<std::io::Result<(search::index::Builder, Vec<search::index::Prepared>)>> {
         self.search.as_ref()?;
         let sources = search::Sources::new(&self.config, &self.lib, &self.extras);
-        let builder = search::index::Builder::default();
-        let docs = (0..sources.len())
-            .into_par_iter()
-            .map(|i| builder.prepare(i, &sources.document(i)))
-            .collect();
-        Some((builder, docs))
+        let builder = search::index::Builder::new(&search::Options::default());
+        let docs = builder.prepare_all(sources.len(), &|i| sources.document(i), put);
+        Some(docs.map(|docs| (builder, docs)))
     }
 
     /// Merges the prepared documents into the index files, with the
@@ -477,12 +484,7 @@ impl Site {
         html_bytes: usize,
     ) -> (Vec<(String, String)>, search::Stats) {
         let setup = self.search.as_ref().expect("prepared only with search on");
-        let mut index = builder.finish(
-            docs,
-            &setup.paths,
-            self.config.portable,
-            &search::Options::default(),
-        );
+        let mut index = builder.finish(docs, &setup.paths, self.config.portable);
         index.set_html_bytes(html_bytes);
         let mut files = index.take_files();
         let stats = index.stats(&files);

@@ -217,6 +217,59 @@ fn embedded_assessments_are_the_real_thing_with_unique_ids() {
     assert!(!read(&out, "index.html").contains("js/assessment."));
 }
 
+/// The fixture with `templates/page.html`: the default one with its
+/// `{{ page.content | safe }}` line replaced by `content_line`.
+fn site_printing_content_as(content_line: &str) -> TestSite {
+    let f = site();
+    let page = f.source("themes/default/templates/page.html");
+    assert!(page.contains("{{ page.content | safe }}"));
+    f.write(
+        "templates/page.html",
+        &page.replace("{{ page.content | safe }}", content_line),
+    );
+    f
+}
+
+#[test]
+fn embeds_come_from_the_content_however_a_template_reworks_it() {
+    // A template that edits the content's markup. Embeds used to be found
+    // by searching the output for a hard-coded card, so this edit (it
+    // changes the card's `<aside class=`) made all three vanish without a word.
+    let f = site_printing_content_as(
+        r#"<div class="reworked">{{ page.content | replace(from="class=", to="data-reworked class=") | safe }}</div>"#,
+    );
+    let out = f.build();
+    let html = read(&out, "guide/index.html");
+    assert!(html.contains(r#"<div class="reworked">"#));
+    assert_eq!(count(&html, "data-wm-assessment "), 3, "{html}");
+    for uid in ["wm-pulse-1", "wm-tree-2", "wm-pulse-3"] {
+        assert!(html.contains(&format!("id=\"{uid}\"")), "{uid}");
+    }
+    assert!(!html.contains("waymark:assessment"), "no marker is left");
+    assert!(!html.contains("assessment-embed"), "no card either");
+}
+
+#[test]
+fn a_template_that_loses_an_embed_is_an_error_not_a_missing_embed() {
+    for line in [
+        "{{ page.content | escape_xml }}",
+        "{{ page.summary | safe }}",
+    ] {
+        let f = site_printing_content_as(line);
+        let o = f.run(&["build"]);
+        assert_eq!(o.status.code(), Some(1), "{line}");
+        let err = common::stderr(&o);
+        assert!(
+            err.contains(
+                "`/guide/` embeds the assessment `pulse`, but its template left the embed out"
+            ),
+            "{line}: {err}"
+        );
+        assert!(err.contains("templates/page.html"), "{err}");
+        assert!(err.contains("page.content | safe"), "the hint: {err}");
+    }
+}
+
 #[test]
 fn a_theme_without_the_embed_template_keeps_the_link_card() {
     let f = TestSite::fixture("basic");

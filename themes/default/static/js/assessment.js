@@ -1,7 +1,7 @@
 /*
  * Waymark assessments in the browser.
  *
- * The engine below mirrors src/assessment/scoring.rs exactly (same flow,
+ * The engine below mirrors src/assessment/engine/scoring.rs exactly (same flow,
  * same arithmetic in the same order); tests/assessment_agreement.rs runs
  * both on generated answer sets. Change one, change the other.
  *

@@ -157,6 +157,28 @@ fn check(engine: &Engine, example: &Spanned<Example>, answers: &Answers, report:
     let ex = &example.value;
     let result = engine.evaluate(answers);
     let mut problems = Vec::new();
+    // Each step returns `None` once it reported a mistake in the example
+    // itself: then comparing results would only add noise.
+    let checked = answers_on_path(engine, ex, &result, report)
+        .and_then(|()| outcome(engine, ex, &result, &mut problems, report))
+        .and_then(|()| bands(engine, ex, &result, &mut problems, report));
+    if checked.is_some() && !problems.is_empty() {
+        report.at(
+            example,
+            format!("example fails: {}", problems.join("; ")),
+            Some(format!("with these answers: {}", describe(engine, &result))),
+        );
+    }
+}
+
+/// Every answered question is asked on the example's path; every required
+/// question on the path is answered (a problem, not a mistake).
+fn answers_on_path(
+    engine: &Engine,
+    ex: &Example,
+    result: &Evaluation,
+    report: &mut Report,
+) -> Option<()> {
     let on_path = |id: &str| {
         result
             .path
@@ -170,9 +192,21 @@ fn check(engine: &Engine, example: &Spanned<Example>, answers: &Answers, report:
                 format!("this example answers `{}`, but with its other answers that question is never shown", qid.value),
                 Some("remove the answer, or fix the flow (`show_if`, `next`)".into()),
             );
-            return;
+            return None;
         }
     }
+    Some(())
+}
+
+/// The expected outcome exists and is the one reached; required questions
+/// left unanswered are problems too.
+fn outcome(
+    engine: &Engine,
+    ex: &Example,
+    result: &Evaluation,
+    problems: &mut Vec<String>,
+    report: &mut Report,
+) -> Option<()> {
     for (q, choice) in &result.path {
         let question = &engine.questions[*q];
         if question.required && choice.is_none() {
@@ -191,7 +225,7 @@ fn check(engine: &Engine, example: &Spanned<Example>, answers: &Answers, report:
             format!("example expects unknown outcome `{expected}`"),
             Some(hint),
         );
-        return;
+        return None;
     }
     let actual = result
         .outcome
@@ -199,6 +233,17 @@ fn check(engine: &Engine, example: &Spanned<Example>, answers: &Answers, report:
     if actual != expected {
         problems.push(format!("expected outcome `{expected}`, got `{actual}`"));
     }
+    Some(())
+}
+
+/// Each expected band names a real dimension and band, and is reached.
+fn bands(
+    engine: &Engine,
+    ex: &Example,
+    result: &Evaluation,
+    problems: &mut Vec<String>,
+    report: &mut Report,
+) -> Option<()> {
     for (dim, label) in ex.bands.iter().flat_map(|b| b.iter()) {
         let Some(d) = engine.dimensions.iter().position(|d| d.id == dim.value) else {
             let hint = did_you_mean(&dim.value, engine.dimensions.iter().map(|d| d.id.as_str()))
@@ -208,7 +253,7 @@ fn check(engine: &Engine, example: &Spanned<Example>, answers: &Answers, report:
                 format!("example names unknown dimension `{}`", dim.value),
                 Some(hint),
             );
-            return;
+            return None;
         };
         let labels: Vec<&str> = engine.dimensions[d]
             .bands
@@ -228,9 +273,9 @@ fn check(engine: &Engine, example: &Spanned<Example>, answers: &Answers, report:
                 format!("`{}` is not a band of `{}`", label.value, dim.value),
                 Some(hint),
             );
-            return;
+            return None;
         }
-        let got = band_name(engine, &result, d);
+        let got = band_name(engine, result, d);
         if got != label.value {
             problems.push(format!(
                 "expected band `{}` for `{}`, got `{got}`",
@@ -238,13 +283,7 @@ fn check(engine: &Engine, example: &Spanned<Example>, answers: &Answers, report:
             ));
         }
     }
-    if !problems.is_empty() {
-        report.at(
-            example,
-            format!("example fails: {}", problems.join("; ")),
-            Some(format!("with these answers: {}", describe(engine, &result))),
-        );
-    }
+    Some(())
 }
 
 fn band_name<'a>(engine: &'a Engine, result: &Evaluation, d: usize) -> &'a str {

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use super::Report;
-use super::model::{ChartType, Condition, QuestionType, Scores, Spec};
+use super::model::{ChartType, Condition, Outcome, QuestionType, Scores, Spec};
 use super::scoring::{EDimension, EOption, EOutcome, EQuestion, Engine, Target};
 use crate::diagnostics::did_you_mean;
 use crate::yaml::{Spanned, spanned_like};
@@ -44,21 +44,7 @@ pub fn resolve(spec: &mut Spec, report: &mut Report) -> Option<Engine> {
         questions: &questions,
         outcomes: &outcomes,
     };
-    if spec.questions.value.is_empty() {
-        report.at(
-            &spec.questions,
-            "an assessment needs at least one question",
-            None,
-        );
-    }
-    if spec.outcomes.value.is_empty() {
-        report.at(
-            &spec.outcomes,
-            "an assessment needs at least one outcome",
-            None,
-        );
-    }
-
+    check_not_empty(spec, report);
     let dimensions = spec
         .dimensions
         .iter()
@@ -75,37 +61,7 @@ pub fn resolve(spec: &mut Spec, report: &mut Report) -> Option<Engine> {
         .outcomes
         .value
         .iter()
-        .map(|o| {
-            let when = o.value.when.as_ref().map(|when| {
-                if when.is_empty() {
-                    report.at(
-                        &o.value.id,
-                        format!("outcome `{}` has an empty `when`", o.value.id.value),
-                        Some("remove `when:` to make it the default outcome, or list conditions".into()),
-                    );
-                }
-                when.iter()
-                    .filter_map(|(dim, cond)| {
-                        let d = names.dimension(dim, report)?;
-                        match Condition::parse(&cond.value) {
-                            Ok(c) => Some((d, c)),
-                            Err(msg) => {
-                                report.at(
-                                    cond,
-                                    format!("bad condition on `{}`: {msg}", dim.value),
-                                    Some("write a comparison with a percent, such as `< 50`, `<= 50`, `> 50`, `>= 50`, or an inclusive range such as `25..75`".into()),
-                                );
-                                None
-                            }
-                        }
-                    })
-                    .collect()
-            });
-            EOutcome {
-                id: o.value.id.value.clone(),
-                when,
-            }
-        })
+        .map(|o| outcome(&o.value, &names, report))
         .collect();
     check_condition_count(&eo, spec, report);
     check_chart(spec, &names, report);
@@ -118,6 +74,57 @@ pub fn resolve(spec: &mut Spec, report: &mut Report) -> Option<Engine> {
         questions: eq,
         outcomes: eo,
     })
+}
+
+/// An assessment needs a question and an outcome.
+fn check_not_empty(spec: &Spec, report: &mut Report) {
+    if spec.questions.value.is_empty() {
+        report.at(
+            &spec.questions,
+            "an assessment needs at least one question",
+            None,
+        );
+    }
+    if spec.outcomes.value.is_empty() {
+        report.at(
+            &spec.outcomes,
+            "an assessment needs at least one outcome",
+            None,
+        );
+    }
+}
+
+/// One outcome: its `when` conditions on known dimensions, parsed.
+fn outcome(o: &Outcome, names: &Names, report: &mut Report) -> EOutcome {
+    let when = o.when.as_ref().map(|when| {
+        if when.is_empty() {
+            report.at(
+                &o.id,
+                format!("outcome `{}` has an empty `when`", o.id.value),
+                Some("remove `when:` to make it the default outcome, or list conditions".into()),
+            );
+        }
+        when.iter()
+            .filter_map(|(dim, cond)| {
+                let d = names.dimension(dim, report)?;
+                match Condition::parse(&cond.value) {
+                    Ok(c) => Some((d, c)),
+                    Err(msg) => {
+                        report.at(
+                            cond,
+                            format!("bad condition on `{}`: {msg}", dim.value),
+                            Some("write a comparison with a percent, such as `< 50`, `<= 50`, `> 50`, `>= 50`, or an inclusive range such as `25..75`".into()),
+                        );
+                        None
+                    }
+                }
+            })
+            .collect()
+    });
+    EOutcome {
+        id: o.id.value.clone(),
+        when,
+    }
 }
 
 /// Id -> index tables, with "did you mean" lookups.
@@ -331,72 +338,11 @@ fn question(
     report: &mut Report,
 ) -> EQuestion {
     let qv = &q.value;
-    let id = &qv.id.value;
     let is_scale = qv.kind == QuestionType::Scale;
     if is_scale {
-        if !qv.options.is_empty() {
-            report.at(
-                &qv.options[0],
-                format!("scale question `{id}` cannot have options"),
-                Some("remove `options:` or change `type:` to single or multiple".into()),
-            );
-        }
-        match &qv.scale {
-            None => report.at(
-                &qv.id,
-                format!("scale question `{id}` needs a `scale: {{ min: 1, max: 5 }}`"),
-                None,
-            ),
-            Some(s) if s.value.min >= s.value.max => report.at(
-                s,
-                format!(
-                    "the scale of `{id}` goes from {} to {}; `min` must be below `max`",
-                    s.value.min, s.value.max
-                ),
-                None,
-            ),
-            Some(s) if s.value.max - s.value.min > MAX_SCALE_STEPS => report.at(
-                s,
-                format!("the scale of `{id}` has more than {MAX_SCALE_STEPS} steps"),
-                Some("use a shorter scale, e.g. 0..10".into()),
-            ),
-            Some(_) => {}
-        }
+        check_scale_shape(qv, report);
     } else {
-        if qv.options.is_empty() {
-            report.at(
-                &qv.id,
-                format!("question `{id}` has no options"),
-                Some("add `options:` with at least one `- label: ...`".into()),
-            );
-        }
-        if qv.options.len() > MAX_OPTIONS {
-            report.at(
-                &qv.options[MAX_OPTIONS],
-                format!("question `{id}` has more than {MAX_OPTIONS} options"),
-                None,
-            );
-        }
-        if let Some(s) = &qv.scale {
-            report.at(
-                s,
-                format!(
-                    "`scale:` only applies to `type: scale`, but `{id}` is {}",
-                    qv.kind.as_str()
-                ),
-                None,
-            );
-        }
-        if let Some((first, _)) = qv.scores.as_ref().and_then(|s| s.0.first()) {
-            report.at(
-                first,
-                format!(
-                    "question-level `scores` only apply to scale questions, but `{id}` is {}",
-                    qv.kind.as_str()
-                ),
-                Some("put `scores:` on each option instead".into()),
-            );
-        }
+        check_choice_shape(qv, report);
     }
     let options: Vec<EOption> = qv
         .options
@@ -414,7 +360,7 @@ fn question(
         .as_ref()
         .and_then(|s| show_if(spec, i, s, names, report));
     let mut eq = EQuestion {
-        id: id.clone(),
+        id: qv.id.value.clone(),
         kind: qv.kind,
         required: qv.required,
         options,
@@ -433,6 +379,80 @@ fn question(
     };
     eq.range = Engine::question_range(&eq, names.dims.len());
     eq
+}
+
+/// A scale question has a `scale` of at most [`MAX_SCALE_STEPS`] steps
+/// and no options.
+fn check_scale_shape(qv: &super::model::Question, report: &mut Report) {
+    let id = &qv.id.value;
+    if !qv.options.is_empty() {
+        report.at(
+            &qv.options[0],
+            format!("scale question `{id}` cannot have options"),
+            Some("remove `options:` or change `type:` to single or multiple".into()),
+        );
+    }
+    match &qv.scale {
+        None => report.at(
+            &qv.id,
+            format!("scale question `{id}` needs a `scale: {{ min: 1, max: 5 }}`"),
+            None,
+        ),
+        Some(s) if s.value.min >= s.value.max => report.at(
+            s,
+            format!(
+                "the scale of `{id}` goes from {} to {}; `min` must be below `max`",
+                s.value.min, s.value.max
+            ),
+            None,
+        ),
+        Some(s) if s.value.max - s.value.min > MAX_SCALE_STEPS => report.at(
+            s,
+            format!("the scale of `{id}` has more than {MAX_SCALE_STEPS} steps"),
+            Some("use a shorter scale, e.g. 0..10".into()),
+        ),
+        Some(_) => {}
+    }
+}
+
+/// A single or multiple question has 1 to [`MAX_OPTIONS`] options, and
+/// neither a `scale` nor question-level `scores`.
+fn check_choice_shape(qv: &super::model::Question, report: &mut Report) {
+    let id = &qv.id.value;
+    if qv.options.is_empty() {
+        report.at(
+            &qv.id,
+            format!("question `{id}` has no options"),
+            Some("add `options:` with at least one `- label: ...`".into()),
+        );
+    }
+    if qv.options.len() > MAX_OPTIONS {
+        report.at(
+            &qv.options[MAX_OPTIONS],
+            format!("question `{id}` has more than {MAX_OPTIONS} options"),
+            None,
+        );
+    }
+    if let Some(s) = &qv.scale {
+        report.at(
+            s,
+            format!(
+                "`scale:` only applies to `type: scale`, but `{id}` is {}",
+                qv.kind.as_str()
+            ),
+            None,
+        );
+    }
+    if let Some((first, _)) = qv.scores.as_ref().and_then(|s| s.0.first()) {
+        report.at(
+            first,
+            format!(
+                "question-level `scores` only apply to scale questions, but `{id}` is {}",
+                qv.kind.as_str()
+            ),
+            Some("put `scores:` on each option instead".into()),
+        );
+    }
 }
 
 /// `exclusive` only means something among checkboxes: on a single-choice

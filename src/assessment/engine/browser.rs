@@ -26,19 +26,6 @@ impl Assessment {
         let md = |t: &Option<crate::yaml::Spanned<String>>| {
             t.as_ref().map(|t| render_markdown(&t.value))
         };
-        let dimensions: Vec<Value> = spec
-            .dimensions
-            .iter()
-            .map(|d| {
-                let d = &d.value;
-                let bands: Vec<Value> = d
-                    .bands
-                    .iter()
-                    .map(|b| json!({"up_to": b.value.up_to.value, "label": b.value.label, "advice_html": md(&b.value.advice)}))
-                    .collect();
-                json!({"id": d.id.value, "label": d.label, "low": d.low, "high": d.high, "bands": bands})
-            })
-            .collect();
         let remaining = super::analysis::longest_routes(engine);
         let questions: Vec<Value> = spec
             .questions
@@ -48,47 +35,6 @@ impl Assessment {
             .zip(&remaining)
             .map(|((q, eq), remaining)| question_json(engine, &q.value, eq, *remaining, &md))
             .collect();
-        let outcomes: Vec<Value> = spec
-            .outcomes
-            .value
-            .iter()
-            .zip(&engine.outcomes)
-            .map(|(o, eo)| {
-                let when = eo.when.as_ref().map(|w| {
-                    w.iter()
-                        .map(|(d, c)| {
-                            let mut v = c.to_json();
-                            v["dimension"] = json!(engine.dimensions[*d].id);
-                            v
-                        })
-                        .collect::<Vec<_>>()
-                });
-                json!({
-                    "id": eo.id,
-                    "title": o.value.title,
-                    "summary_html": md(&o.value.summary),
-                    "url": o.value.link.as_ref().map(|l| resolve_link(&l.value)),
-                    "when": when,
-                    "cta": o.value.cta.as_ref().map(|c| json!({
-                        "title": c.title,
-                        "text": c.text,
-                        "label": c.label,
-                        "url": c.url.as_ref().map(|u| resolve_link(&u.value)),
-                    })),
-                })
-            })
-            .collect();
-        let chart = spec.chart.as_ref().map(|c| {
-            let c = &c.value;
-            match c.kind {
-                super::model::ChartType::Matrix => json!({
-                    "type": "matrix",
-                    "x": c.x.as_ref().map(|x| &x.value),
-                    "y": c.y.as_ref().map(|y| &y.value),
-                }),
-                super::model::ChartType::Bars => json!({"type": "bars"}),
-            }
-        });
         json!({
             "id": self.id,
             "title": spec.title.value,
@@ -98,11 +44,80 @@ impl Assessment {
             "check_answers": spec.check_answers,
             "hash": questions_hash(engine),
             "branches": super::analysis::branches(engine),
-            "dimensions": dimensions,
+            "dimensions": dimensions_json(spec, &md),
             "questions": questions,
-            "outcomes": outcomes,
-            "chart": chart,
+            "outcomes": outcomes_json(spec, engine, &md, resolve_link),
+            "chart": spec.chart.as_ref().map(|c| chart_json(&c.value)),
         })
+    }
+}
+
+/// A Markdown field rendered to HTML, or none.
+type Md<'a> = dyn Fn(&Option<crate::yaml::Spanned<String>>) -> Option<String> + 'a;
+
+/// The dimensions with their bands.
+fn dimensions_json(spec: &super::model::Spec, md: &Md) -> Vec<Value> {
+    spec.dimensions
+        .iter()
+        .map(|d| {
+            let d = &d.value;
+            let bands: Vec<Value> = d
+                .bands
+                .iter()
+                .map(|b| json!({"up_to": b.value.up_to.value, "label": b.value.label, "advice_html": md(&b.value.advice)}))
+                .collect();
+            json!({"id": d.id.value, "label": d.label, "low": d.low, "high": d.high, "bands": bands})
+        })
+        .collect()
+}
+
+/// The outcomes with their conditions, links and calls to action.
+fn outcomes_json(
+    spec: &super::model::Spec,
+    engine: &Engine,
+    md: &Md,
+    resolve_link: &dyn Fn(&str) -> String,
+) -> Vec<Value> {
+    spec.outcomes
+        .value
+        .iter()
+        .zip(&engine.outcomes)
+        .map(|(o, eo)| {
+            let when = eo.when.as_ref().map(|w| {
+                w.iter()
+                    .map(|(d, c)| {
+                        let mut v = c.to_json();
+                        v["dimension"] = json!(engine.dimensions[*d].id);
+                        v
+                    })
+                    .collect::<Vec<_>>()
+            });
+            json!({
+                "id": eo.id,
+                "title": o.value.title,
+                "summary_html": md(&o.value.summary),
+                "url": o.value.link.as_ref().map(|l| resolve_link(&l.value)),
+                "when": when,
+                "cta": o.value.cta.as_ref().map(|c| json!({
+                    "title": c.title,
+                    "text": c.text,
+                    "label": c.label,
+                    "url": c.url.as_ref().map(|u| resolve_link(&u.value)),
+                })),
+            })
+        })
+        .collect()
+}
+
+/// The result chart: a matrix of two dimensions, or bars.
+fn chart_json(c: &super::model::Chart) -> Value {
+    match c.kind {
+        super::model::ChartType::Matrix => json!({
+            "type": "matrix",
+            "x": c.x.as_ref().map(|x| &x.value),
+            "y": c.y.as_ref().map(|y| &y.value),
+        }),
+        super::model::ChartType::Bars => json!({"type": "bars"}),
     }
 }
 
@@ -112,7 +127,7 @@ fn question_json(
     q: &super::model::Question,
     eq: &super::scoring::EQuestion,
     remaining: usize,
-    md: &dyn Fn(&Option<crate::yaml::Spanned<String>>) -> Option<String>,
+    md: &Md,
 ) -> Value {
     let options: Vec<Value> = q
         .options

@@ -1,4 +1,4 @@
-//! Connects assessments to the site: loads every `content/assessments/*.yaml`
+//! The assessment stage: connects assessments to the site: loads every `content/assessments/*.yaml`
 //! with the assessment engine, checks its links against the library, renders
 //! its Markdown, and turns it into pages and ```` ```assessment ```` embeds.
 //!
@@ -18,7 +18,7 @@ use tera::Value;
 use crate::assessment::{self, Assessment};
 use crate::content::Library;
 use crate::diagnostics::Diagnostic;
-use crate::markdown::{self, ASSESSMENT_MARKER, Mode};
+use crate::markdown::{self, Mode};
 use crate::render::{AssessmentSummary, Embed, ExtraPage};
 
 /// Everything the site needs from its assessments.
@@ -140,7 +140,17 @@ fn template_value(
     lib: &Library,
 ) -> (Value, serde_json::Value) {
     let resolve = |rel: &str| lib.path_of(rel).map(str::to_owned);
-    let render = |md: &str| markdown::render_plain_html(md, Mode { escape_html: true }, &resolve);
+    // The browser data and the worksheet print the same Markdown fields:
+    // each is rendered once.
+    let rendered = std::cell::RefCell::new(std::collections::HashMap::<String, String>::new());
+    let render = |md: &str| {
+        if let Some(html) = rendered.borrow().get(md) {
+            return html.clone();
+        }
+        let html = markdown::render_plain_html(md, Mode { escape_html: true }, &resolve);
+        rendered.borrow_mut().insert(md.to_string(), html.clone());
+        html
+    };
     let link = |l: &str| resolve_link(l, lib);
     let mut data = a.browser_data(&render, &link);
     let is_tree = a.is_decision_tree();
@@ -173,7 +183,7 @@ fn template_value(
     let sheet = if is_tree {
         Value::none()
     } else {
-        Value::from_serializable(&worksheet::build(a, &data))
+        Value::from_serializable(&worksheet::build(a, &render, &link))
     };
     map.insert("worksheet".into(), sheet);
     (Value::from(map), data)
@@ -365,10 +375,10 @@ fn check_links(a: &Assessment, source: &str, lib: &Library) -> Vec<Diagnostic> {
     errors
 }
 
-/// The link card that stands for an embedded assessment in the Markdown's
-/// HTML: what feeds, summaries and themes without `assessment_embed.html`
-/// show. The renderer replaces it with `assessment_embed.html` (the full
-/// assessment) when the theme has that template.
+/// The link card of an embedded assessment: what themes without
+/// `assessment_embed.html` show in its place, and what a page listing
+/// another page's content shows for that page's embeds (see
+/// `render::embeds`).
 pub fn card(s: &AssessmentSummary) -> String {
     format!(
         "<aside class=\"assessment-embed\" data-assessment=\"{}\"><p><a href=\"{}\">{}</a></p></aside>",
@@ -378,35 +388,41 @@ pub fn card(s: &AssessmentSummary) -> String {
     )
 }
 
-/// Replaces each embed marker of pages and sections with the assessment's
-/// link card (see [`card`]); an unknown id is an error at the block.
-pub fn embed(lib: &mut Library, loaded: &Loaded, errors: &mut Vec<Diagnostic>) {
-    let pages = lib.pages.iter_mut().map(|p| &mut p.doc);
-    let texts = pages
-        .chain(lib.sections.iter_mut().map(|s| &mut s.doc))
-        .map(|d| (&d.file, &d.source, d.body_start, &mut d.rendered));
-    let by_id: BTreeMap<&str, &AssessmentSummary> = loaded
-        .summaries
+/// Checks that every ```` ```assessment ```` block of pages and sections
+/// names an assessment; an unknown id is an error at the block. The
+/// content keeps its markers: the renderer expands them.
+pub fn check_embeds(lib: &Library, loaded: &Loaded, errors: &mut Vec<Diagnostic>) {
+    let texts = lib
+        .pages
         .iter()
-        .map(|s| (s.id.as_str(), s))
-        .collect();
+        .map(|p| (&p.file, &p.source, p.body_start, &p.rendered))
+        .chain(
+            lib.sections
+                .iter()
+                .map(|s| (&s.file, &s.source, s.body_start, &s.rendered)),
+        );
+    let known: std::collections::BTreeSet<&str> =
+        loaded.summaries.iter().map(|s| s.id.as_str()).collect();
     for (file, source, body_start, rendered) in texts {
-        if rendered.assessments.is_empty() {
-            continue;
-        }
-        // One pass over the HTML for all markers (a replace per embed was
-        // quadratic: 20,000 embeds never finished).
-        rendered.html = replace_markers(&rendered.html, |id| by_id.get(id).map(|s| card(s)));
         let mut reported = std::collections::BTreeSet::new();
         for id in &rendered.assessments {
             // Each report searches the page for its block: a few are enough
             // (thousands of unknown ids would make this quadratic).
-            if by_id.contains_key(id.as_str()) || reported.len() >= 20 || !reported.insert(id) {
+            if known.contains(id.as_str()) || reported.len() >= 20 || !reported.insert(id) {
                 continue;
             }
             let offset = source
                 .find(&format!("\n{id}"))
                 .map_or(body_start, |o| o + 1);
+            let hint = format!(
+                "create content/assessments/{id}.yaml or use one of: {}",
+                loaded
+                    .summaries
+                    .iter()
+                    .map(|s| s.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
             errors.push(
                 Diagnostic::at_offset(
                     file,
@@ -414,37 +430,8 @@ pub fn embed(lib: &mut Library, loaded: &Loaded, errors: &mut Vec<Diagnostic>) {
                     offset,
                     format!("no assessment `{id}` to embed"),
                 )
-                .with_hint(format!(
-                    "create content/assessments/{id}.yaml or use one of: {}",
-                    loaded
-                        .summaries
-                        .iter()
-                        .map(|s| s.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
+                .with_hint(hint),
             );
         }
     }
-}
-
-/// `html` with each `<!--waymark:assessment:ID-->` marker replaced by
-/// `with(ID)`, or kept when that gives nothing.
-fn replace_markers(html: &str, with: impl Fn(&str) -> Option<String>) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(at) = rest.find(ASSESSMENT_MARKER) {
-        let after = &rest[at + ASSESSMENT_MARKER.len()..];
-        let Some(end) = after.find("-->") else {
-            break;
-        };
-        out.push_str(&rest[..at]);
-        match with(&after[..end]) {
-            Some(card) => out.push_str(&card),
-            None => out.push_str(&rest[at..at + ASSESSMENT_MARKER.len() + end + 3]),
-        }
-        rest = &after[end + 3..];
-    }
-    out.push_str(rest);
-    out
 }

@@ -248,12 +248,7 @@ pub(super) fn explore(engine: &Engine, order: &[usize], plan: &Plan) -> Result<E
         let q = &engine.questions[i];
         let moves = moves(engine, i, plan.tested[i]).ok_or(i)?;
         for ((memo, totals), entry) in states {
-            let shows = match q.show_if {
-                None => true,
-                Some((other, mask)) => plan.slot[other]
-                    .and_then(|s| memo[s])
-                    .is_some_and(|m| m & mask != 0),
-            };
+            let shows = is_shown(q, plan, &memo);
             let mut sink = |target: Option<Target>, key: Key, e: Entry| {
                 let fresh = match target {
                     None if i + 1 < n => merge(&mut buckets[i + 1], key, e),
@@ -272,25 +267,8 @@ pub(super) fn explore(engine: &Engine, order: &[usize], plan: &Plan) -> Result<E
                 sink(None, (memo.clone(), totals.clone()), entry.clone());
             }
             for m in &moves {
-                let mut t = totals.clone();
-                for d in 0..dims {
-                    t[3 * d] += m.delta[d];
-                    t[3 * d + 1] += q.range[d].0;
-                    t[3 * d + 2] += q.range[d].1;
-                }
-                let mut memo = memo.clone();
-                if let Some(s) = plan.slot[i] {
-                    memo[s] = m.memo;
-                }
-                let e = Entry {
-                    count: entry.count.saturating_mul(m.count),
-                    witness: Some(Rc::new(Witness {
-                        question: i,
-                        choice: m.choice,
-                        prev: entry.witness.clone(),
-                    })),
-                };
-                sink(m.target, (memo, t), e);
+                let (key, e) = answered(q, i, plan, m, (&memo, &totals), &entry);
+                sink(m.target, key, e);
             }
             if total > MAX_STATES {
                 return Err(i);
@@ -316,6 +294,48 @@ fn merge<K: std::hash::Hash + Eq>(map: &mut Map<K, Entry>, key: K, e: Entry) -> 
 
 /// The distinct ways to answer question `i`, merged by effect.
 /// `None` if a multiple-choice question alone has too many.
+/// Whether question `q` is shown in a state whose `show_if` answers are `memo`.
+fn is_shown(q: &super::scoring::EQuestion, plan: &Plan, memo: &[Option<u64>]) -> bool {
+    match q.show_if {
+        None => true,
+        Some((other, mask)) => plan.slot[other]
+            .and_then(|s| memo[s])
+            .is_some_and(|m| m & mask != 0),
+    }
+}
+
+/// The state after question `i` (`q`) is answered with move `m` in state
+/// `(memo, totals)`: points and ranges added, the answer remembered when a
+/// `show_if` tests it, the witness extended.
+fn answered(
+    q: &super::scoring::EQuestion,
+    i: usize,
+    plan: &Plan,
+    m: &Move,
+    (memo, totals): (&[Option<u64>], &[i64]),
+    entry: &Entry,
+) -> (Key, Entry) {
+    let mut t = totals.to_vec();
+    for (d, (low, high)) in q.range.iter().enumerate() {
+        t[3 * d] += m.delta[d];
+        t[3 * d + 1] += low;
+        t[3 * d + 2] += high;
+    }
+    let mut memo = memo.to_vec();
+    if let Some(s) = plan.slot[i] {
+        memo[s] = m.memo;
+    }
+    let e = Entry {
+        count: entry.count.saturating_mul(m.count),
+        witness: Some(Rc::new(Witness {
+            question: i,
+            choice: m.choice,
+            prev: entry.witness.clone(),
+        })),
+    };
+    ((memo, t), e)
+}
+
 fn moves(engine: &Engine, i: usize, tested: u64) -> Option<Vec<Move>> {
     let q = &engine.questions[i];
     type Effect = (Vec<i64>, Option<u64>, Option<Target>);
