@@ -317,7 +317,7 @@ fn json_ld_nodes(
         && let Some(date) = lib.pages[i].front.date
     {
         let p = &lib.pages[i];
-        let (date, modified) = (date.day(), p.front.updated.unwrap_or(date).day());
+        let (date, modified) = (date.rfc3339(), p.front.updated.unwrap_or(date).rfc3339());
         nodes.push(jsonld::article(
             config,
             &jsonld::Article {
