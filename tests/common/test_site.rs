@@ -27,12 +27,25 @@ impl TestSite {
         TestSite { _dir: dir, root }
     }
 
+    /// An empty site folder, for a test that writes every file itself.
+    pub fn empty() -> TestSite {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(&root).unwrap();
+        TestSite { _dir: dir, root }
+    }
+
     /// A copy of `tests/fixtures/NAME`.
     pub fn fixture(name: &str) -> TestSite {
         let dir = tempfile::tempdir().expect("temp dir");
         let root = dir.path().join("site");
         copy_dir(&repo().join("tests/fixtures").join(name), &root);
         TestSite { _dir: dir, root }
+    }
+
+    /// [`TestSite::fixture`] under the name tests used before `TestSite`.
+    pub fn new(name: &str) -> TestSite {
+        TestSite::fixture(name)
     }
 
     /// Copies the repository's `themes/default` into the site, so the site
@@ -48,6 +61,11 @@ impl TestSite {
     /// The site folder.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// The path of `rel` in the site folder.
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
     }
 
     /// Where `build` writes: `public/` in the site folder.
@@ -97,6 +115,11 @@ impl TestSite {
         let o = self.run(&[&["build"], extra].concat());
         assert!(o.status.success(), "build failed:\n{}", stderr(&o));
         self.out()
+    }
+
+    /// [`TestSite::build_with`] under the name tests used before `TestSite`.
+    pub fn build_ok(&self, extra: &[&str]) -> PathBuf {
+        self.build_with(extra)
     }
 
     /// Builds, asserts the build fails with exit code 1 (bad input) and
