@@ -140,8 +140,7 @@ pub fn parse(
                 .with_hint("add a line `title: ...` to the front matter"),
         );
     }
-    errors.extend(type_dates(file, source, first_line, &mut front));
-    errors.extend(check_values(file, source, yaml_src, first_line, &front));
+    errors.extend(check_values(file, source, yaml_src, first_line, &mut front));
     let mut terms = BTreeMap::new();
     if !taxonomies.is_empty() {
         // The typed parse above cannot hold the site's own taxonomy keys, so
@@ -314,16 +313,17 @@ fn type_dates(
     errors
 }
 
-/// Values that would break a URL or an XML file: control characters in
-/// text, aliases that leave the site, slugs without a letter.
+/// Types the dates ([`type_dates`]) and finds values that would break a URL
+/// or an XML file: control characters in text, aliases that leave the
+/// site, slugs without a letter.
 fn check_values(
     file: &Path,
     source: &str,
     yaml_src: &str,
     first_line: usize,
-    front: &FrontMatter,
+    front: &mut FrontMatter,
 ) -> Vec<Diagnostic> {
-    let mut errors = Vec::new();
+    let mut errors = type_dates(file, source, first_line, front);
     let at_key = |key: &str| key_line(yaml_src, key).map_or(1, |l| l + first_line - 1);
     let texts = [
         ("title", front.title.as_deref()),
