@@ -95,6 +95,11 @@ fn taxonomy_pages() {
     assert_page(&site, "taxonomy_list", "tags/index.html");
 }
 
+#[test]
+fn the_sitemap() {
+    assert_page(&built(), "sitemap", "sitemap.xml");
+}
+
 /// The set of files a build writes, so a pipeline change that adds, drops or
 /// moves a file shows too.
 #[test]
