@@ -275,15 +275,12 @@ pub fn enrich_library(
             );
         }
     };
-    lib.pages.par_iter_mut().for_each(|p| {
-        let (file, source, start, path) = (&p.file, &p.source, p.body_start, &p.path);
-        one(file, source, start, path, &mut p.rendered.html, true);
-        one(file, source, start, path, &mut p.rendered.summary, false);
-    });
-    lib.sections.par_iter_mut().for_each(|s| {
-        let (file, source, start, path) = (&s.file, &s.source, s.body_start, &s.path);
-        one(file, source, start, path, &mut s.rendered.html, true);
-        one(file, source, start, path, &mut s.rendered.summary, false);
+    let pages = lib.pages.par_iter_mut().map(|p| &mut p.doc);
+    let sections = lib.sections.par_iter_mut().map(|s| &mut s.doc);
+    pages.chain(sections).for_each(|d| {
+        let (file, source, start, path) = (&d.file, &d.source, d.body_start, &d.path);
+        one(file, source, start, path, &mut d.rendered.html, true);
+        one(file, source, start, path, &mut d.rendered.summary, false);
     });
     let mut variants = variants.into_inner().unwrap_or_default();
     variants.sort_by(|a, b| a.output.cmp(&b.output));

@@ -9,8 +9,8 @@ use crate::content::{self, Library};
 use crate::render::ExtraPage;
 
 /// A page's date in RFC 3339, keeping a time when the page gives one.
-fn date(d: &Option<crate::yaml::Spanned<String>>) -> Option<String> {
-    d.as_ref().and_then(|d| content::dates::rfc3339(&d.value))
+fn date(d: &Option<content::Date>) -> Option<String> {
+    d.map(|d| d.rfc3339())
 }
 
 /// One redirect page per alias in front matter: (site path, HTML).

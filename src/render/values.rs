@@ -448,13 +448,10 @@ fn page_summary(config: &Config, lib: &Library, p: &Page, term_links: &[Vec<Valu
     Obj::new()
         .set("title", p.title())
         .set("description", opt_str(p.front.description.as_deref()))
-        .set(
-            "date",
-            opt_str(p.front.date.as_ref().map(|d| &d.value[..10])),
-        )
+        .set("date", opt_str(p.front.date.map(|d| d.day()).as_deref()))
         .set(
             "updated",
-            opt_str(p.front.updated.as_ref().map(|d| &d.value[..10])),
+            opt_str(p.front.updated.map(|d| d.day()).as_deref()),
         )
         .set("path", p.path.as_str())
         .set("permalink", config.permalink(&p.path))
@@ -484,8 +481,8 @@ fn page_key(
     config.base_url().hash(&mut h);
     let f = &p.front;
     (p.title(), &f.description, &p.path, &p.slug, f.weight).hash(&mut h);
-    f.date.as_ref().map(|d| &d.value).hash(&mut h);
-    f.updated.as_ref().map(|d| &d.value).hash(&mut h);
+    f.date.hash(&mut h);
+    f.updated.hash(&mut h);
     if !f.extra.is_empty() {
         serde_json::to_string(&f.extra)
             .unwrap_or_default()

@@ -14,22 +14,27 @@ use super::Assessment;
 use super::model::QuestionType;
 use super::scoring::{Answer, Answers, Choice, Engine};
 
-/// SplitMix64: tiny, fast, good enough for test data, no dependency.
-struct Rng(u64);
+/// SplitMix64: tiny, fast, good enough for test data, no dependency. Public
+/// so the fuzz tests (`tests/fuzz.rs`) share this one generator: a seed
+/// replays a run exactly.
+pub struct Rng(pub u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+    /// A number in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n.max(1) as u64) as usize
     }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
+    /// True `percent` times out of a hundred.
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.next_u64() % 100 < percent
     }
 }
 
