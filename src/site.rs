@@ -12,12 +12,11 @@ pub mod outputs;
 mod search_stage;
 mod stages;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
-use crate::content::{self, Library, LoadOptions};
+use crate::content::{self, Library};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown;
 use crate::output::{self, LinkStyle, Staging, links};
