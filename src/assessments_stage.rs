@@ -399,6 +399,7 @@ pub fn embed(lib: &mut Library, loaded: &Loaded, errors: &mut Vec<Diagnostic>) {
         if rendered.assessments.is_empty() {
             continue;
         }
+        let rendered = std::sync::Arc::make_mut(rendered);
         // One pass over the HTML for all markers (a replace per embed was
         // quadratic: 20,000 embeds never finished).
         rendered.html = replace_markers(&rendered.html, |id| by_id.get(id).map(|s| card(s)));

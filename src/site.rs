@@ -123,7 +123,7 @@ struct MarkdownMemo {
     shortcodes: u64,
     summary: Option<String>,
     resolved: Vec<(String, Option<String>)>,
-    rendered: markdown::Rendered,
+    rendered: Arc<markdown::Rendered>,
     problems: Vec<(usize, markdown::Problem)>,
 }
 
@@ -822,7 +822,7 @@ fn render_markdown(
             shortcodes: shortcodes.key,
             summary: summary.cloned(),
             resolved: resolved.into_inner().unwrap_or_default(),
-            rendered,
+            rendered: Arc::new(rendered),
             problems,
         }
     };

@@ -49,8 +49,9 @@ pub struct Page {
     pub previous: Option<usize>,
     /// Neighbours in the section's order.
     pub next: Option<usize>,
-    /// Filled in by the Markdown stage.
-    pub rendered: Rendered,
+    /// Filled in by the Markdown stage; shared with `serve`'s caches, so
+    /// an unchanged page's HTML is held once and compared by pointer.
+    pub rendered: Arc<Rendered>,
 }
 
 /// A section (`_index.md`); the home page is the section of `content/`.
@@ -78,8 +79,9 @@ pub struct Section {
     pub subsections: Vec<usize>,
     /// Files beside `_index.md`: (source, site path).
     pub assets: Vec<(PathBuf, String)>,
-    /// Filled in by the Markdown stage.
-    pub rendered: Rendered,
+    /// Filled in by the Markdown stage; shared with `serve`'s caches, so
+    /// an unchanged page's HTML is held once and compared by pointer.
+    pub rendered: Arc<Rendered>,
 }
 
 impl Page {
@@ -435,7 +437,7 @@ pub fn load_cached(
             assets: Vec::new(),
             previous: None,
             next: None,
-            rendered: Rendered::default(),
+            rendered: Arc::default(),
         });
     }
 
@@ -589,7 +591,7 @@ fn empty_section(file: PathBuf, rel: &str, dir: &str) -> Section {
         pages: Vec::new(),
         subsections: Vec::new(),
         assets: Vec::new(),
-        rendered: Rendered::default(),
+        rendered: Arc::default(),
     }
 }
 

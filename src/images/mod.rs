@@ -277,18 +277,30 @@ pub fn enrich_library(
     };
     lib.pages.par_iter_mut().for_each(|p| {
         let (file, source, start, path) = (&p.file, &p.source, p.body_start, &p.path);
-        one(file, source, start, path, &mut p.rendered.html, true);
-        one(file, source, start, path, &mut p.rendered.summary, false);
+        if has_img(&p.rendered) {
+            let r = std::sync::Arc::make_mut(&mut p.rendered);
+            one(file, source, start, path, &mut r.html, true);
+            one(file, source, start, path, &mut r.summary, false);
+        }
     });
     lib.sections.par_iter_mut().for_each(|s| {
         let (file, source, start, path) = (&s.file, &s.source, s.body_start, &s.path);
-        one(file, source, start, path, &mut s.rendered.html, true);
-        one(file, source, start, path, &mut s.rendered.summary, false);
+        if has_img(&s.rendered) {
+            let r = std::sync::Arc::make_mut(&mut s.rendered);
+            one(file, source, start, path, &mut r.html, true);
+            one(file, source, start, path, &mut r.summary, false);
+        }
     });
     let mut variants = variants.into_inner().unwrap_or_default();
     variants.sort_by(|a, b| a.output.cmp(&b.output));
     variants.dedup_by(|a, b| a.output == b.output);
     (errors.into_inner().unwrap_or_default(), variants)
+}
+
+/// Whether a text has an image to check (the Markdown output is shared
+/// with `serve`'s cache: copied only when it is going to change).
+fn has_img(r: &crate::markdown::Rendered) -> bool {
+    r.html.contains("<img") || r.summary.contains("<img")
 }
 
 /// The offset in `markdown` of the image whose source is `src`: the `!` of
