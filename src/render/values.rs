@@ -150,8 +150,9 @@ fn reads_any_field(src: &str) -> bool {
     if src.contains("json_encode") {
         return true;
     }
-    // `for k, v in x.y`: iterating a named field's map is fine; iterating
-    // a whole value (`in p`, `in pages[0]`) reads every field.
+    // `for k, v in x.y` (or in a variable named after a field holding a
+    // map, `in taxonomies`): iterating a field's map is fine; iterating a
+    // whole value (`in p`, `in pages[0]`) reads every field.
     let mut rest = src;
     while let Some(at) = rest.find("for ") {
         rest = &rest[at + 4..];
@@ -160,7 +161,8 @@ fn reads_any_field(src: &str) -> bool {
             && vars.contains(',')
         {
             let expr = expr.trim().trim_end_matches('-').trim();
-            if !expr.contains('.') || expr.ends_with(']') || expr.ends_with(')') {
+            let field = ["taxonomies", "extra"].contains(&expr);
+            if (!expr.contains('.') && !field) || expr.ends_with(']') || expr.ends_with(')') {
                 return true;
             }
         }

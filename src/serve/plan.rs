@@ -92,8 +92,15 @@ impl<'a> Check<'a> {
         } else {
             Need::Later
         };
-        if self.globals_changed || job == Job::NotFound {
+        if self.globals_changed {
             return when;
+        }
+        if job == Job::NotFound {
+            return if self.not_found_changed(record) {
+                when
+            } else {
+                Need::Nothing
+            };
         }
         let Ok(template) = self
             .new
@@ -129,6 +136,26 @@ impl<'a> Check<'a> {
             return when;
         }
         Need::Nothing
+    }
+
+    /// `404.html` reads only the values every page gets (compared before
+    /// this), its template and what it looked up; the built-in page reads
+    /// the home page's title.
+    fn not_found_changed(&mut self, record: &Record) -> bool {
+        let (ot, nt) = (self.old.renderer.templates(), self.new.renderer.templates());
+        let name = "404.html";
+        if ot.has(name) != nt.has(name) {
+            return true;
+        }
+        if !nt.has(name) {
+            let title = |lib: &crate::content::Library| lib.sections[0].front.title.clone();
+            return title(&self.old.lib) != title(&self.new.lib);
+        }
+        let social =
+            self.old.renderer.social_of("/404.html") != self.new.renderer.social_of("/404.html");
+        social
+            || self.stale_templates.contains(name)
+            || record.deps.iter().any(|d| self.dep_changed(d))
     }
 
     /// The job's own source file changed (the page being edited), as
