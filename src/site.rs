@@ -851,7 +851,16 @@ fn render_markdown(
         .collect();
     let mut errors = Vec::new();
     let mut next = HashMap::with_capacity(page_memos.len() + section_memos.len());
-    let hints = lib.link_hints();
+    // Sorting every path for hints is work only a broken link needs.
+    let broken = page_memos
+        .iter()
+        .chain(&section_memos)
+        .any(|m| !m.problems.is_empty());
+    let hints = if broken {
+        lib.link_hints()
+    } else {
+        crate::content::LinkHints::default()
+    };
     for (p, mut m) in lib.pages.iter_mut().zip(page_memos) {
         for (start, pr) in &m.problems {
             errors.push(

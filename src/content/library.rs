@@ -114,7 +114,7 @@ pub struct AssessmentFile {
 }
 
 /// The paths `@/` links may name, for "did you mean" (see [`Library::link_hints`]).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct LinkHints {
     known: Vec<String>,
     example: String,
@@ -399,8 +399,9 @@ pub fn load_cached(
     // Home must be index 0 for readers; the BTreeMap puts "" first already.
     debug_assert_eq!(home_idx, 0);
 
+    // Pages take their parsed front matter (sections are done with it).
     for l in loaded
-        .iter()
+        .into_iter()
         .filter(|l| matches!(l.entry.kind, Kind::Page { .. }))
     {
         let bundle = l.entry.kind == (Kind::Page { bundle: true });
@@ -425,10 +426,10 @@ pub fn load_cached(
         let section = nearest_section(&section_by_dir, page_dir);
         lib.pages.push(Page {
             file: display(&l.entry.path),
-            rel: l.entry.rel.clone(),
-            source: l.source.clone(),
-            front: l.parsed.front.clone(),
-            taxonomies: l.parsed.taxonomies.clone(),
+            rel: l.entry.rel,
+            source: l.source,
+            front: l.parsed.front,
+            taxonomies: l.parsed.taxonomies,
             body_start: l.parsed.body_start,
             body_line_offset: l.parsed.body_line_offset,
             path,
