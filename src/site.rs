@@ -104,6 +104,7 @@ impl LoadCache {
     fn one_build() -> LoadCache {
         LoadCache {
             values: ValuesMemo::one_build(),
+            cards: crate::social::CardCache::one_build(),
             one_build: true,
             ..LoadCache::default()
         }

@@ -269,7 +269,11 @@ impl ContentCache {
             if !known_file || !changed.is_file() {
                 self.entries = None;
             }
-            self.files.retain(|p, _| !p.starts_with(changed));
+            // A file is one entry; a folder (or a path that is gone and may
+            // have been one) forgets everything under it.
+            if self.files.remove(changed).is_none() || !changed.is_file() {
+                self.files.retain(|p, _| !p.starts_with(changed));
+            }
         }
     }
 }

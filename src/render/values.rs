@@ -280,6 +280,42 @@ impl PartialEq for PageView {
 }
 
 impl PageView {
+    /// Whether [`page_view`] would build this view again for `p` (with the
+    /// same `base_url`), checked without building it. Every field of the
+    /// view is compared here: `debug_assert` checks it on every reuse.
+    fn still(
+        &self,
+        lib: &Library,
+        p: &Page,
+        term_links: &[Vec<Value>],
+        page_ancestors: &[Value],
+    ) -> bool {
+        let (c, f) = (&self.card, &p.front);
+        fn day(d: &Option<crate::yaml::Spanned<String>>) -> Option<&str> {
+            d.as_ref().map(|d| &d.value[..10])
+        }
+        let link = |l: &Option<Link>, i: Option<usize>| match (l, i) {
+            (Some(l), Some(i)) => l.title == lib.pages[i].title() && l.path == lib.pages[i].path,
+            (None, None) => true,
+            _ => false,
+        };
+        Arc::ptr_eq(&self.rendered, &p.rendered)
+            && c.title == p.title()
+            && c.description == f.description
+            && c.date.as_deref() == day(&f.date)
+            && c.updated.as_deref() == day(&f.updated)
+            && c.path == p.path
+            && c.weight == f.weight
+            && *c.extra == f.extra
+            && self.slug == p.slug
+            && self.section_path == lib.sections[p.section].path
+            && self.assets.iter().eq(p.assets.iter().map(|(_, s)| s))
+            && link(&self.previous, p.previous)
+            && link(&self.next, p.next)
+            && self.ancestors == page_ancestors[p.section]
+            && same_terms(&c.taxonomies, lib, p, term_links)
+    }
+
     /// The full `page` value: its summary (already built, so its fields are
     /// not computed twice) plus content, toc, neighbours and breadcrumbs.
     fn value(&self, summary: &Value) -> Value {
@@ -307,6 +343,8 @@ impl PageView {
 #[derive(Default)]
 pub struct ValuesMemo {
     pages: HashMap<String, Memo>,
+    /// The `base_url` the views were built with (permalinks).
+    base_url: String,
     one_build: bool,
 }
 
@@ -353,11 +391,29 @@ impl SiteValues {
         let page_ancestors: Vec<Value> = (0..lib.sections.len())
             .map(|i| ancestors(lib, i, true))
             .collect();
-        let old = std::mem::take(&mut memo.pages);
+        let mut old = std::mem::take(&mut memo.pages);
+        if memo.base_url != config.base_url() {
+            old.clear();
+            memo.base_url = config.base_url().to_string();
+        }
         let built: Vec<Memo> = lib
             .pages
             .par_iter()
             .map(|p| {
+                if let Some(m) = old.get(&p.rel)
+                    && (m.page.is_some() || !get_page)
+                    && m.view.still(lib, p, &term_links, &page_ancestors)
+                {
+                    // Checked in place, so an unchanged page allocates nothing.
+                    debug_assert!(
+                        *m.view == page_view(config, lib, p, &term_links, &page_ancestors)
+                    );
+                    return Memo {
+                        view: m.view.clone(),
+                        summary: m.summary.clone(),
+                        page: m.page.clone(),
+                    };
+                }
                 let view = page_view(config, lib, p, &term_links, &page_ancestors);
                 if let Some(m) = old.get(&p.rel)
                     && *m.view == view
@@ -638,6 +694,51 @@ fn term_links(
         .collect()
 }
 
+/// Whether `terms` are still the term values of `page` (see [`taxonomy_terms`]).
+fn same_terms(
+    terms: &[(String, Vec<Value>)],
+    lib: &Library,
+    page: &Page,
+    term_links: &[Vec<Value>],
+) -> bool {
+    terms.len() == lib.taxonomies.len()
+        && lib
+            .taxonomies
+            .iter()
+            .zip(term_links)
+            .zip(terms)
+            .all(|((t, links), (name, values))| {
+                let mut found = page
+                    .taxonomies
+                    .get(&t.name)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|n| term_index(t, n));
+                *name == t.name
+                    && values
+                        .iter()
+                        .all(|v| found.next().is_some_and(|j| links[j] == *v))
+                    && found.next().is_none()
+            })
+}
+
+/// The index of the term `name` (as written in front matter) in `t`.
+fn term_index(t: &Taxonomy, name: &str) -> Option<usize> {
+    // Terms are sorted by slug, and most pages spell a term as it was
+    // first written.
+    if let Ok(j) = t
+        .terms
+        .binary_search_by(|term| term.slug.as_str().cmp(name))
+        && t.terms[j].name == name
+    {
+        return Some(j);
+    }
+    let slug = crate::content::slugify(name);
+    t.terms
+        .binary_search_by(|term| term.slug.as_str().cmp(&slug))
+        .ok()
+}
+
 /// The shared term values of `page`, per taxonomy of the site.
 fn taxonomy_terms(
     lib: &Library,
@@ -653,15 +754,7 @@ fn taxonomy_terms(
                 .get(&t.name)
                 .into_iter()
                 .flatten()
-                .filter_map(|name| {
-                    // Terms are sorted by slug.
-                    let slug = crate::content::slugify(name);
-                    let j = t
-                        .terms
-                        .binary_search_by(|term| term.slug.as_str().cmp(&slug))
-                        .ok()?;
-                    Some(links[j].clone())
-                })
+                .filter_map(|name| Some(links[term_index(t, name)?].clone()))
                 .collect();
             (t.name.clone(), terms)
         })
