@@ -104,6 +104,7 @@ fn main() {
         retitle(&original, &format!("Edited title {i}"))
     });
     let rss_end = rss();
+    let rss_trimmed = trimmed_rss();
     handle.stop();
     println!("site: {label}");
     println!("files served: {files}; first build: {:.0} ms", ms(first));
@@ -115,6 +116,29 @@ fn main() {
         rss_end.0 / 1024,
         rss_end.1 / 1024
     );
+    if let Some(kib) = rss_trimmed {
+        println!(
+            "serve RSS once the allocator returns its free pages (malloc_trim): {} MiB",
+            kib / 1024
+        );
+    }
+}
+
+/// RSS after asking glibc to return freed memory to the system: how much
+/// of the RSS is memory in use rather than the allocator's free lists.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn trimmed_rss() -> Option<u64> {
+    unsafe extern "C" {
+        fn malloc_trim(pad: usize) -> i32;
+    }
+    // SAFETY: malloc_trim only releases free memory of glibc's heap.
+    unsafe { malloc_trim(0) };
+    Some(rss().0)
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn trimmed_rss() -> Option<u64> {
+    None
 }
 
 /// What one kind of edit measured.

@@ -335,7 +335,10 @@ pub fn values(
         .iter()
         .map(|(path, m)| (path.clone(), m.value.clone()))
         .collect();
-    *memo = built.into_iter().collect();
+    let old = std::mem::replace(memo, built.into_iter().collect());
+    // Freeing ten thousand JSON-LD trees is slow: not on the way to the
+    // page being served.
+    std::thread::spawn(move || drop(old));
     values
 }
 
