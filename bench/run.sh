@@ -97,7 +97,7 @@ fi
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # measure OUT_DIR CMD...: runs CMD (which writes OUT_DIR) RUNS times after a
-# warm-up; sets M_WALL, M_CPU (seconds) and M_RSS (MB), all medians.
+# warm-up; sets M_WALL, M_CPU (seconds) and M_RSS (MiB), all medians.
 measure() {
   local out="$1"; shift
   local log="$WORK/time.log" walls=() cpus=() rsss=()
@@ -158,8 +158,8 @@ say "corpora in $WORK ($(df --output=fstype "$WORK" | tail -1)); $RUNS timed run
 say ""
 
 declare -A WALL CPU RSS HWALL HCPU HRSS
-printf '%-22s %7s %10s %10s %9s' "case" "pages" "wall" "cpu" "peak RSS"
-[[ -n "$HUGO" ]] && printf ' | %10s %10s %9s %7s' "hugo wall" "hugo cpu" "hugo RSS" "ratio"
+printf '%-22s %7s %10s %10s %10s' "case" "pages" "wall" "cpu" "peak RSS"
+[[ -n "$HUGO" ]] && printf ' | %10s %10s %10s %11s' "hugo wall" "hugo cpu" "hugo RSS" "wm/hugo"
 printf '\n'
 for c in "${CASES[@]}"; do
   IFS=: read -r name pages per sidebar <<<"$c"
@@ -175,12 +175,12 @@ for c in "${CASES[@]}"; do
   measure "$site/public" "$WAYMARK" build --quiet --root "$site"
   WALL[$name]=$M_WALL; CPU[$name]=$M_CPU; RSS[$name]=$M_RSS
   built=$(find "$site/public" -name '*.html' | wc -l)
-  printf '%-22s %7s %10s %10s %6s MB' "$name" "$pages" "$(ms "$M_WALL")" "$(ms "$M_CPU")" "$M_RSS"
+  printf '%-22s %7s %10s %10s %6s MiB' "$name" "$pages" "$(ms "$M_WALL")" "$(ms "$M_CPU")" "$M_RSS"
   if [[ -n "$hugo_site" ]]; then
     measure "$hugo_site/public" "$HUGO" --quiet --source "$hugo_site" --destination "$hugo_site/public"
     HWALL[$name]=$M_WALL
-    printf ' | %10s %10s %6s MB %6.1fx' "$(ms "$M_WALL")" "$(ms "$M_CPU")" "$M_RSS" \
-      "$(awk -v h="$M_WALL" -v w="${WALL[$name]}" 'BEGIN { print h / w }')"
+    printf ' | %10s %10s %6s MiB %10.3fx' "$(ms "$M_WALL")" "$(ms "$M_CPU")" "$M_RSS" \
+      "$(awk -v h="$M_WALL" -v w="${WALL[$name]}" 'BEGIN { print w / h }')"
   fi
   printf '   (%s HTML files)\n' "$built"
   if [[ $sidebar -eq 2 ]]; then search_report "$name" "$site"; fi
@@ -197,6 +197,29 @@ if [[ -n "${WALL[1k-sidebar]:-}" && -n "${WALL[10k-sidebar]:-}" ]]; then
     say "  without sidebar: $(ratio "${WALL[1k-plain]}" "${WALL[10k-plain]}") wall, $(ratio "${CPU[1k-plain]}" "${CPU[10k-plain]}") cpu"
   [[ -n "${WALL[10k-plain]:-}" ]] &&
     say "  sidebar cost at 10k pages: $(ms "$(awk -v a="${WALL[10k-plain]}" -v b="${WALL[10k-sidebar]}" 'BEGIN { print b - a }')") wall"
+fi
+
+# The targets of the search cases (default theme, search on): wall time
+# against Hugo's in the same run, and peak memory at 10,000 pages.
+target_line() {
+  local name="$1" most="$2"
+  [[ -n "${WALL[$name]:-}" ]] || return 0
+  local line="  $name: waymark $(ms "${WALL[$name]}") wall, $(ms "${CPU[$name]}") cpu, ${RSS[$name]} MiB peak RSS"
+  if [[ -n "${HWALL[$name]:-}" ]]; then
+    line+="; $(awk -v w="${WALL[$name]}" -v h="${HWALL[$name]}" -v t="$most" 'BEGIN {
+      r = w / h; printf "%.3fx Hugo'"'"'s wall time (target: at most %.2fx) %s", r, t, (r <= t ? "met" : "NOT met") }')"
+  else
+    line+="; Hugo not run (--with-hugo) so no ratio"
+  fi
+  say "$line"
+}
+if [[ -n "${WALL[1k-search]:-}${WALL[10k-search]:-}" ]]; then
+  say ""
+  say "targets (default theme, search on):"
+  target_line 1k-search 0.15
+  target_line 10k-search 0.10
+  [[ -n "${RSS[10k-search]:-}" ]] &&
+    say "  10k-search peak RSS: ${RSS[10k-search]} MiB (target: under 250 MiB) $(awk -v r="${RSS[10k-search]}" 'BEGIN { print (r < 250 ? "met" : "NOT met") }')"
 fi
 
 if [[ -n "$SEARCH_REPORT" ]]; then
@@ -225,7 +248,7 @@ if [[ -f "$OWN/site.yaml" && -d "$OWN/content" ]] &&
   head -20 "$WORK/own.log" >&2
 elif [[ -f "$OWN/site.yaml" && -d "$OWN/content" ]]; then
   measure "$WORK/own-site" "$WAYMARK" build --quiet --root "$OWN" --output "$WORK/own-site"
-  say "own site ($OWN): $(ms "$M_WALL") wall, $(ms "$M_CPU") cpu, $M_RSS MB (target: under 100 ms)"
+  say "own site ($OWN): $(ms "$M_WALL") wall, $(ms "$M_CPU") cpu, $M_RSS MiB (target: under 100 ms)"
 else
   say "own site: skipped (no site.yaml and content/ in $OWN)"
 fi

@@ -35,7 +35,7 @@ fn main() {
         let dir = tempfile::tempdir().expect("temp dir");
         site_with_embeds(dir.path(), size);
         let t = Instant::now();
-        let mut site = Site::load(dir.path(), &BuildOptions::default()).expect("site loads");
+        let site = Site::load(dir.path(), &BuildOptions::default()).expect("site loads");
         site.write(&dir.path().join("public")).expect("site writes");
         println!(
             "{size:>7} embeds:         {:>8.1} ms (whole build)",

@@ -14,21 +14,23 @@ fn main() {
     let root = std::env::args().nth(1).expect("usage: search_index SITE");
     let site = Site::load(std::path::Path::new(&root), &BuildOptions::default())
         .unwrap_or_else(|e| panic!("{e:?}"));
-    let setup = site.search.clone().expect("search: true in site.yaml");
-    let sources = search::Sources::new(&site.config, &site.lib, &site.extras);
+    let setup = site
+        .search_setup()
+        .cloned()
+        .expect("search: true in site.yaml");
+    let sources = search::Sources::new(site.config(), site.library(), site.extras());
     let t = Instant::now();
     let docs = sources.all();
     let t_docs = t.elapsed();
     let t = Instant::now();
     let b = Builder::default();
     let prepared: Vec<_> = docs
-        .iter()
-        .enumerate()
-        .map(|(i, d)| b.prepare(i, d))
+        .chunks(b.group_size())
+        .map(|g| b.prepare_group(g))
         .collect();
     let t_prepare = t.elapsed();
     let t = Instant::now();
-    let mut index = b.finish(prepared, &setup.paths, false, &search::Options::default());
+    let mut index = b.finish(prepared, &setup.paths, false);
     let t_finish = t.elapsed();
     let t = Instant::now();
     let files = index.files();
@@ -47,16 +49,17 @@ fn main() {
     drop(sources);
     // Edits of pages across the site, as `serve` sees them: the page's
     // HTML changed, then `Index::refresh`. Median of the runs.
-    let mut site = site;
-    let pages = site.lib.pages.len();
+    // The loaded site is immutable: edit a copy of its library.
+    let mut lib = site.library().clone();
+    let pages = lib.pages.len();
     let mut took = Vec::new();
     let mut written = 0;
     for k in 0..30 {
         let p = (k * 997 + pages / 2) % pages;
-        site.lib.pages[p].rendered.html.push_str(&format!(
+        lib.pages[p].rendered.html.push_str(&format!(
             "<p>A sentence added while editing, with newword{k}.</p>"
         ));
-        let sources = search::Sources::new(&site.config, &site.lib, &site.extras);
+        let sources = search::Sources::new(site.config(), &lib, site.extras());
         let t = Instant::now();
         let changes = index.refresh(&sources).expect("same documents");
         took.push(t.elapsed());

@@ -87,7 +87,10 @@ fn main() {
         .unwrap_or_default();
     let events = connect(
         handle.addr,
-        &format!("{}__waymark/events", serve::base_path(&handle.url)),
+        &format!(
+            "{}__waymark/events",
+            waymark::output::base_path(&handle.url)
+        ),
     );
     let rss_built = rss();
     let file = root.join(&rel);

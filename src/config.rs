@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::Diagnostic;
-use crate::yaml::{self, Spanned};
+use crate::yaml::{self, Spanned, Step};
 
 /// The file every site has at its root.
 pub const CONFIG_FILE: &str = "site.yaml";
@@ -254,12 +254,15 @@ impl TaxonomyConfig {
             None => String::new(),
         };
         let d = self.def();
+        // An author who titled the listing "Topics" means that word for
+        // the plural too, not the front-matter key "Tags".
+        let title = d.and_then(|d| d.title.clone());
         let many = d
             .and_then(|d| d.label_plural.clone())
-            .unwrap_or(named.clone());
+            .or_else(|| title.clone())
+            .unwrap_or(named);
         let one = d.and_then(|d| d.label.clone()).unwrap_or(many.clone());
-        let title = d.and_then(|d| d.title.clone()).unwrap_or(many.clone());
-        (title, one, many)
+        (title.unwrap_or(many.clone()), one, many)
     }
 }
 
@@ -327,7 +330,7 @@ impl Config {
             || theme.contains(['/', '\\', ':'])
             || theme.chars().any(char::is_control)
         {
-            let (l, c) = self.position_of(&format!("theme: {theme}"), "theme:");
+            let (l, c) = self.key_position(&[Step::Key("theme")]);
             return Err(Diagnostic::at(
                 CONFIG_FILE,
                 &self.source,
@@ -351,7 +354,7 @@ impl Config {
             if let Some(c) =
                 text.and_then(|t| t.chars().find(|&c| crate::content::is_forbidden_control(c)))
             {
-                let (l, c2) = self.position_of(&format!("{key}:"), key);
+                let (l, c2) = self.key_position(&[Step::Key(key)]);
                 return Err(Diagnostic::at(
                     CONFIG_FILE,
                     &self.source,
@@ -368,7 +371,7 @@ impl Config {
     /// Taxonomy paths must stay inside the site; menu links and the
     /// booking link may not run script (`javascript:` and the like).
     fn check_urls(&self) -> Result<(), Diagnostic> {
-        for t in &self.taxonomies {
+        for (i, t) in self.taxonomies.iter().enumerate() {
             if let TaxonomyConfig::Full(TaxonomyDef {
                 name,
                 path: Some(path),
@@ -376,7 +379,9 @@ impl Config {
             }) = t
                 && let Err(e) = crate::output::OutputPath::from_url(path)
             {
-                let (l, c) = self.position_of(path, name);
+                let (l, c) = self
+                    .locate(&[Step::Key("taxonomies"), Step::Index(i), Step::Key("path")])
+                    .map_or((1, 1), |at| at.value);
                 return Err(Diagnostic::at(
                     CONFIG_FILE,
                     &self.source,
@@ -411,7 +416,7 @@ impl Config {
         if let Some(url) = &self.contact.booking_url
             && let Some(scheme) = script_scheme(url)
         {
-            let (l, c) = self.position_of("booking_url", "booking_url");
+            let (l, c) = self.key_position(&[Step::Key("contact"), Step::Key("booking_url")]);
             return Err(Diagnostic::at(
                 CONFIG_FILE,
                 &self.source,
@@ -427,7 +432,7 @@ impl Config {
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
         {
-            let (l, c) = self.position_of("booking_topic", "contact");
+            let (l, c) = self.key_position(&[Step::Key("contact"), Step::Key("booking_topic")]);
             return Err(Diagnostic::at(
                 CONFIG_FILE,
                 &self.source,
@@ -440,19 +445,26 @@ impl Config {
         Ok(())
     }
 
-    /// Line and column of `needle` in `site.yaml` (falling back to `or`,
-    /// then to the start of the file), for values read without a span.
-    fn position_of(&self, needle: &str, or: &str) -> (usize, usize) {
-        let at = self.source.find(needle).or_else(|| self.source.find(or));
-        at.map_or((1, 1), |o| crate::diagnostics::line_col(&self.source, o))
+    /// Where `path` is in `site.yaml` (see [`yaml::locate`]), for a value
+    /// read without a span.
+    fn locate(&self, path: &[Step]) -> Option<yaml::Located> {
+        yaml::locate(&self.source, 1, path)
+    }
+
+    /// Line and column of the key `path` ends at, or of the file's start.
+    fn key_position(&self, path: &[Step]) -> (usize, usize) {
+        self.locate(path).map_or((1, 1), |at| at.key)
     }
 
     /// Where taxonomy `name` is named in `site.yaml`, for messages.
     pub fn taxonomy_position(&self, name: &str) -> (usize, usize) {
-        let start = self.source.find("taxonomies").unwrap_or(0);
-        self.source[start..].find(name).map_or((1, 1), |o| {
-            crate::diagnostics::line_col(&self.source, start + o)
-        })
+        let Some(i) = self.taxonomies.iter().position(|t| t.name() == name) else {
+            return (1, 1);
+        };
+        let item = [Step::Key("taxonomies"), Step::Index(i)];
+        self.locate(&[item[0], item[1], Step::Key("name")])
+            .or_else(|| self.locate(&item))
+            .map_or((1, 1), |at| at.value)
     }
 
     /// `base_url` with its trailing slash, e.g. `https://example.org/sub/`.
@@ -544,6 +556,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn messages_point_at_the_key_the_parser_read() {
+        let site = tempfile::tempdir().unwrap();
+        let load = |yaml: &str| {
+            std::fs::write(site.path().join(CONFIG_FILE), yaml).unwrap();
+            Config::load(site.path())
+        };
+        // Earlier text names the keys: a text search would stop there.
+        let head = "title: \"theme: booking_topic\"\nbase_url: https://example.org/\n";
+        let err = load(&format!("{head}theme: ../x\n")).unwrap_err();
+        assert_eq!((err.line, err.column), (3, 1), "{err:?}");
+        let err = load(&format!(
+            "{head}contact:\n  email: a@b.org\n  booking_topic: \"a b\"\n"
+        ))
+        .unwrap_err();
+        assert_eq!((err.line, err.column), (5, 3), "{err:?}");
+        let err = load(&format!(
+            "{head}taxonomies:\n  - tags\n  - name: topics\n    path: /../t/\n"
+        ))
+        .unwrap_err();
+        assert_eq!((err.line, err.column), (6, 11), "{err:?}");
+        let config = load(&format!("{head}taxonomies:\n  - tags\n  - name: topics\n")).unwrap();
+        assert_eq!(config.taxonomy_position("tags"), (4, 5));
+        assert_eq!(config.taxonomy_position("topics"), (5, 11));
+        assert_eq!(config.taxonomy_position("nope"), (1, 1));
+    }
+
+    #[test]
     fn base_urls() {
         assert_eq!(
             check_base_url("https://example.org").unwrap(),
@@ -571,5 +610,44 @@ mod tests {
         assert_eq!(script_scheme("vbscript:x"), Some("vbscript:"));
         assert_eq!(script_scheme("https://x.org/"), None);
         assert_eq!(script_scheme("@/a.md"), None);
+    }
+
+    #[test]
+    fn taxonomy_words_fall_back_to_what_the_author_wrote() {
+        let def = |title: Option<&str>, label: Option<&str>, plural: Option<&str>| {
+            TaxonomyConfig::Full(TaxonomyDef {
+                name: "tags".into(),
+                path: None,
+                title: title.map(Into::into),
+                label: label.map(Into::into),
+                label_plural: plural.map(Into::into),
+                term_pages: None,
+                cards: false,
+            })
+        };
+        let words = |t: TaxonomyConfig| {
+            let (a, b, c) = t.labels();
+            [a, b, c]
+        };
+        assert_eq!(
+            words(TaxonomyConfig::Name("case_tags".into())),
+            ["Case tags", "Case tags", "Case tags"]
+        );
+        assert_eq!(
+            words(def(Some("Topics"), Some("Topic"), None)),
+            ["Topics", "Topic", "Topics"]
+        );
+        assert_eq!(
+            words(def(
+                Some("By playbook"),
+                Some("Playbook"),
+                Some("Playbooks")
+            )),
+            ["By playbook", "Playbook", "Playbooks"]
+        );
+        assert_eq!(
+            words(def(None, Some("Topic"), None)),
+            ["Tags", "Topic", "Tags"]
+        );
     }
 }

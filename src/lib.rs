@@ -10,7 +10,6 @@
 #![allow(clippy::result_large_err)]
 
 pub mod assessment;
-pub mod assessments_stage;
 pub mod brand;
 pub mod check;
 pub mod cli;

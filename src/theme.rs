@@ -209,13 +209,12 @@ pub fn check_data(
         return Vec::new();
     }
     let mut out = Vec::new();
-    let at = |file: &Path, source: &str, key: &str, message: String, hint: String| {
-        let needle = format!("{key}:");
-        let (line, col) = source
-            .lines()
-            .enumerate()
-            .find_map(|(i, l)| l.find(&needle).map(|c| (i + 1, c + 1)))
-            .unwrap_or((1, 1));
+    // At the `extra.KEY` key of the file's front matter (line 2 on).
+    let at = |file: &Path, source: &str, body_start: usize, key: &str, message, hint: String| {
+        use crate::yaml::{Step, locate};
+        let front = front_matter(source, body_start);
+        let (line, col) = locate(front, 2, &[Step::Key("extra"), Step::Key(key)])
+            .map_or((1, 1), |found| found.key);
         crate::diagnostics::Diagnostic::at(file, source, line, col, message).with_hint(hint)
     };
     for s in &lib.sections {
@@ -233,6 +232,7 @@ pub fn check_data(
             out.push(at(
                 &s.file,
                 &s.source,
+                s.body_start,
                 "matrix",
                 "`extra.matrix` needs two axes, `x` and `y`, each with `title`, `start` and `end`".into(),
                 "e.g. `x: { title: Time to results, start: Fast, end: Long }` (see docs/templates.md)".into(),
@@ -250,6 +250,7 @@ pub fn check_data(
             out.push(at(
                 &p.file,
                 &p.source,
+                p.body_start,
                 "quadrant",
                 format!(
                     "`extra.quadrant: {}` is not a cell of the map",
@@ -260,6 +261,18 @@ pub fn check_data(
         }
     }
     out
+}
+
+/// The YAML between a file's `---` lines (it starts on line 2), given
+/// where the body starts (just after the closing `---` line).
+fn front_matter(source: &str, body_start: usize) -> &str {
+    let head = &source[..body_start.min(source.len())];
+    let open = head.find('\n').map_or(head.len(), |i| i + 1);
+    let close = head
+        .trim_end_matches(['\n', '\r'])
+        .rfind('\n')
+        .map_or(open, |i| i + 1);
+    &head[open..close.max(open)]
 }
 
 #[cfg(test)]
@@ -278,11 +291,13 @@ mod tests {
         w("content/_index.md", "---\ntitle: Home\n---\n");
         w(
             "content/w/_index.md",
-            "---\ntitle: W\nextra:\n  matrix: { title: M }\n---\n",
+            // A text naming the key comes first: the key is found by the
+            // YAML parser's spans, not by searching lines for `matrix:`.
+            "---\ntitle: W\ndescription: \"the matrix: two axes\"\nextra:\n  matrix: { title: M }\n---\n",
         );
         w(
             "content/w/a.md",
-            "---\ntitle: A\nextra: { quadrant: top-lef }\n---\n",
+            "---\ntitle: \"Where quadrant: sits\"\nextra: { quadrant: top-lef }\n---\nquadrant: in the body\n",
         );
         let config = crate::config::Config::load(site.path()).unwrap();
         let lib = crate::content::load(site.path(), &config, Default::default()).unwrap();
@@ -302,7 +317,7 @@ mod tests {
             .collect();
         assert!(
             text.iter()
-                .any(|t| t.starts_with("4:3 `extra.matrix` needs")),
+                .any(|t| t.starts_with("5:3 `extra.matrix` needs")),
             "{text:?}"
         );
         assert!(

@@ -185,6 +185,113 @@ fn first_line_of(s: &str) -> String {
         .to_string()
 }
 
+/// One step of a path into a YAML document for [`locate`]: a mapping key
+/// or a list index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step<'a> {
+    /// The value of this key of a mapping.
+    Key(&'a str),
+    /// The item at this index of a list.
+    Index(usize),
+}
+
+/// Where [`locate`] found a path: 1-based (line, column) pairs in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Located {
+    /// The last key of the path (for an index, the item itself).
+    pub key: (usize, usize),
+    /// The value the path leads to.
+    pub value: (usize, usize),
+}
+
+/// Finds `path` in a YAML document with the parser's own spans, for a
+/// message about a value the typed structs keep no span for (`theme`,
+/// `contact.booking_url`, a page's `extra.quadrant`). `source` starts at
+/// line `first_line` of its file (2 for front matter). Parses the document
+/// again, so it belongs on the error path; `None` when the path is not
+/// there or the document does not parse.
+pub fn locate(source: &str, first_line: usize, path: &[Step]) -> Option<Located> {
+    let root: Node = serde_saphyr::from_str(source).ok()?;
+    let (mut key, mut node) = (None, &root);
+    let mut value_at = None;
+    for step in path {
+        let next = match (step, node) {
+            (Step::Key(k), Node::Map(entries)) => entries
+                .iter()
+                .find(|(name, _)| name.value == *k)
+                .map(|(name, v)| (position(name), v)),
+            (Step::Index(i), Node::List(items)) => items.get(*i).map(|v| (position(v), v)),
+            _ => None,
+        }?;
+        key = Some(next.0);
+        value_at = Some(position(next.1));
+        node = &next.1.value;
+    }
+    let shift = |(l, c): (usize, usize)| (l + first_line - 1, c);
+    Some(Located {
+        key: shift(key?),
+        value: shift(value_at?),
+    })
+}
+
+/// A YAML document as a tree of spans and nothing else, for [`locate`].
+enum Node {
+    Map(Vec<(Spanned<String>, Spanned<Node>)>),
+    List(Vec<Spanned<Node>>),
+    Scalar,
+}
+
+impl<'de> serde::Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Node;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any YAML value")
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Node, E> {
+                Ok(Node::Scalar)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Node, E> {
+                Ok(Node::Scalar)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Node, E> {
+                Ok(Node::Scalar)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Node, E> {
+                Ok(Node::Scalar)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Node, E> {
+                Ok(Node::Scalar)
+            }
+            fn visit_unit<E>(self) -> Result<Node, E> {
+                Ok(Node::Scalar)
+            }
+            fn visit_none<E>(self) -> Result<Node, E> {
+                Ok(Node::Scalar)
+            }
+            fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+                <Node as serde::Deserialize>::deserialize(d)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Node::List(items))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(key) = map.next_key::<Spanned<String>>()? {
+                    entries.push((key, map.next_value()?));
+                }
+                Ok(Node::Map(entries))
+            }
+        }
+        deserializer.deserialize_any(Visit)
+    }
+}
+
 /// Parses only the keys `T` names, ignoring the rest (for a quick look at a
 /// file another stage validates fully).
 pub fn parse_lenient<T: DeserializeOwned>(file: &Path, source: &str) -> Result<T, Diagnostic> {
@@ -265,6 +372,45 @@ mod tests {
             (err.line, err.message.as_str()),
             (2, "expected a whole number here")
         );
+    }
+
+    #[test]
+    fn locate_follows_keys_and_indices_with_the_parser_spans() {
+        let src = "title: A\ntheme: \"x\"\ncontact:\n  email: a@b\n  booking_url: javascript:x\ntaxonomies:\n  - tags\n  - { name: topics, path: /../t/ }\nextra:\n  matrix: 3\n";
+        let at = |path: &[Step]| locate(src, 1, path);
+        assert_eq!(
+            at(&[Step::Key("theme")]),
+            Some(Located {
+                key: (2, 1),
+                value: (2, 8)
+            })
+        );
+        let url = at(&[Step::Key("contact"), Step::Key("booking_url")]).unwrap();
+        assert_eq!((url.key, url.value), ((5, 3), (5, 16)));
+        assert_eq!(
+            at(&[Step::Key("taxonomies"), Step::Index(0)])
+                .unwrap()
+                .value,
+            (7, 5)
+        );
+        let path = at(&[Step::Key("taxonomies"), Step::Index(1), Step::Key("path")]).unwrap();
+        assert_eq!((path.key, path.value), ((8, 21), (8, 27)));
+        // Front matter: the block starts on line 2 of the file.
+        assert_eq!(
+            locate(
+                "a: 1\nextra:\n  quadrant: top\n",
+                2,
+                &[Step::Key("extra"), Step::Key("quadrant")]
+            )
+            .unwrap()
+            .key,
+            (4, 3)
+        );
+        assert_eq!(at(&[Step::Key("nope")]), None);
+        assert_eq!(at(&[Step::Key("title"), Step::Key("x")]), None);
+        assert_eq!(at(&[Step::Key("taxonomies"), Step::Index(5)]), None);
+        assert_eq!(locate("a: [", 1, &[Step::Key("a")]), None);
+        assert_eq!(at(&[]), None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! Loads every valid assessment fixture (and the site's own assessments, if
 //! any), writes >= 1,000 generated answer sets per assessment with the Rust
 //! results, and runs `node --test tests/js/agreement.test.mjs`, which feeds
-//! the same answers to `themes/default/static/js/assessment.js`. A second
+//! the same answers to `themes/default/static/js/assessment-engine.js`. A second
 //! run on deliberately corrupted vectors must fail, proving the check bites.
 //! Needs Node (CI has it); fails, rather than skips, without it.
 

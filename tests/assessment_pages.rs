@@ -5,24 +5,19 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use common::{Fixture, assert_links_resolve, ids, read};
+use common::{TestSite, assert_links_resolve, ids, read};
 
 /// The fixture site with the repository's default theme.
-fn site() -> Fixture {
-    let f = Fixture::new("assess-site");
-    common::copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default"),
-        &f.path("themes/default"),
-    );
-    f
+fn site() -> TestSite {
+    TestSite::fixture("assess-site").with_default_theme()
 }
 
-fn built() -> (Fixture, PathBuf) {
-    let f = site();
-    let out = f.build_ok(&[]);
-    (f, out)
+fn built() -> (TestSite, PathBuf) {
+    let site = site();
+    let out = site.build();
+    (site, out)
 }
 
 /// The `href`s of the `<a class="CLASS"` links in `html`, in order.
@@ -222,14 +217,67 @@ fn embedded_assessments_are_the_real_thing_with_unique_ids() {
     assert!(!read(&out, "index.html").contains("js/assessment."));
 }
 
+/// The fixture with `templates/page.html`: the default one with its
+/// `{{ page.content | safe }}` line replaced by `content_line`.
+fn site_printing_content_as(content_line: &str) -> TestSite {
+    let f = site();
+    let page = f.source("themes/default/templates/page.html");
+    assert!(page.contains("{{ page.content | safe }}"));
+    f.write(
+        "templates/page.html",
+        &page.replace("{{ page.content | safe }}", content_line),
+    );
+    f
+}
+
+#[test]
+fn embeds_come_from_the_content_however_a_template_reworks_it() {
+    // A template that edits the content's markup. Embeds used to be found
+    // by searching the output for a hard-coded card, so this edit (it
+    // changes the card's `<aside class=`) made all three vanish without a word.
+    let f = site_printing_content_as(
+        r#"<div class="reworked">{{ page.content | replace(from="class=", to="data-reworked class=") | safe }}</div>"#,
+    );
+    let out = f.build();
+    let html = read(&out, "guide/index.html");
+    assert!(html.contains(r#"<div class="reworked">"#));
+    assert_eq!(count(&html, "data-wm-assessment "), 3, "{html}");
+    for uid in ["wm-pulse-1", "wm-tree-2", "wm-pulse-3"] {
+        assert!(html.contains(&format!("id=\"{uid}\"")), "{uid}");
+    }
+    assert!(!html.contains("waymark:assessment"), "no marker is left");
+    assert!(!html.contains("assessment-embed"), "no card either");
+}
+
+#[test]
+fn a_template_that_loses_an_embed_is_an_error_not_a_missing_embed() {
+    for line in [
+        "{{ page.content | escape_xml }}",
+        "{{ page.summary | safe }}",
+    ] {
+        let f = site_printing_content_as(line);
+        let o = f.run(&["build"]);
+        assert_eq!(o.status.code(), Some(1), "{line}");
+        let err = common::stderr(&o);
+        assert!(
+            err.contains(
+                "`/guide/` embeds the assessment `pulse`, but its template left the embed out"
+            ),
+            "{line}: {err}"
+        );
+        assert!(err.contains("templates/page.html"), "{err}");
+        assert!(err.contains("page.content | safe"), "the hint: {err}");
+    }
+}
+
 #[test]
 fn a_theme_without_the_embed_template_keeps_the_link_card() {
-    let f = Fixture::new("basic");
+    let f = TestSite::fixture("basic");
     f.write(
         "content/guides/quizzed.md",
         "---\ntitle: Quizzed\n---\nBefore.\n\n```assessment\nquiz\n```\n\nAfter.\n",
     );
-    let out = f.build_ok(&[]);
+    let out = f.build();
     let html = read(&out, "guides/quizzed/index.html");
     assert!(
         html.contains(r#"<aside class="assessment-embed" data-assessment="quiz"><p><a href="../../assessments/quiz/">Quiz</a></p></aside>"#),
@@ -240,7 +288,7 @@ fn a_theme_without_the_embed_template_keeps_the_link_card() {
 #[test]
 fn portable_builds_link_the_static_pages_by_file() {
     let f = site();
-    let out = f.build_ok(&["--portable"]);
+    let out = f.build_with(&["--portable"]);
     let urgent = read(&out, "assessments/tree/q/urgent/index.html");
     assert_eq!(
         hrefs_of_class(&urgent, "wm-step__option"),
@@ -253,7 +301,7 @@ fn portable_builds_link_the_static_pages_by_file() {
 #[test]
 fn a_tree_laid_out_on_one_page_still_links_its_static_pages() {
     let f = site();
-    let tree = std::fs::read_to_string(f.path("content/assessments/tree.yaml")).unwrap();
+    let tree = f.source("content/assessments/tree.yaml");
     f.write(
         "content/assessments/tree-one.yaml",
         &tree.replace(
@@ -261,7 +309,7 @@ fn a_tree_laid_out_on_one_page_still_links_its_static_pages() {
             "title: Build or buy, on one page\nlayout: all-on-one-page",
         ),
     );
-    let out = f.build_ok(&[]);
+    let out = f.build();
     let html = read(&out, "assessments/tree-one/index.html");
     // Without the script the start link leads to the static pages; the
     // script hides it and shows every question at once.
@@ -351,17 +399,12 @@ fn an_outcome_cta_replaces_the_generic_one_and_booking_links_carry_the_outcome()
 #[test]
 fn a_broken_cta_link_fails_the_build_at_its_line() {
     let f = site();
-    let file = f.path("content/assessments/habits.yaml");
-    let yaml = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(
-        &file,
-        yaml.replace("@/guide.md#build-buy-or-wait", "@/nowhere.md"),
-    )
-    .unwrap();
-    let out = f.path("public");
-    let o = f.run(&["build", "--output", out.to_str().unwrap()]);
-    let err = common::stderr(&o);
-    assert_eq!(o.status.code(), Some(1), "{err}");
+    f.edit(
+        "content/assessments/habits.yaml",
+        "@/guide.md#build-buy-or-wait",
+        "@/nowhere.md",
+    );
+    let err = f.build_err();
     assert!(
         err.contains("habits.yaml:54:12") && err.contains("broken internal link: `@/nowhere.md`"),
         "{err}"
@@ -399,17 +442,12 @@ fn every_outcome_of_a_scored_assessment_has_its_own_page() {
 #[test]
 fn a_booking_topic_must_be_a_query_parameter_name() {
     let f = site();
-    let file = f.path("site.yaml");
-    let yaml = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(
-        &file,
-        yaml.replace("booking_topic: topic", "booking_topic: \"a&b\""),
-    )
-    .unwrap();
-    let out = f.path("public");
-    let o = f.run(&["build", "--output", out.to_str().unwrap()]);
-    let err = common::stderr(&o);
-    assert_eq!(o.status.code(), Some(1), "{err}");
+    f.edit(
+        "site.yaml",
+        "booking_topic: topic",
+        "booking_topic: \"a&b\"",
+    );
+    let err = f.build_err();
     assert!(
         err.contains("site.yaml:")
             && err.contains("contact.booking_topic `a&b` is not a query parameter name"),

@@ -23,27 +23,13 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use targets::{assessment, config, markdown, page, yaml};
+/// SplitMix64, shared with the assessment test vectors: a seed replays a run.
+use waymark::assessment::vectors::Rng;
 
 /// An input that takes longer than this is a hang (debug build, busy CI).
 const HANG: Duration = Duration::from_secs(20);
 /// Mutated inputs never grow past this (bounded memory per input).
 const MAX_LEN: usize = 64 * 1024;
-
-/// SplitMix64: a small, seedable generator, so a run can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 /// Syntax that matters to the parsers under test.
 const TOKENS: &[&str] = &[
@@ -156,7 +142,7 @@ fn mutate(rng: &mut Rng, input: &[u8], corpus: &[Vec<u8>]) -> Vec<u8> {
             }
             1 if !out.is_empty() => {
                 let i = rng.below(out.len());
-                out[i] = rng.next() as u8;
+                out[i] = rng.next_u64() as u8;
             }
             2 | 3 => {
                 let t = TOKENS[rng.below(TOKENS.len())].as_bytes();

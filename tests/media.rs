@@ -9,14 +9,8 @@ use common::*;
 
 /// A site on the repository's default theme with a bundle page holding a
 /// wide photo, a page showing a small static image, and a dated article.
-fn site() -> Fixture {
-    let f = Fixture {
-        dir: tempfile::tempdir().unwrap(),
-    };
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default"),
-        &f.path("themes/default"),
-    );
+fn site() -> TestSite {
+    let f = TestSite::empty().with_default_theme();
     f.write(
         "site.yaml",
         "title: Media Site\nbase_url: https://example.org/sub/\ndescription: Images and cards.\nauthor: Ada Author\ncontact: { email: hi@example.org }\nsearch: false\ntaxonomies: [tags]\n",

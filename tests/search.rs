@@ -51,13 +51,14 @@ impl Reader {
         serde_json::from_str(encode::data_json(&body).expect("a data file")).unwrap()
     }
 
-    /// Document `id`: `[path, title, section, kind, description, tags, hash]`
-    /// and its text file `[headings, text]`.
+    /// Document `id`: `[path, title, section, kind, description, tags,
+    /// text hash, position]` and its entry `[headings, text]` in that text file.
     fn document(&self, id: usize) -> (Value, Value) {
         let g = self.manifest["group"].as_u64().unwrap() as usize;
         let hash = self.manifest["meta"][id / g].as_str().unwrap();
         let meta = self.data(&format!("m.{hash}.js"))[id % g].clone();
-        let text = self.data(&format!("t/{id}.{}.js", meta[6].as_str().unwrap()));
+        let texts = self.data(&format!("t.{}.js", meta[6].as_str().unwrap()));
+        let text = texts[meta[7].as_u64().unwrap() as usize].clone();
         (meta, text)
     }
 
@@ -136,7 +137,7 @@ fn the_index_holds_every_page_section_and_assessment() {
     let r = Reader::new(&out);
     let docs = r.documents();
     assert_eq!(r.manifest["portable"], false);
-    assert_eq!(r.manifest["v"], 2);
+    assert_eq!(r.manifest["v"], 3);
     // The client files the manifest names exist (built in: the mini theme has none).
     for lib in r.manifest["lib"].as_array().unwrap() {
         assert!(out.join(lib.as_str().unwrap()).is_file(), "{lib}");
@@ -446,6 +447,7 @@ fn split_indexes_find_every_page() {
         post_bytes: 4 * 1024,
         vocab_bytes: 1024,
         group: 16,
+        text_bytes: 8 * 1024,
     };
     let mut built = Index::build(&docs, &client(), false, &opts);
     let files = built.files();
@@ -504,6 +506,12 @@ fn ten_thousand_pages_are_all_found_within_the_query_budget() {
         "/s5/page-8765/",
         "the last word of a page"
     );
+    // The texts of a few pages share a file: far fewer files than pages.
+    assert!(
+        s.text_files > 1000 && s.text_files < 10_000 / 2,
+        "{} text files",
+        s.text_files
+    );
     let reader = Reader::new(&site);
     for i in (0..10_000).step_by(997) {
         assert_eq!(
@@ -531,10 +539,11 @@ fn ten_thousand_pages_are_all_found_within_the_query_budget() {
         })
         .collect();
     eprintln!(
-        "10,000 pages: index {} KB ({} terms; {:?} shards); estimated 1/2/3-word query {:?} B; client: {}",
+        "10,000 pages: index {} KB ({} terms; {:?} shards, {} text files); estimated 1/2/3-word query {:?} B; client: {}",
         s.index_bytes / 1024,
         s.terms,
         s.shards,
+        s.text_files,
         s.query_bytes,
         ms.join(", ")
     );

@@ -182,7 +182,7 @@ fn events(h: &Handle) -> Events {
 }
 
 fn base(h: &Handle) -> String {
-    serve::base_path(&h.url)
+    waymark::output::base_path(&h.url)
 }
 
 fn page(h: &Handle, path: &str) -> Reply {
@@ -202,7 +202,7 @@ fn assert_equals_clean_build(f: &Fixture, h: &Handle) {
         .collect();
     let out = tempfile::tempdir().unwrap();
     let target = out.path().join("public");
-    let mut site = Site::load(f.root(), h.build_options()).expect("clean build loads");
+    let site = Site::load(f.root(), h.build_options()).expect("clean build loads");
     site.write(&target).expect("clean build writes");
     let clean = read_tree(&target);
     let served_keys: Vec<&String> = served.keys().collect();
@@ -1280,5 +1280,167 @@ fn the_live_reload_stream_outlives_the_idle_timeout() {
     );
     // ...so the reload still arrives on it.
     ev.reload_of("/guides/alpha/");
+    h.stop();
+}
+
+// --- one emit path: build, serve and check produce the same files -------
+
+/// A copy of the repository's own site: the default theme with its page
+/// maps (every page lists its section's pages), two taxonomies, four
+/// assessments embedded in guides, search, feed and social cards.
+fn own_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(repo.join("site.yaml"), dir.path().join("site.yaml")).unwrap();
+    copy_dir(&repo.join("content"), &dir.path().join("content"));
+    dir
+}
+
+/// The files of a clean `build` of `root` with `opts`.
+fn clean_build(root: &Path, opts: &waymark::site::BuildOptions) -> BTreeMap<String, Vec<u8>> {
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("public");
+    let site = Site::load(root, opts).expect("clean build loads");
+    site.write(&target).expect("clean build writes");
+    read_tree(&target)
+}
+
+/// `check` collects exactly the files of `clean`, with the same bytes.
+fn assert_check_collects(
+    root: &Path,
+    opts: &waymark::site::BuildOptions,
+    clean: &BTreeMap<String, Vec<u8>>,
+) {
+    use waymark::check::{Produced, digest};
+    let site = Site::load(root, opts).expect("check loads");
+    let (collector, errors) = waymark::check::render(&site);
+    assert!(errors.is_empty(), "{errors:?}");
+    let collected = collector.files();
+    let collected_keys: Vec<&str> = collected
+        .keys()
+        .map(|k| k.trim_start_matches('/'))
+        .collect();
+    let clean_keys: Vec<&str> = clean.keys().map(String::as_str).collect();
+    assert_eq!(collected_keys, clean_keys, "check and build: same files");
+    for (k, bytes) in clean {
+        match &collected[&format!("/{k}")] {
+            Produced::Bytes(d) => assert_eq!(*d, digest(bytes), "{k}: check saw other bytes"),
+            Produced::Copy(src) => {
+                assert!(
+                    std::fs::read(src).unwrap() == *bytes,
+                    "{k}: copied from elsewhere"
+                )
+            }
+        }
+    }
+}
+
+/// What the server holds, as bytes.
+fn served(h: &Handle) -> BTreeMap<String, Vec<u8>> {
+    h.files()
+        .expect("a good build")
+        .iter()
+        .map(|(k, v)| (k.clone(), v.read().expect("read").to_vec()))
+        .collect()
+}
+
+fn assert_same_files(
+    served: &BTreeMap<String, Vec<u8>>,
+    clean: &BTreeMap<String, Vec<u8>>,
+    step: &str,
+) {
+    let served_keys: Vec<&String> = served.keys().collect();
+    let clean_keys: Vec<&String> = clean.keys().collect();
+    assert_eq!(
+        served_keys, clean_keys,
+        "{step}: serve and build: same files"
+    );
+    for (k, v) in clean {
+        assert!(
+            served[k] == *v,
+            "{step}: {k} differs from a clean build:\n--- served\n{}\n--- clean\n{}",
+            String::from_utf8_lossy(&served[k]),
+            String::from_utf8_lossy(v)
+        );
+    }
+}
+
+#[test]
+fn build_serve_after_edits_and_check_emit_identical_files() {
+    let dir = own_site();
+    let root = dir.path();
+    let opts = Options {
+        port: 0,
+        log: false,
+        ..Options::default()
+    };
+    let h = serve::start(root, opts).expect("server starts");
+    assert!(h.initial_error.is_none(), "{:?}", h.initial_error);
+    let bo = h.build_options().clone();
+    let clean = clean_build(root, &bo);
+    assert!(
+        clean.keys().any(|k| k.starts_with("search-index/")),
+        "search is on"
+    );
+    assert!(
+        clean.contains_key("feed.xml") && clean.contains_key("case-studies/by-playbook/index.html")
+    );
+    assert_same_files(&served(&h), &clean, "first build");
+    assert_check_collects(root, &bo, &clean);
+
+    let ev = events(&h);
+    let edit = |rel: &str, from: &str, to: &str| {
+        let p = root.join(rel);
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains(from), "{rel} has {from:?}");
+        std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+    };
+    let klarna = "content/case-studies/klarna.md";
+    let new_page = "content/case-studies/a-new-case.md";
+    type Step<'a> = (&'a str, Box<dyn Fn() + 'a>);
+    let steps: Vec<Step> = vec![
+        (
+            "a body edit",
+            Box::new(|| {
+                edit(
+                    klarna,
+                    "## The situation",
+                    "A new sentence.\n\n## The situation",
+                )
+            }),
+        ),
+        (
+            "a title in lists, sidebars and term pages",
+            Box::new(|| edit(klarna, "title: \"Klarna:", "title: \"Klarna, renamed:")),
+        ),
+        (
+            "a new page with a new term",
+            Box::new(|| {
+                std::fs::write(root.join(new_page), "---\ntitle: A new case\ndescription: Added while serving.\ndate: 2026-03-01\ntags: [brand-new-tag]\nplaybooks: [go-now]\n---\nA [Klarna](@/case-studies/klarna.md) follow-up.\n").unwrap()
+            }),
+        ),
+        (
+            "an embedded assessment",
+            Box::new(|| {
+                edit(
+                    "content/assessments/seam-spotter.yaml",
+                    "title: Seam spotter",
+                    "title: Seam spotter, revised",
+                )
+            }),
+        ),
+        (
+            "the new page removed",
+            Box::new(|| std::fs::remove_file(root.join(new_page)).unwrap()),
+        ),
+    ];
+    for (step, change) in steps {
+        change();
+        let seen = ev.until_built();
+        assert!(seen.iter().all(|(e, _)| e != "error"), "{step}: {seen:?}");
+        let clean = clean_build(root, &bo);
+        assert_same_files(&served(&h), &clean, step);
+        assert_check_collects(root, &bo, &clean);
+    }
     h.stop();
 }

@@ -4,53 +4,9 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::{read, stderr, waymark};
-
-/// A fresh `waymark init` site in a temporary folder.
-struct Site {
-    _dir: tempfile::TempDir,
-    root: PathBuf,
-}
-
-impl Site {
-    fn init() -> Site {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("site");
-        let o = waymark(&["init", root.to_str().unwrap()]);
-        assert!(o.status.success(), "{}", stderr(&o));
-        Site { _dir: dir, root }
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        let p = self.root.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-
-    fn edit(&self, rel: &str, from: &str, to: &str) {
-        let text = read(&self.root, rel);
-        assert!(text.contains(from), "{rel} has no {from:?}");
-        self.write(rel, &text.replacen(from, to, 1));
-    }
-
-    fn run(&self, args: &[&str]) -> std::process::Output {
-        waymark(&[args, &["--root", self.root.to_str().unwrap()]].concat())
-    }
-
-    fn build(&self) -> PathBuf {
-        let o = self.run(&["build"]);
-        assert!(o.status.success(), "build failed:\n{}", stderr(&o));
-        self.root.join("public")
-    }
-
-    fn build_err(&self) -> String {
-        let o = self.run(&["build"]);
-        assert_eq!(o.status.code(), Some(1), "build should fail");
-        stderr(&o)
-    }
-}
+use common::{TestSite, read, stderr, waymark};
 
 fn all_html(dir: &Path) -> String {
     common::read_tree(dir)
@@ -76,8 +32,8 @@ const DEMO: [&str; 10] = [
 
 #[test]
 fn an_init_site_with_its_own_playbooks_shows_only_what_it_wrote() {
-    let s = Site::init();
-    assert!(!s.root.join("themes").exists(), "init writes no theme");
+    let s = TestSite::init();
+    assert!(!s.root().join("themes").exists(), "init writes no theme");
     s.write(
         "content/playbooks/_index.md",
         "---\ntitle: Our playbooks\ndescription: How we run projects.\n---\n\nThe ways we work.\n",
@@ -116,7 +72,7 @@ fn an_init_site_with_its_own_playbooks_shows_only_what_it_wrote() {
 
 #[test]
 fn a_playbooks_taxonomy_without_a_playbooks_section_builds() {
-    let s = Site::init();
+    let s = TestSite::init();
     s.edit(
         "site.yaml",
         "taxonomies: [tags]",
@@ -141,7 +97,7 @@ fn a_playbooks_taxonomy_without_a_playbooks_section_builds() {
 
 #[test]
 fn data_drives_the_matrix_terms_and_home() {
-    let s = Site::init();
+    let s = TestSite::init();
     s.write(
         "content/ways/_index.md",
         "---\ntitle: Ways\nextra:\n  page_kicker: Way\n  featured_assessment: quick-check\n  matrix:\n    title: Two by two\n    x: { title: Speed, start: Slow, end: Quick }\n    y: { title: Certainty, start: Low, end: High }\n---\n",
@@ -188,7 +144,7 @@ fn data_drives_the_matrix_terms_and_home() {
 
 #[test]
 fn branding_from_site_yaml() {
-    let s = Site::init();
+    let s = TestSite::init();
     s.write(
         "static/images/logo.svg",
         "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
@@ -249,7 +205,7 @@ fn branding_from_site_yaml() {
 
 #[test]
 fn branding_mistakes_are_errors_at_site_yaml_lines() {
-    let s = Site::init();
+    let s = TestSite::init();
     s.edit(
         "site.yaml",
         "search: true",
@@ -279,7 +235,7 @@ fn branding_mistakes_are_errors_at_site_yaml_lines() {
 
 #[test]
 fn a_site_file_replacing_a_theme_asset_is_reported() {
-    let s = Site::init();
+    let s = TestSite::init();
     s.write("static/css/site.css", "a { color: red; }");
     s.write("templates/partials/footer.html", "<footer>Mine</footer>");
     let o = s.run(&["build", "--verbose"]);
@@ -293,7 +249,7 @@ fn a_site_file_replacing_a_theme_asset_is_reported() {
         out.contains("static/css/site.css replaces the theme's file"),
         "{out}"
     );
-    assert!(read(&s.root.join("public"), "index.html").contains("<footer>Mine</footer>"));
+    assert!(s.page("index.html").contains("<footer>Mine</footer>"));
     let o = s.run(&["check"]);
     let all = format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
     assert!(
@@ -304,7 +260,7 @@ fn a_site_file_replacing_a_theme_asset_is_reported() {
 
 #[test]
 fn shortcodes_in_pages() {
-    let s = Site::init();
+    let s = TestSite::init();
     s.write("content/guides/map.png", "not really a png");
     s.write(
         "templates/shortcodes/quote.html",
@@ -364,10 +320,10 @@ fn shortcodes_in_pages() {
 fn new_pages_and_assessments() {
     let o = waymark(&["new", "--help"]);
     assert!(o.status.success() && String::from_utf8_lossy(&o.stdout).contains("--assessment"));
-    let s = Site::init();
+    let s = TestSite::init();
     let o = s.run(&["new", "guides/pricing-basics.md"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let text = read(&s.root, "content/guides/pricing-basics.md");
+    let text = s.source("content/guides/pricing-basics.md");
     assert!(
         text.contains("title: \"Pricing basics\"") && text.contains("date: 20"),
         "{text}"
@@ -391,7 +347,7 @@ fn new_pages_and_assessments() {
 
 #[test]
 fn links_to_assessments_and_hints_from_the_site() {
-    let s = Site::init();
+    let s = TestSite::init();
     s.edit(
         "content/guides/first-guide.md",
         "## Front matter",
@@ -417,7 +373,8 @@ fn links_to_assessments_and_hints_from_the_site() {
         "{err}"
     );
     // The caret sits under the URL: column of `@/`, not of `[`.
-    let line = read(&s.root, "content/guides/first-guide.md")
+    let line = s
+        .source("content/guides/first-guide.md")
         .lines()
         .position(|l| l.contains("frist"))
         .unwrap()
@@ -452,7 +409,7 @@ fn init_says_how_to_preview_and_counts_read_as_english() {
 
 #[test]
 fn a_summary_card_and_a_term_note_come_from_page_data() {
-    let s = Site::init();
+    let s = TestSite::init();
     s.edit(
         "site.yaml",
         "taxonomies: [tags]",

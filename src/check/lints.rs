@@ -3,47 +3,25 @@
 //! descriptions, and contact details still pointing at a placeholder domain.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serde::Deserialize;
 
 use super::{Finding, Kind};
-use crate::content::Library;
+use crate::content::{Document, Library};
 use crate::diagnostics::Diagnostic;
 
-/// One Markdown text to lint: a page or section body.
-struct Text<'a> {
-    file: &'a Path,
-    source: &'a str,
-    body_start: usize,
+/// A warning at a byte offset of a page or section body.
+fn warning_at(text: &Document, offset: usize, message: String) -> Diagnostic {
+    Diagnostic::at_offset(&text.file, &text.source, text.body_start + offset, message).warning()
 }
 
-impl Text<'_> {
-    fn body(&self) -> &str {
-        &self.source[self.body_start..]
-    }
-    fn at(&self, offset: usize, message: String) -> Diagnostic {
-        Diagnostic::at_offset(self.file, self.source, self.body_start + offset, message).warning()
-    }
-}
-
-fn texts(lib: &Library) -> impl Iterator<Item = Text<'_>> {
-    let pages = lib.pages.iter().map(|p| Text {
-        file: &p.file,
-        source: &p.source,
-        body_start: p.body_start,
-    });
-    let sections = lib
-        .sections
-        .iter()
-        .filter(|s| !s.source.is_empty())
-        .map(|s| Text {
-            file: &s.file,
-            source: &s.source,
-            body_start: s.body_start,
-        });
-    pages.chain(sections)
+/// The Markdown texts to lint: every page, then every section that has a file.
+fn texts(lib: &Library) -> impl Iterator<Item = &Document> {
+    let sections = lib.sections.iter().map(|s| &s.doc);
+    let sections = sections.filter(|d| !d.source.is_empty());
+    lib.pages.iter().map(|p| &p.doc).chain(sections)
 }
 
 /// Markdown images with empty alt text, and headings that skip a level
@@ -54,7 +32,7 @@ pub fn markdown(lib: &Library) -> Vec<Finding> {
         for at in crate::markdown::shortcodes::figures_without_alt(text.body()) {
             out.push(Finding::new(
                 Kind::ImageAlt,
-                text.at(at, "image without alt text".into()).with_hint(
+                warning_at(text, at, "image without alt text".into()).with_hint(
                     "add alt=\"what the image shows\" to the figure, or alt=\"\" when it is purely decorative",
                 ),
             ));
@@ -65,7 +43,8 @@ pub fn markdown(lib: &Library) -> Vec<Finding> {
             if found > level + 1 {
                 out.push(Finding::new(
                     Kind::HeadingSkip,
-                    text.at(
+                    warning_at(
+                        text,
                         offset,
                         format!("heading level skips from h{level} to h{found}"),
                     )
@@ -81,7 +60,7 @@ pub fn markdown(lib: &Library) -> Vec<Finding> {
         for (event, range) in
             Parser::new_ext(text.body(), crate::markdown::options()).into_offset_iter()
         {
-            out.extend(script_url(&event, range.start, &text));
+            out.extend(script_url(&event, range.start, text));
             match event {
                 Event::Start(Tag::Heading { level: l, .. }) => {
                     heading(l as u8, range.start, &mut out);
@@ -91,7 +70,7 @@ pub fn markdown(lib: &Library) -> Vec<Finding> {
                         if t.name == "img" && t.attr("alt").is_none() {
                             out.push(Finding::new(
                                 Kind::ImageAlt,
-                                text.at(range.start + t.offset, "image without alt text".into())
+                                warning_at(text, range.start + t.offset, "image without alt text".into())
                                     .with_hint("add alt=\"what the image shows\", or alt=\"\" when it is purely decorative"),
                             ));
                         }
@@ -117,7 +96,7 @@ pub fn markdown(lib: &Library) -> Vec<Finding> {
                     {
                         out.push(Finding::new(
                             Kind::ImageAlt,
-                            text.at(offset, "image without alt text".into()).with_hint(
+                            warning_at(text, offset, "image without alt text".into()).with_hint(
                                 "describe the image in the brackets: `![A chart of ...](file.png)`; for a purely decorative image use raw HTML with `alt=\"\"`",
                             ),
                         ));
@@ -133,7 +112,7 @@ pub fn markdown(lib: &Library) -> Vec<Finding> {
 /// A warning for a `javascript:`, `vbscript:` or `data:` link or image:
 /// page Markdown is trusted, but such links are almost always a mistake
 /// or pasted from somewhere they should not be.
-fn script_url(event: &Event, offset: usize, text: &Text) -> Option<Finding> {
+fn script_url(event: &Event, offset: usize, text: &Document) -> Option<Finding> {
     let (Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })) =
         event
     else {
@@ -142,10 +121,9 @@ fn script_url(event: &Event, offset: usize, text: &Text) -> Option<Finding> {
     let scheme = crate::config::script_scheme(dest_url)?;
     Some(Finding::new(
         Kind::ScriptUrl,
-        text.at(offset, format!("link to a `{scheme}` URL"))
-            .with_hint(
-                "such links run code or hide content; link to a page or an https:// address",
-            ),
+        warning_at(text, offset, format!("link to a `{scheme}` URL")).with_hint(
+            "such links run code or hide content; link to a page or an https:// address",
+        ),
     ))
 }
 
@@ -203,25 +181,17 @@ struct AssessmentHead {
 
 fn titled(lib: &Library, site_has_description: bool) -> Vec<Titled> {
     let mut all = Vec::new();
-    for (i, s) in lib.sections.iter().enumerate() {
-        if s.source.is_empty() {
+    // Sections first, so index 0 is the home page.
+    for (i, d) in lib.documents().enumerate() {
+        if d.source.is_empty() {
             continue; // a folder without `_index.md`
         }
         all.push(Titled {
-            file: s.file.clone(),
-            source: s.source.clone(),
-            title: s.front.title.clone().unwrap_or_default(),
-            description: s.front.description.clone(),
+            file: d.file.clone(),
+            source: d.source.clone(),
+            title: d.front.title.clone().unwrap_or_default(),
+            description: d.front.description.clone(),
             needs_description: i != 0 || !site_has_description,
-        });
-    }
-    for p in &lib.pages {
-        all.push(Titled {
-            file: p.file.clone(),
-            source: p.source.clone(),
-            title: p.title().to_string(),
-            description: p.front.description.clone(),
-            needs_description: true,
         });
     }
     for a in &lib.assessment_files {

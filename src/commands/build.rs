@@ -24,27 +24,28 @@ pub fn run(root: Option<&std::path::Path>, args: &BuildArgs, out: Output) -> Res
         portable: args.portable,
     };
     let mut site = Site::load(&root, &opts)?;
+    site.forget_markdown();
     let written = site.write_to(staging)?;
     if out.verbose {
-        let o = crate::theme::overrides(&root, &site.config.theme);
+        let o = crate::theme::overrides(&root, &site.config().theme);
         for name in &o.templates {
             println!("  templates/{name} replaces the theme's template");
         }
         for name in &o.statics {
             println!("  static/{name} replaces the theme's file");
         }
-        for (stage, t) in &site.timings {
+        for (stage, t) in site.timings().iter().chain(&written.timings) {
             println!("  {stage:<12} {:>8.1} ms", t.as_secs_f64() * 1000.0);
         }
-        let m = &site.media;
+        let m = site.media();
         println!(
             "  images: {} read, {} variants encoded; social cards: {}, {} drawn",
             m.images.images, m.images.encoded, m.cards, m.cards_drawn
         );
-        if let Some(s) = &site.search_stats {
+        if let Some(s) = &written.search {
             let kb = |n: usize| n.div_ceil(1024);
             println!(
-                "  search index: {} documents, {} terms, {} KB ({} KB of HTML); manifest {} KB, {} vocabulary and {} postings shards, {} document groups",
+                "  search index: {} documents, {} terms, {} KB ({} KB of HTML); manifest {} KB, {} vocabulary and {} postings shards, {} document groups, {} text files",
                 s.documents,
                 s.terms,
                 kb(s.index_bytes),
@@ -53,6 +54,7 @@ pub fn run(root: Option<&std::path::Path>, args: &BuildArgs, out: Output) -> Res
                 s.shards.0,
                 s.shards.1,
                 s.shards.2,
+                s.text_files,
             );
             println!(
                 "  search query: a 1-, 2- and 3-word query loads {}, {} and {} KB (first 8 results)",
@@ -65,7 +67,7 @@ pub fn run(root: Option<&std::path::Path>, args: &BuildArgs, out: Output) -> Res
     out.status(&format!(
         "Built {}, {}, {} in {} ms -> {}",
         super::count(written.pages, "page"),
-        super::count(site.assessment_count, "assessment"),
+        super::count(site.assessment_count(), "assessment"),
         super::count(written.assets, "asset"),
         start.elapsed().as_millis(),
         target.path().display()

@@ -54,8 +54,8 @@ pub fn run(root: Option<&std::path::Path>, args: &CheckArgs, out: Output) -> Res
                 diagnostics: &report.findings,
                 assessments: &report.assessments,
                 external: report.external.as_ref(),
-                pages: site.as_ref().map(|s| s.lib.pages.len()),
-                sections: site.as_ref().map(|s| s.lib.sections.len()),
+                pages: site.as_ref().map(|s| s.library().pages.len()),
+                sections: site.as_ref().map(|s| s.library().sections.len()),
             };
             let text = serde_json::to_string_pretty(&json).unwrap_or_default();
             // A closed pipe (`| head`) is not worth a panic.
@@ -110,54 +110,16 @@ fn print_human(
         }
         eprintln!("{}\n", f.diagnostic.render(color));
     }
-    for a in &report.assessments {
-        let total = a.total();
-        out.status(&format!(
-            "{} ({}): {total} distinct answer sets",
-            a.id,
-            a.file.display()
-        ));
-        for (outcome, n) in &a.outcomes {
-            let share = if total > 0 {
-                *n as f64 * 100.0 / total as f64
-            } else {
-                0.0
-            };
-            out.status(&format!("  {outcome:<28} {n:>12} {share:>6.1}%"));
-        }
-    }
+    print_assessments(report, out);
     if let Some(x) = &report.external {
-        let mut line = format!(
-            "External links: {} checked ({} from the cache), {} broken, {} answering with errors",
-            x.checked, x.cached, x.broken, x.erroring
-        );
-        if x.skipped > 0 {
-            line.push_str(&format!(", {} not checked", x.skipped));
-        }
-        if !x.unreachable_hosts.is_empty() {
-            let hosts: Vec<String> = x
-                .unreachable_hosts
-                .iter()
-                .map(|h| {
-                    format!(
-                        "{} ({}, {} link{})",
-                        h.host,
-                        h.reason,
-                        h.links,
-                        if h.links == 1 { "" } else { "s" }
-                    )
-                })
-                .collect();
-            line.push_str(&format!("; unreachable hosts: {}", hosts.join(", ")));
-        }
-        out.status(&line);
+        out.status(&external_line(x));
     }
     let scope = site.map_or(String::new(), |s| {
         format!(
             "{}, {}, {}",
-            super::count(s.lib.pages.len(), "page"),
-            super::count(s.lib.sections.len(), "section"),
-            super::count(s.assessment_count, "assessment")
+            super::count(s.library().pages.len(), "page"),
+            super::count(s.library().sections.len(), "section"),
+            super::count(s.assessment_count(), "assessment")
         )
     });
     if errors == 0 && warnings == 0 {
@@ -183,6 +145,54 @@ fn print_human(
             }
         );
     }
+}
+
+/// Outcome counts per assessment.
+fn print_assessments(report: &Report, out: Output) {
+    for a in &report.assessments {
+        let total = a.total();
+        out.status(&format!(
+            "{} ({}): {total} distinct answer sets",
+            a.id,
+            a.file.display()
+        ));
+        for (outcome, n) in &a.outcomes {
+            let share = if total > 0 {
+                *n as f64 * 100.0 / total as f64
+            } else {
+                0.0
+            };
+            out.status(&format!("  {outcome:<28} {n:>12} {share:>6.1}%"));
+        }
+    }
+}
+
+/// The summary line of `--external`.
+fn external_line(x: &check::ExternalSummary) -> String {
+    let mut line = format!(
+        "External links: {} checked ({} from the cache), {} broken, {} answering with errors",
+        x.checked, x.cached, x.broken, x.erroring
+    );
+    if x.skipped > 0 {
+        line.push_str(&format!(", {} not checked", x.skipped));
+    }
+    if !x.unreachable_hosts.is_empty() {
+        let hosts: Vec<String> = x
+            .unreachable_hosts
+            .iter()
+            .map(|h| {
+                format!(
+                    "{} ({}, {} link{})",
+                    h.host,
+                    h.reason,
+                    h.links,
+                    if h.links == 1 { "" } else { "s" }
+                )
+            })
+            .collect();
+        line.push_str(&format!("; unreachable hosts: {}", hosts.join(", ")));
+    }
+    line
 }
 
 fn plural(n: usize) -> &'static str {

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use super::dates::Date;
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::yaml::{self, Spanned};
 
@@ -37,10 +38,19 @@ pub struct FrontMatter {
     pub title: Option<String>,
     /// One sentence for lists and meta tags.
     pub description: Option<String>,
-    /// Publication date, `YYYY-MM-DD` (or a full RFC 3339 time).
-    pub date: Option<Spanned<String>>,
-    /// Last meaningful change.
-    pub updated: Option<Spanned<String>>,
+    /// `date` as written, kept for the position of its message; read
+    /// [`FrontMatter::date`], which `parse` checks and fills.
+    #[serde(rename = "date")]
+    date_text: Option<Spanned<String>>,
+    /// `updated` as written; read [`FrontMatter::updated`].
+    #[serde(rename = "updated")]
+    updated_text: Option<Spanned<String>>,
+    /// Publication date, `YYYY-MM-DD` (or a full RFC 3339 time), typed at load.
+    #[serde(skip)]
+    pub date: Option<Date>,
+    /// Last meaningful change, typed at load.
+    #[serde(skip)]
+    pub updated: Option<Date>,
     /// Position in its section when sorted by weight.
     pub weight: Option<i64>,
     /// Skipped unless `--drafts`.
@@ -117,7 +127,7 @@ pub fn parse(
     };
     let first_line = 2; // the line after the opening `---`
     let mut errors = unknown_keys(file, source, yaml_src, is_section, taxonomies);
-    let front: FrontMatter = match yaml::parse(file, source, yaml_src, first_line) {
+    let mut front: FrontMatter = match yaml::parse(file, source, yaml_src, first_line) {
         Ok(f) => f,
         Err(d) => {
             errors.push(d);
@@ -130,7 +140,7 @@ pub fn parse(
                 .with_hint("add a line `title: ...` to the front matter"),
         );
     }
-    errors.extend(check_values(file, source, yaml_src, first_line, &front));
+    errors.extend(check_values(file, source, yaml_src, first_line, &mut front));
     let mut terms = BTreeMap::new();
     if !taxonomies.is_empty() {
         // The typed parse above cannot hold the site's own taxonomy keys, so
@@ -271,33 +281,49 @@ fn split(source: &str) -> Split<'_> {
     Split::Unclosed
 }
 
-/// Values that would break a URL or an XML file: control characters in
-/// text, aliases that leave the site, slugs without a letter.
+/// Parses `date` and `updated` once, into [`FrontMatter::date`] and
+/// [`FrontMatter::updated`]; a bad one is an error at its value.
+fn type_dates(
+    file: &Path,
+    source: &str,
+    first_line: usize,
+    front: &mut FrontMatter,
+) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    for (name, text) in [("date", &front.date_text), ("updated", &front.updated_text)] {
+        let Some(d) = text else { continue };
+        match Date::parse(&d.value) {
+            Ok(date) if name == "date" => front.date = Some(date),
+            Ok(date) => front.updated = Some(date),
+            Err(why) => {
+                let (l, c) = yaml::position(d);
+                errors.push(
+                    Diagnostic::at(
+                        file,
+                        source,
+                        l + first_line - 1,
+                        c,
+                        format!("`{name}` is not a date: `{}` ({why})", d.value.escape_default()),
+                    )
+                    .with_hint("write dates as YYYY-MM-DD, e.g. 2026-03-01, or with a time: 2026-03-01T09:30:00+01:00"),
+                );
+            }
+        }
+    }
+    errors
+}
+
+/// Types the dates ([`type_dates`]) and finds values that would break a URL
+/// or an XML file: control characters in text, aliases that leave the
+/// site, slugs without a letter.
 fn check_values(
     file: &Path,
     source: &str,
     yaml_src: &str,
     first_line: usize,
-    front: &FrontMatter,
+    front: &mut FrontMatter,
 ) -> Vec<Diagnostic> {
-    let mut errors = Vec::new();
-    for (name, date) in [("date", &front.date), ("updated", &front.updated)] {
-        if let Some(d) = date
-            && let Err(why) = super::dates::parse(&d.value)
-        {
-            let (l, c) = yaml::position(d);
-            errors.push(
-                Diagnostic::at(
-                    file,
-                    source,
-                    l + first_line - 1,
-                    c,
-                    format!("`{name}` is not a date: `{}` ({why})", d.value.escape_default()),
-                )
-                .with_hint("write dates as YYYY-MM-DD, e.g. 2026-03-01, or with a time: 2026-03-01T09:30:00+01:00"),
-            );
-        }
-    }
+    let mut errors = type_dates(file, source, first_line, front);
     let at_key = |key: &str| key_line(yaml_src, key).map_or(1, |l| l + first_line - 1);
     let texts = [
         ("title", front.title.as_deref()),

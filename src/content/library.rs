@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use super::front_matter::{self, FrontMatter, SortBy};
 use super::taxonomies::{self, Taxonomy};
 use super::walk::{self, Entry, Kind};
+use super::{Document, Page, Section};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::markdown::Rendered;
@@ -18,88 +19,6 @@ use crate::markdown::Rendered;
 pub struct LoadOptions {
     /// Include pages marked `draft: true`.
     pub drafts: bool,
-}
-
-/// A Markdown page.
-#[derive(Debug, Clone)]
-pub struct Page {
-    /// Path for messages, relative to the site root (`content/a/b.md`).
-    pub file: PathBuf,
-    /// Path relative to `content/`, the key of `@/` links (`a/b.md`).
-    pub rel: String,
-    /// The whole file, kept for diagnostics.
-    pub source: Arc<str>,
-    /// Typed front matter.
-    pub front: FrontMatter,
-    /// Taxonomy name -> term names.
-    pub taxonomies: BTreeMap<String, Vec<String>>,
-    /// Where the Markdown body starts in `source`.
-    pub body_start: usize,
-    /// Lines before the body.
-    pub body_line_offset: usize,
-    /// Site-root URL path, `/a/b/`.
-    pub path: String,
-    /// Last URL segment.
-    pub slug: String,
-    /// Index of the section listing this page.
-    pub section: usize,
-    /// Bundle files: (source file, site path).
-    pub assets: Vec<(PathBuf, String)>,
-    /// Neighbours in the section's order.
-    pub previous: Option<usize>,
-    /// Neighbours in the section's order.
-    pub next: Option<usize>,
-    /// Filled in by the Markdown stage; shared with `serve`'s caches, so
-    /// an unchanged page's HTML is held once and compared by pointer.
-    pub rendered: Arc<Rendered>,
-}
-
-/// A section (`_index.md`); the home page is the section of `content/`.
-#[derive(Debug, Clone)]
-pub struct Section {
-    /// Path for messages (`content/a/_index.md`); may not exist for implicit sections.
-    pub file: PathBuf,
-    /// Key of `@/` links (`a/_index.md`).
-    pub rel: String,
-    /// The whole file.
-    pub source: Arc<str>,
-    /// Typed front matter.
-    pub front: FrontMatter,
-    /// Where the body starts.
-    pub body_start: usize,
-    /// Lines before the body.
-    pub body_line_offset: usize,
-    /// Site-root URL path (`/a/`, `/` for home).
-    pub path: String,
-    /// Parent section, none for home.
-    pub parent: Option<usize>,
-    /// Pages in display order.
-    pub pages: Vec<usize>,
-    /// Child sections, by weight then title.
-    pub subsections: Vec<usize>,
-    /// Files beside `_index.md`: (source, site path).
-    pub assets: Vec<(PathBuf, String)>,
-    /// Filled in by the Markdown stage; shared with `serve`'s caches, so
-    /// an unchanged page's HTML is held once and compared by pointer.
-    pub rendered: Arc<Rendered>,
-}
-
-impl Page {
-    /// The Markdown body.
-    pub fn body(&self) -> &str {
-        &self.source[self.body_start..]
-    }
-    /// Title (required for pages, so always present after loading).
-    pub fn title(&self) -> &str {
-        self.front.title.as_deref().unwrap_or_default()
-    }
-}
-
-impl Section {
-    /// The Markdown body.
-    pub fn body(&self) -> &str {
-        &self.source[self.body_start..]
-    }
 }
 
 /// An assessment source file, parsed later by the assessment stage.
@@ -429,20 +348,22 @@ pub fn load_cached(
         let path = format!("{}{}/", dir_path(page_dir), slug);
         let section = nearest_section(&section_by_dir, page_dir);
         lib.pages.push(Page {
-            file: display(&l.entry.path),
-            rel: l.entry.rel,
-            source: l.source,
-            front: l.parsed.front,
+            doc: Document {
+                file: display(&l.entry.path),
+                rel: l.entry.rel,
+                source: l.source,
+                front: l.parsed.front,
+                body_start: l.parsed.body_start,
+                body_line_offset: l.parsed.body_line_offset,
+                path,
+                assets: Vec::new(),
+                rendered: Arc::default(),
+            },
             taxonomies: l.parsed.taxonomies,
-            body_start: l.parsed.body_start,
-            body_line_offset: l.parsed.body_line_offset,
-            path,
             slug,
             section,
-            assets: Vec::new(),
             previous: None,
             next: None,
-            rendered: Arc::default(),
         });
     }
 
@@ -585,18 +506,20 @@ fn new_section(
 
 fn empty_section(file: PathBuf, rel: &str, dir: &str) -> Section {
     Section {
-        file,
-        rel: rel.to_string(),
-        source: Arc::from(""),
-        front: FrontMatter::default(),
-        body_start: 0,
-        body_line_offset: 0,
-        path: dir_path(dir),
+        doc: Document {
+            file,
+            rel: rel.to_string(),
+            source: Arc::from(""),
+            front: FrontMatter::default(),
+            body_start: 0,
+            body_line_offset: 0,
+            path: dir_path(dir),
+            assets: Vec::new(),
+            rendered: Arc::default(),
+        },
         parent: None,
         pages: Vec::new(),
         subsections: Vec::new(),
-        assets: Vec::new(),
-        rendered: Arc::default(),
     }
 }
 
@@ -720,13 +643,7 @@ fn order_sections(lib: &mut Library) {
 }
 
 fn compare(a: &Page, b: &Page, by: SortBy) -> std::cmp::Ordering {
-    let date = |p: &Page| {
-        p.front
-            .date
-            .as_ref()
-            .map(|d| d.value.clone())
-            .unwrap_or_default()
-    };
+    let date = |p: &Page| p.front.date;
     match by {
         SortBy::Weight => (a.front.weight.unwrap_or(i64::MAX), a.title(), &a.rel).cmp(&(
             b.front.weight.unwrap_or(i64::MAX),

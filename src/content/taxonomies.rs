@@ -60,19 +60,8 @@ pub fn build(config: &Config, lib: &Library) -> Result<Vec<Taxonomy>, Vec<Diagno
         let mut terms: Vec<Term> = terms.into_values().collect();
         for t in &mut terms {
             t.pages.sort_by(|&a, &b| {
-                let da = lib.pages[a]
-                    .front
-                    .date
-                    .as_ref()
-                    .map(|d| d.value.as_str())
-                    .unwrap_or("");
-                let db = lib.pages[b]
-                    .front
-                    .date
-                    .as_ref()
-                    .map(|d| d.value.as_str())
-                    .unwrap_or("");
-                db.cmp(da)
+                let (da, db) = (lib.pages[a].front.date, lib.pages[b].front.date);
+                db.cmp(&da)
                     .then_with(|| lib.pages[a].title().cmp(lib.pages[b].title()))
             });
         }

@@ -275,21 +275,16 @@ pub fn enrich_library(
             );
         }
     };
-    lib.pages.par_iter_mut().for_each(|p| {
-        let (file, source, start, path) = (&p.file, &p.source, p.body_start, &p.path);
-        if has_img(&p.rendered) {
-            let r = std::sync::Arc::make_mut(&mut p.rendered);
-            one(file, source, start, path, &mut r.html, true);
-            one(file, source, start, path, &mut r.summary, false);
+    let pages = lib.pages.par_iter_mut().map(|p| &mut p.doc);
+    let sections = lib.sections.par_iter_mut().map(|s| &mut s.doc);
+    pages.chain(sections).for_each(|d| {
+        if !has_img(&d.rendered) {
+            return;
         }
-    });
-    lib.sections.par_iter_mut().for_each(|s| {
-        let (file, source, start, path) = (&s.file, &s.source, s.body_start, &s.path);
-        if has_img(&s.rendered) {
-            let r = std::sync::Arc::make_mut(&mut s.rendered);
-            one(file, source, start, path, &mut r.html, true);
-            one(file, source, start, path, &mut r.summary, false);
-        }
+        let r = std::sync::Arc::make_mut(&mut d.rendered);
+        let (file, source, start, path) = (&d.file, &d.source, d.body_start, &d.path);
+        one(file, source, start, path, &mut r.html, true);
+        one(file, source, start, path, &mut r.summary, false);
     });
     let mut variants = variants.into_inner().unwrap_or_default();
     variants.sort_by(|a, b| a.output.cmp(&b.output));

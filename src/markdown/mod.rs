@@ -6,6 +6,7 @@
 //! render in parallel and a page re-renders alone when only it changed.
 
 pub mod shortcodes;
+pub mod stage;
 mod toc;
 
 use std::collections::HashSet;
@@ -102,74 +103,95 @@ pub fn render(
     mode: Mode,
     resolve: &dyn Fn(&str) -> Option<String>,
 ) -> (Rendered, Vec<Problem>) {
-    let mut out = Rendered::default();
-    let mut problems = Vec::new();
-    let mut events: Vec<Event> = Vec::new();
-    let mut headings: Vec<Heading> = Vec::new();
-    let mut used_ids = UniqueIds::default();
-    let mut heading_start: Option<usize> = None;
-    let mut in_assessment: Option<(usize, String)> = None;
-    let mut first_para: Option<(usize, usize)> = None;
-    let mut para_start = None;
-    let mut depth = 0usize;
-
+    let mut state = State {
+        text,
+        mode,
+        resolve,
+        out: Rendered::default(),
+        problems: Vec::new(),
+        events: Vec::new(),
+        headings: Vec::new(),
+        used_ids: UniqueIds::default(),
+        heading_start: None,
+        in_assessment: None,
+        first_para: None,
+        para_start: None,
+        depth: 0,
+    };
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
-        if let Some((_, body)) = in_assessment.as_mut() {
-            match event {
-                Event::Text(t) => body.push_str(&t),
-                Event::End(TagEnd::CodeBlock) => {
-                    let (offset, body) = in_assessment.take().unwrap_or_default();
-                    let id = body.trim().to_string();
-                    if !crate::content::is_safe_id(&id) {
-                        problems.push(Problem {
-                            offset,
-                            message: "an ```assessment block must hold one assessment id".into(),
-                            hint: "write the file name of content/assessments/ID.yaml without .yaml (lowercase letters, digits and `-`)".into(),
-                        });
-                    }
-                    events.push(Event::Html(format!("{ASSESSMENT_MARKER}{id}-->\n").into()));
-                    out.assessments.push(id);
-                }
-                _ => {}
-            }
-            continue;
+        state.push(event, range);
+    }
+    state.finish()
+}
+
+/// One text being rendered: the events kept so far and what they told.
+struct State<'t, 'r> {
+    text: &'t str,
+    mode: Mode,
+    resolve: &'r dyn Fn(&str) -> Option<String>,
+    out: Rendered,
+    problems: Vec<Problem>,
+    events: Vec<Event<'t>>,
+    headings: Vec<Heading>,
+    used_ids: UniqueIds,
+    /// Index in `events` of the open heading's start.
+    heading_start: Option<usize>,
+    /// Inside an ```` ```assessment ```` block: its offset and body so far.
+    in_assessment: Option<(usize, String)>,
+    /// `events` range of the first top-level paragraph (the default summary).
+    first_para: Option<(usize, usize)>,
+    para_start: Option<usize>,
+    /// Nesting depth of the open tags.
+    depth: usize,
+}
+
+impl<'t> State<'t, '_> {
+    /// Takes one parser event: counts its words, rewrites it, keeps it.
+    fn push(&mut self, event: Event<'t>, range: std::ops::Range<usize>) {
+        if self.in_assessment.is_some() {
+            self.assessment_body(event);
+            return;
         }
+        if let Event::Text(t) | Event::Code(t) = &event {
+            self.out.word_count += count_words(t);
+        }
+        let Some(event) = self.rewrite(event, range) else {
+            return;
+        };
         match &event {
-            Event::Text(t) | Event::Code(t) => out.word_count += count_words(t),
+            Event::Start(Tag::Paragraph) if self.depth == 0 && self.first_para.is_none() => {
+                self.para_start = Some(self.events.len())
+            }
+            Event::End(TagEnd::Paragraph) if self.depth == 1 => {
+                if let Some(s) = self.para_start.take() {
+                    self.first_para = Some((s, self.events.len() + 1));
+                }
+            }
             _ => {}
         }
-        let event = match event {
+        match &event {
+            Event::Start(_) => self.depth += 1,
+            Event::End(_) => self.depth = self.depth.saturating_sub(1),
+            _ => {}
+        }
+        self.events.push(event);
+    }
+
+    /// The event as it goes into the HTML, or `None` when it is dropped.
+    fn rewrite(&mut self, event: Event<'t>, range: std::ops::Range<usize>) -> Option<Event<'t>> {
+        Some(match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref lang)))
                 if lang.as_ref() == "assessment" =>
             {
-                in_assessment = Some((range.start, String::new()));
-                continue;
+                self.in_assessment = Some((range.start, String::new()));
+                return None;
             }
             Event::Start(Tag::Heading { .. }) => {
-                heading_start = Some(events.len());
+                self.heading_start = Some(self.events.len());
                 event
             }
             Event::End(TagEnd::Heading(level)) => {
-                if let Some(start) = heading_start.take() {
-                    let title = plain_text(&events[start + 1..]);
-                    if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
-                        let base = id
-                            .as_ref()
-                            .map_or_else(|| crate::content::slugify(&title), |s| s.to_string());
-                        let base = if base.is_empty() {
-                            "section".to_string()
-                        } else {
-                            base
-                        };
-                        let unique = used_ids.make(&base);
-                        *id = Some(CowStr::from(unique.clone()));
-                        headings.push(Heading {
-                            level: level as u8,
-                            id: unique,
-                            title,
-                        });
-                    }
-                }
+                self.close_heading(level as u8);
                 event
             }
             Event::Start(Tag::Link {
@@ -179,10 +201,10 @@ pub fn render(
                 id,
             }) => {
                 // Point at the URL, not the link text, when it is written inline.
-                let at = text[range.clone()]
+                let at = self.text[range.clone()]
                     .rfind(dest_url.as_ref())
                     .map_or(range.start, |i| range.start + i);
-                let dest_url = rewrite_link(&dest_url, at, resolve, &mut out, &mut problems).into();
+                let dest_url = self.rewrite_link(&dest_url, at).into();
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -196,8 +218,7 @@ pub fn render(
                 title,
                 id,
             }) => {
-                let dest_url =
-                    rewrite_link(&dest_url, range.start, resolve, &mut out, &mut problems).into();
+                let dest_url = self.rewrite_link(&dest_url, range.start).into();
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -206,58 +227,121 @@ pub fn render(
                 })
             }
             Event::Start(Tag::FootnoteDefinition(ref name)) => {
-                out.anchors.insert(name.to_string());
+                self.out.anchors.insert(name.to_string());
                 event
             }
-            Event::Html(h) | Event::InlineHtml(h) if mode.escape_html => Event::Text(h),
-            // pulldown-cmark's task checkboxes have no accessible name; give them one.
-            Event::TaskListMarker(done) => Event::InlineHtml(
-                if done {
-                    r#"<input type="checkbox" disabled checked aria-label="Done"> "#
-                } else {
-                    r#"<input type="checkbox" disabled aria-label="Not done"> "#
-                }
-                .into(),
-            ),
+            Event::Html(h) | Event::InlineHtml(h) if self.mode.escape_html => Event::Text(h),
+            Event::TaskListMarker(done) => task_checkbox(done),
             Event::Html(ref h) if h.contains("<!-- more -->") => {
-                out.summary = render_plain_html(&text[..range.start], mode, resolve);
+                self.out.summary =
+                    render_plain_html(&self.text[..range.start], self.mode, self.resolve);
                 event
             }
             other => other,
-        };
-        match &event {
-            Event::Start(Tag::Paragraph) if depth == 0 && first_para.is_none() => {
-                para_start = Some(events.len())
-            }
-            Event::End(TagEnd::Paragraph) if depth == 1 => {
-                if let Some(s) = para_start.take() {
-                    first_para = Some((s, events.len() + 1));
-                }
-            }
-            _ => {}
-        }
-        match &event {
-            Event::Start(_) => depth += 1,
-            Event::End(_) => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        events.push(event);
+        })
     }
 
-    if out.summary.is_empty()
-        && let Some((s, e)) = first_para
-    {
-        pulldown_cmark::html::push_html(&mut out.summary, events[s..e].iter().cloned());
+    /// Inside an ```` ```assessment ```` block: collects the id, and at the
+    /// block's end leaves the embed marker in its place.
+    fn assessment_body(&mut self, event: Event<'t>) {
+        match event {
+            Event::Text(t) => {
+                if let Some((_, body)) = self.in_assessment.as_mut() {
+                    body.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                let (offset, body) = self.in_assessment.take().unwrap_or_default();
+                let id = body.trim().to_string();
+                if !crate::content::is_safe_id(&id) {
+                    self.problems.push(Problem {
+                        offset,
+                        message: "an ```assessment block must hold one assessment id".into(),
+                        hint: "write the file name of content/assessments/ID.yaml without .yaml (lowercase letters, digits and `-`)".into(),
+                    });
+                }
+                self.events
+                    .push(Event::Html(format!("{ASSESSMENT_MARKER}{id}-->\n").into()));
+                self.out.assessments.push(id);
+            }
+            _ => {}
+        }
     }
-    out.html.reserve(text.len() + text.len() / 4);
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
-    // Every page's HTML is kept until the build ends; without this, spare
-    // capacity from the last doubling was a third of the memory of a large build.
-    out.html.shrink_to_fit();
-    out.anchors.extend(headings.iter().map(|h| h.id.clone()));
-    out.toc = toc::build(&headings);
-    out.reading_time = out.word_count.div_ceil(WORDS_PER_MINUTE).max(1);
-    (out, problems)
+
+    /// At a heading's end: gives it a unique id (its own `{#id}` or the slug
+    /// of its text) and records it for the table of contents.
+    fn close_heading(&mut self, level: u8) {
+        let Some(start) = self.heading_start.take() else {
+            return;
+        };
+        let title = plain_text(&self.events[start + 1..]);
+        if let Event::Start(Tag::Heading { id, .. }) = &mut self.events[start] {
+            let base = id
+                .as_ref()
+                .map_or_else(|| crate::content::slugify(&title), |s| s.to_string());
+            let base = if base.is_empty() {
+                "section".to_string()
+            } else {
+                base
+            };
+            let unique = self.used_ids.make(&base);
+            *id = Some(CowStr::from(unique.clone()));
+            self.headings.push(Heading {
+                level,
+                id: unique,
+                title,
+            });
+        }
+    }
+
+    fn rewrite_link(&mut self, dest: &str, offset: usize) -> String {
+        rewrite_link(
+            dest,
+            offset,
+            self.resolve,
+            &mut self.out,
+            &mut self.problems,
+        )
+    }
+
+    /// The HTML, summary, toc and counts.
+    fn finish(self) -> (Rendered, Vec<Problem>) {
+        let State {
+            text,
+            mut out,
+            events,
+            headings,
+            first_para,
+            problems,
+            ..
+        } = self;
+        if out.summary.is_empty()
+            && let Some((s, e)) = first_para
+        {
+            pulldown_cmark::html::push_html(&mut out.summary, events[s..e].iter().cloned());
+        }
+        out.html.reserve(text.len() + text.len() / 4);
+        pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+        // Every page's HTML is kept until the build ends; without this, spare
+        // capacity from the last doubling was a third of the memory of a large build.
+        out.html.shrink_to_fit();
+        out.anchors.extend(headings.iter().map(|h| h.id.clone()));
+        out.toc = toc::build(&headings);
+        out.reading_time = out.word_count.div_ceil(WORDS_PER_MINUTE).max(1);
+        (out, problems)
+    }
+}
+
+/// pulldown-cmark's task checkboxes have no accessible name; give them one.
+fn task_checkbox(done: bool) -> Event<'static> {
+    Event::InlineHtml(
+        if done {
+            r#"<input type="checkbox" disabled checked aria-label="Done"> "#
+        } else {
+            r#"<input type="checkbox" disabled aria-label="Not done"> "#
+        }
+        .into(),
+    )
 }
 
 /// Renders a short Markdown text (a summary, an assessment's help) to HTML.

@@ -1,10 +1,12 @@
-//! Writing the site: a staging folder beside the output, swapped in only
-//! when everything succeeded; static files with fingerprinted names; the
-//! sitemap, feed, robots.txt and alias redirects.
+//! Writing the site: where files may go (paths, claims), a staging folder
+//! beside the output, swapped in only when everything succeeded; static
+//! files with fingerprinted names; the sitemap, feed, robots.txt and alias
+//! redirects ([`generated`]); relative links.
 
 mod assets;
 pub mod claims;
 mod feeds;
+pub mod generated;
 pub mod links;
 pub mod paths;
 pub mod target;
@@ -26,5 +28,39 @@ pub fn file_for(site_path: &str) -> String {
         format!("{p}index.html")
     } else {
         p.to_string()
+    }
+}
+
+/// The path part of a base URL, with slashes on both ends: `/` or `/sub/`.
+/// The one place that reads it: the 404 page's links, `serve`'s sub-path
+/// and `check`'s hints agree.
+pub fn base_path(base_url: &str) -> String {
+    let after_scheme = base_url.split_once("://").map_or(base_url, |(_, r)| r);
+    let path = if base_url.contains("://") {
+        after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
+    } else {
+        after_scheme
+    };
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    let trimmed = path.trim_matches('/');
+    if trimmed.is_empty() {
+        "/".into()
+    } else {
+        format!("/{trimmed}/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_paths() {
+        assert_eq!(base_path("https://example.org/"), "/");
+        assert_eq!(base_path("https://example.org"), "/");
+        assert_eq!(base_path("https://example.org/sub"), "/sub/");
+        assert_eq!(base_path("https://example.org/a/b/"), "/a/b/");
+        assert_eq!(base_path("https://example.org/a/?x#y"), "/a/");
+        assert_eq!(base_path("/docs/"), "/docs/");
     }
 }

@@ -1,6 +1,7 @@
 //! Runs the Tera 2 templates over the library: one job per output page,
 //! rendered in parallel from shared, read-only data.
 
+mod embeds;
 mod functions;
 pub mod template_deps;
 mod templates;
@@ -11,6 +12,7 @@ use std::sync::Arc;
 
 use tera::{Context, Value};
 
+pub use embeds::{EMBED_TEMPLATE, Embed};
 pub use functions::{Dep, Lookup};
 pub use templates::Templates;
 pub use values::{
@@ -37,21 +39,6 @@ pub struct ExtraPage {
     /// Listed in the sitemap.
     pub in_sitemap: bool,
 }
-
-/// An assessment embedded in Markdown with ```` ```assessment ````: the link
-/// card the content holds (what feeds, summaries and themes without
-/// `assessment_embed.html` show) and the `assessment` value that
-/// `assessment_embed.html` renders in its place.
-#[derive(Debug, Clone)]
-pub struct Embed {
-    /// The exact HTML of the card in the rendered Markdown.
-    pub card: String,
-    /// The `assessment` template value.
-    pub value: Value,
-}
-
-/// The template that renders an embedded assessment, when the theme has it.
-pub const EMBED_TEMPLATE: &str = "assessment_embed.html";
 
 /// One output page to render.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -257,62 +244,53 @@ impl Renderer {
             .tera
             .render(&template, &ctx)
             .map_err(|e| self.templates.diagnostic(&e, Some(&path)))?;
-        let embedded: &[String] = match job {
+        self.expand_embeds(html, job, lib, &template, ctx, &path)
+    }
+
+    /// Expands the embed markers of a rendered job (see [`embeds`]): its
+    /// own through `assessment_embed.html`, with the job's context plus
+    /// `assessment` and `embed`; an own embed the output lost is an error
+    /// at the job's template.
+    fn expand_embeds(
+        &self,
+        html: String,
+        job: Job,
+        lib: &Library,
+        template: &str,
+        mut ctx: Context,
+        path: &str,
+    ) -> Result<String, Diagnostic> {
+        let own: &[String] = match job {
             Job::Page(i) => &lib.pages[i].rendered.assessments,
             Job::Section(i) => &lib.sections[i].rendered.assessments,
             _ => &[],
         };
-        if !embedded.is_empty() {
-            functions::record(|| Dep::Template(EMBED_TEMPLATE.into()));
-            for id in embedded {
-                functions::record(|| Dep::Embed(id.clone()));
-            }
-        }
-        if embedded.is_empty() || !self.templates.has(EMBED_TEMPLATE) {
+        if own.is_empty() && !html.contains(embeds::ASSESSMENT_MARKER) {
             return Ok(html);
         }
-        self.embed(html, embedded, ctx, &path)
-    }
-
-    /// Replaces the link card of each embedded assessment with
-    /// `assessment_embed.html`, rendered with the page's context plus
-    /// `assessment` and `embed` (`{uid, index}`: `uid` is unique on the page,
-    /// so one page can hold several assessments, or one twice).
-    fn embed(
-        &self,
-        html: String,
-        ids: &[String],
-        mut ctx: Context,
-        path: &str,
-    ) -> Result<String, Diagnostic> {
-        // Cards appear in `ids` order: search on from the last one, copying
-        // as we go (searching from the start each time was quadratic).
-        let mut out = String::with_capacity(html.len());
-        let mut cursor = 0;
-        for (n, id) in ids.iter().enumerate() {
-            let Some(e) = self.embeds.get(id) else {
-                continue;
-            };
-            let Some(found) = html[cursor..].find(&e.card) else {
-                continue;
-            };
-            let at = cursor + found;
-            let mut embed = tera::Map::new();
-            embed.insert("uid".into(), format!("wm-{id}-{}", n + 1).into());
-            embed.insert("index".into(), (n + 1).into());
-            ctx.insert_value("assessment", e.value.clone());
-            ctx.insert_value("embed", Value::from(embed));
-            let rendered = self
-                .templates
+        let mut render = |value: &Value, embed: Value| {
+            ctx.insert_value("assessment", value.clone());
+            ctx.insert_value("embed", embed);
+            self.templates
                 .tera
                 .render(EMBED_TEMPLATE, &ctx)
-                .map_err(|err| self.templates.diagnostic(&err, Some(path)))?;
-            out.push_str(&html[cursor..at]);
-            out.push_str(&rendered);
-            cursor = at + e.card.len();
+                .map_err(|err| self.templates.diagnostic(&err, Some(path)))
+        };
+        let has_template = self.templates.has(EMBED_TEMPLATE);
+        let expanded = embeds::Expander {
+            embeds: &self.embeds,
+            own,
+            template: has_template.then_some(&mut render as _),
         }
-        out.push_str(&html[cursor..]);
-        Ok(out)
+        .expand(html)?;
+        if let Some(id) = expanded.missing.first() {
+            let file = self.templates.files.get(template).map_or_else(
+                || self.templates.theme_dir.join(template),
+                |(file, _)| file.clone(),
+            );
+            return Err(embeds::missing_error(&file, path, id));
+        }
+        Ok(expanded.html)
     }
 }
 

@@ -291,9 +291,7 @@ impl PageView {
         page_ancestors: &[Value],
     ) -> bool {
         let (c, f) = (&self.card, &p.front);
-        fn day(d: &Option<crate::yaml::Spanned<String>>) -> Option<&str> {
-            d.as_ref().map(|d| &d.value[..10])
-        }
+        let day = |d: &Option<crate::content::Date>| d.map(|d| d.day());
         let link = |l: &Option<Link>, i: Option<usize>| match (l, i) {
             (Some(l), Some(i)) => l.title == lib.pages[i].title() && l.path == lib.pages[i].path,
             (None, None) => true,
@@ -302,8 +300,8 @@ impl PageView {
         Arc::ptr_eq(&self.rendered, &p.rendered)
             && c.title == p.title()
             && c.description == f.description
-            && c.date.as_deref() == day(&f.date)
-            && c.updated.as_deref() == day(&f.updated)
+            && c.date == day(&f.date)
+            && c.updated == day(&f.updated)
             && c.path == p.path
             && c.weight == f.weight
             && *c.extra == f.extra
@@ -770,8 +768,7 @@ fn page_view(
     page_ancestors: &[Value],
 ) -> PageView {
     let f = &p.front;
-    let day =
-        |d: &Option<crate::yaml::Spanned<String>>| d.as_ref().map(|d| d.value[..10].to_string());
+    let day = |d: &Option<crate::content::Date>| d.map(|d| d.day());
     let r = &p.rendered;
     let card = Card {
         title: p.title().to_string(),

@@ -28,16 +28,30 @@ pub fn push_number(out: &mut String, n: u32) {
     }
 }
 
-/// Reads numbers written by [`push_number`] (the tests' reader of the format).
+/// How many digits [`push_number`] writes for `n`.
+pub fn number_len(n: u32) -> usize {
+    (32 - n.leading_zeros()).max(1).div_ceil(5) as usize
+}
+
+/// Reads numbers written by [`push_number`] (the tests' reader of the
+/// format, and updates of an index that kept only its encoding).
 pub fn numbers(s: &str) -> Vec<u32> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(s.len() / 2);
     let mut v = 0u32;
     for b in s.bytes() {
-        if let Some(d) = LAST.iter().position(|&c| c == b) {
-            out.push(v * 32 + d as u32);
+        let (d, last) = match b {
+            b'0'..=b'9' => (b - b'0', true),
+            b'a'..=b'v' => (b - b'a' + 10, true),
+            b'w'..=b'z' => (b - b'w', false),
+            b'A'..=b'Z' => (b - b'A' + 4, false),
+            b'-' => (30, false),
+            b'_' => (31, false),
+            _ => continue,
+        };
+        v = v.wrapping_mul(32) + u32::from(d);
+        if last {
+            out.push(v);
             v = 0;
-        } else if let Some(d) = MORE.iter().position(|&c| c == b) {
-            v = v * 32 + d as u32;
         }
     }
     out
@@ -123,6 +137,8 @@ mod tests {
             push_number(&mut s, v);
         }
         assert_eq!(numbers(&s), values);
+        let lens: usize = values.iter().map(|&v| number_len(v)).sum();
+        assert_eq!(lens, s.len());
         let mut one = String::new();
         push_number(&mut one, 31);
         assert_eq!(one, "v");

@@ -17,9 +17,10 @@
 //!   document id (minus one) and the impact (BM25 of each field times the
 //!   field's weight, times 16).
 //! - `search-index/m.HASH.js`: a group of documents: `[path, title,
-//!   section, kind, description, tags, text hash]` each.
-//! - `search-index/t/ID.HASH.js`: one document's headings and body text,
-//!   for the excerpt: `[headings, text]`.
+//!   section, kind, description, tags, text hash, position]` each.
+//! - `search-index/t.HASH.js`: the headings and body text of a few
+//!   documents of one group, for the excerpts: `[[headings, text], ...]`
+//!   (a document's is at its `position`; see [`groups`]).
 //!
 //! Every data file is `WaymarkSearchData["KEY"]=JSON;` where KEY is its
 //! name without folder and `.js`.
@@ -34,6 +35,7 @@ use serde::Serialize;
 
 use super::encode::{self, data_file, hash64, short_hash};
 use super::{Document, text};
+use groups::GroupFiles;
 
 /// The manifest's file name, at the site root.
 pub const MANIFEST: &str = "search-index.js";
@@ -50,6 +52,8 @@ pub struct Options {
     pub vocab_bytes: usize,
     /// Documents per metadata group.
     pub group: usize,
+    /// Typical text file (a longer document's text has one to itself).
+    pub text_bytes: usize,
 }
 
 impl Default for Options {
@@ -58,6 +62,7 @@ impl Default for Options {
             post_bytes: 24 * 1024,
             vocab_bytes: 6 * 1024,
             group: 16,
+            text_bytes: 16 * 1024,
         }
     }
 }
@@ -86,6 +91,8 @@ pub struct Stats {
     pub manifest_bytes: usize,
     /// Vocabulary shards, postings shards, metadata groups.
     pub shards: (usize, usize, usize),
+    /// Text files (each the texts of a few documents).
+    pub text_files: usize,
     /// Bytes a typical query of 1, 2 and 3 words loads for the header's
     /// first 8 results (see [`Index::query_bytes`]).
     pub query_bytes: [usize; 3],
@@ -150,41 +157,6 @@ fn lower_case(s: &str) -> String {
         s.to_ascii_lowercase()
     } else {
         s.to_lowercase()
-    }
-}
-
-/// One document's display files: its metadata (for its group) and its text file.
-#[derive(Debug, Clone, PartialEq)]
-struct Shown {
-    meta: String,
-    text_name: String,
-    text_body: String,
-}
-
-fn shown(id: usize, d: &Document, tags: &str, headings: &str) -> Shown {
-    let mut h = encode::hash64(headings.as_bytes());
-    h ^= encode::hash64(d.text.as_bytes()).rotate_left(17);
-    let hash = short_hash(&h.to_le_bytes());
-    let key = format!("t{id}.{hash}");
-    let meta = serde_json::to_string(&(
-        &d.path,
-        &d.title,
-        d.section.as_deref().unwrap_or(""),
-        d.kind.code(),
-        &d.description,
-        tags,
-        &hash,
-    ))
-    .expect("strings serialise");
-    // The file written straight from the text: `DATA["KEY"]=["headings","text"];`.
-    let mut body = Vec::with_capacity(d.text.len() + headings.len() + 64);
-    body.extend_from_slice(format!("{}[\"{key}\"]=", encode::DATA).as_bytes());
-    serde_json::to_writer(&mut body, &(headings, &d.text)).expect("strings serialise");
-    body.extend_from_slice(b";\n");
-    Shown {
-        meta,
-        text_name: format!("/{DIR}t/{id}.{hash}.js"),
-        text_body: String::from_utf8(body).expect("JSON is UTF-8"),
     }
 }
 
@@ -258,10 +230,29 @@ impl Interner {
     }
 }
 
-/// A document ready to merge: its terms (interned) and display files.
+/// A group of documents ready to merge: each one's terms (interned), and
+/// the group's files.
 pub struct Prepared {
-    terms: Vec<(u32, u16)>,
-    shown: Shown,
+    /// The interned terms of the documents and their impacts, one document
+    /// after another (6 bytes a posting: 3 million at 10,000 pages).
+    ids: Vec<u32>,
+    imps: Vec<u16>,
+    /// Where each document's terms end in `ids`.
+    ends: Vec<u32>,
+    files: GroupFiles,
+}
+
+impl Prepared {
+    /// Moves the group's text files out, `(site path, body)`, so that a
+    /// build writes them at once instead of holding every page's text
+    /// until the end (50 MB at 10,000 pages).
+    pub fn take_texts(&mut self) -> Vec<(String, String)> {
+        self.files
+            .texts
+            .iter_mut()
+            .filter_map(|t| Some((t.name.clone(), t.body.take()?)))
+            .collect()
+    }
 }
 
 /// The search index in memory: builds its files, and updates them when
@@ -271,11 +262,18 @@ pub struct Index {
     client: ClientPaths,
     portable: bool,
     html_bytes: usize,
-    /// Sorted terms, their postings `(doc, impact)` by doc, and those encoded.
+    /// Sorted terms, their postings `(doc, impact)` by doc (empty until
+    /// an update needs them: see [`Builder::finish`]), and those encoded.
     terms: Vec<Box<str>>,
     post: Vec<Vec<(u32, u16)>>,
     enc: Vec<String>,
-    shown: Vec<Shown>,
+    /// The terms (rank) and impacts of the middle document as built, for
+    /// [`Index::query_bytes`] when `post` is empty.
+    mid_terms: Vec<(u32, u16)>,
+    /// How many documents there are.
+    documents: usize,
+    /// The metadata and text files of each group of documents.
+    groups: Vec<GroupFiles>,
     /// The documents, kept only by [`Index::keep_documents`] for updates.
     docs: Vec<Document>,
     /// Names of the term shards of the last [`Index::files`].
@@ -291,8 +289,6 @@ pub struct Index {
     /// Terms added or removed (vocabulary), and terms whose postings
     /// changed (postings), since `memo` was made; sorted before use.
     touched: [Vec<Box<str>>; 2],
-    /// The name of each metadata group, once made.
-    groups: Vec<String>,
 }
 
 /// A term shard as last written: its range, name and body.
@@ -313,78 +309,178 @@ struct Shard {
     n: usize,
 }
 
-/// A builder that takes documents as they are made (from any thread).
+/// A builder that takes groups of documents as they are made (from any
+/// thread).
 pub struct Builder {
     interner: Interner,
+    opts: Options,
 }
 
 impl Default for Builder {
     fn default() -> Self {
-        Builder {
-            interner: Interner::new(),
-        }
+        Builder::new(&Options::default())
     }
 }
 
 impl Builder {
-    /// Tokenises and weighs document `id` (its position in the site's
-    /// document order), while the caller still has its text in hand.
-    pub fn prepare(&self, id: usize, d: &Document) -> Prepared {
-        let tags = d.tags.join(", ");
-        let headings = d.headings.join("\n");
-        let mut terms = Vec::new();
-        impacts(d, &tags, &headings, |t, imp| {
-            terms.push((self.interner.id(t), imp))
-        });
-        Prepared {
-            terms,
-            shown: shown(id, d, &tags, &headings),
+    /// A builder of an index with these shard sizes.
+    pub fn new(opts: &Options) -> Builder {
+        Builder {
+            interner: Interner::new(),
+            opts: *opts,
         }
     }
 
-    /// Merges prepared documents (in document order) into the index.
-    pub fn finish(
+    /// Documents per group: [`Builder::prepare_group`] takes documents
+    /// `g * group_size()..` up to the next group or the end.
+    pub fn group_size(&self) -> usize {
+        self.opts.group.max(1)
+    }
+
+    /// Tokenises and weighs the documents of one group and makes its files,
+    /// while the caller still has their texts in hand.
+    pub fn prepare_group(&self, docs: &[Document]) -> Prepared {
+        let (mut ids, mut imps) = (Vec::new(), Vec::new());
+        let mut ends = Vec::with_capacity(docs.len());
+        let mut entries = Vec::with_capacity(docs.len());
+        for d in docs {
+            let tags = d.tags.join(", ");
+            let headings = d.headings.join("\n");
+            impacts(d, &tags, &headings, |t, imp| {
+                ids.push(self.interner.id(t));
+                imps.push(imp);
+            });
+            ends.push(ids.len() as u32);
+            entries.push(groups::entry(d, &tags, &headings));
+        }
+        ids.shrink_to_fit();
+        imps.shrink_to_fit();
+        Prepared {
+            ids,
+            imps,
+            ends,
+            files: groups::group(&entries, self.opts.text_bytes),
+        }
+    }
+
+    /// Makes and prepares every group of `count` documents in parallel,
+    /// `doc(i)` making document `i`, giving each group's text files to
+    /// `write` as soon as they are made; stops at the first error.
+    pub fn prepare_all<E: Send>(
+        &self,
+        count: usize,
+        doc: &(dyn Fn(usize) -> Document + Sync),
+        write: &(dyn Fn(&str, &str) -> Result<(), E> + Sync),
+    ) -> Result<Vec<Prepared>, E> {
+        let size = self.group_size();
+        (0..count.div_ceil(size))
+            .into_par_iter()
+            .map(|g| {
+                let docs: Vec<Document> = (g * size..count.min((g + 1) * size)).map(doc).collect();
+                let mut p = self.prepare_group(&docs);
+                drop(docs);
+                for (name, body) in p.take_texts() {
+                    write(&name, &body)?;
+                }
+                Ok(p)
+            })
+            .collect()
+    }
+
+    /// Merges prepared groups (in document order) into the index, for a
+    /// build that then ends: the postings are only encoded (3 bytes a
+    /// posting instead of 8); an update decodes them first.
+    pub fn finish(self, groups: Vec<Prepared>, client: &ClientPaths, portable: bool) -> Index {
+        self.merge(groups, client, portable, false)
+    }
+
+    /// [`Builder::finish`], keeping the postings decoded when `decoded`.
+    fn merge(
         self,
-        docs: Vec<Prepared>,
+        groups: Vec<Prepared>,
         client: &ClientPaths,
         portable: bool,
-        opts: &Options,
+        decoded: bool,
     ) -> Index {
         let (terms, rank) = self.interner.sorted();
-        let mut df = vec![0u32; terms.len()];
-        for d in &docs {
-            for &(t, _) in &d.terms {
-                df[rank[t as usize] as usize] += 1;
+        let documents = groups.iter().map(|g| g.ends.len()).sum::<usize>();
+        let mid = (documents / 2) as u32;
+        // Each term's encoded postings are written straight into a string
+        // of the right size: a first pass measures them.
+        let mut len = vec![0usize; terms.len()];
+        each_posting(&groups, &rank, |r, gap, imp, _| {
+            len[r] += encode::number_len(gap) + encode::number_len(u32::from(imp));
+        });
+        let mut enc: Vec<String> = len.iter().map(|&n| String::with_capacity(n)).collect();
+        drop(len);
+        let mut mid_terms = Vec::new();
+        each_posting(&groups, &rank, |r, gap, imp, doc| {
+            encode::push_number(&mut enc[r], gap);
+            encode::push_number(&mut enc[r], u32::from(imp));
+            if doc == mid {
+                mid_terms.push((r as u32, imp));
             }
-        }
-        let mut post: Vec<Vec<(u32, u16)>> =
-            df.iter().map(|&n| Vec::with_capacity(n as usize)).collect();
-        let mut shown = Vec::with_capacity(docs.len());
-        for (id, d) in docs.into_iter().enumerate() {
-            for (t, imp) in d.terms {
-                post[rank[t as usize] as usize].push((id as u32, imp));
-            }
-            shown.push(d.shown);
-        }
-        let enc = post.par_iter().map(|p| encode_postings(p)).collect();
-        Index {
-            opts: *opts,
+        });
+        let files = groups.into_iter().map(|g| g.files).collect();
+        let mut index = Index {
+            opts: self.opts,
             client: client.clone(),
             portable,
             html_bytes: 0,
             terms,
-            post,
+            post: Vec::new(),
             enc,
-            shown,
+            mid_terms,
+            documents,
+            groups: files,
             docs: Vec::new(),
             last_shards: HashSet::new(),
             dirty: HashSet::new(),
             texts: Default::default(),
             memo: Default::default(),
             touched: Default::default(),
-            groups: Vec::new(),
+        };
+        if decoded {
+            index.decode_postings();
+        }
+        index
+    }
+}
+
+/// Calls `f(term rank, gap from the term's previous document minus one,
+/// impact, document)` for every posting of `groups`, in document order.
+fn each_posting(groups: &[Prepared], rank: &[u32], mut f: impl FnMut(usize, u32, u16, u32)) {
+    let mut last = vec![u32::MAX; rank.len()];
+    let mut doc = 0u32;
+    for g in groups {
+        let mut start = 0;
+        for &end in &g.ends {
+            let end = end as usize;
+            for (&t, &imp) in g.ids[start..end].iter().zip(&g.imps[start..end]) {
+                let r = rank[t as usize] as usize;
+                let gap = match last[r] {
+                    u32::MAX => doc,
+                    prev => doc - prev - 1,
+                };
+                last[r] = doc;
+                f(r, gap, imp, doc);
+            }
+            start = end;
+            doc += 1;
         }
     }
+}
+
+/// The postings `(document, impact)` [`encode_postings`] wrote.
+fn decode_postings(enc: &str) -> Vec<(u32, u16)> {
+    let nums = encode::numbers(enc);
+    let mut out = Vec::with_capacity(nums.len() / 2);
+    let mut doc: i64 = -1;
+    for pair in nums.chunks_exact(2) {
+        doc += i64::from(pair[0]) + 1;
+        out.push((doc as u32, pair[1] as u16));
+    }
+    out
 }
 
 fn encode_postings(p: &[(u32, u16)]) -> String {
@@ -410,13 +506,28 @@ pub struct Changes {
 impl Index {
     /// Builds the index of `docs` (in parallel).
     pub fn build(docs: &[Document], client: &ClientPaths, portable: bool, opts: &Options) -> Index {
-        let b = Builder::default();
+        let b = Builder::new(opts);
         let prepared = docs
-            .par_iter()
-            .enumerate()
-            .map(|(i, d)| b.prepare(i, d))
+            .par_chunks(b.group_size())
+            .map(|g| b.prepare_group(g))
             .collect();
-        b.finish(prepared, client, portable, opts)
+        b.merge(prepared, client, portable, true)
+    }
+
+    /// Decodes the postings from their encoding, for updates (an index made
+    /// by [`Builder::finish`] has only the encoding).
+    fn decode_postings(&mut self) {
+        if self.post.len() != self.terms.len() {
+            self.post = self.enc.par_iter().map(|e| decode_postings(e)).collect();
+        }
+    }
+
+    /// The postings of term `t`, decoded if need be.
+    fn postings(&self, t: usize) -> Cow<'_, [(u32, u16)]> {
+        match self.post.get(t) {
+            Some(p) if self.post.len() == self.terms.len() => Cow::Borrowed(p),
+            _ => Cow::Owned(decode_postings(&self.enc[t])),
+        }
     }
 
     /// Keeps `docs` (the documents it was built from) so that
@@ -499,7 +610,7 @@ impl Index {
         if changed.is_empty() {
             return changes;
         }
-        self.ensure_groups();
+        self.decode_postings();
         let mut dirty_groups = std::collections::BTreeSet::new();
         for (i, new) in changed {
             let old = std::mem::replace(&mut self.docs[i], new);
@@ -510,20 +621,12 @@ impl Index {
             let (nt, nh) = (new.tags.join(", "), new.headings.join("\n"));
             let mut added = Vec::new();
             impacts(new, &nt, &nh, |t, imp| added.push((t.to_string(), imp)));
-            let s = shown(i, new, &nt, &nh);
             for t in gone {
                 self.remove_posting(&t, i as u32);
             }
             for (t, imp) in added {
                 self.add_posting(&t, i as u32, imp);
             }
-            if s.text_name != self.shown[i].text_name {
-                changes.remove.push(self.shown[i].text_name.clone());
-                changes
-                    .write
-                    .push((s.text_name.clone(), s.text_body.clone()));
-            }
-            self.shown[i] = s;
             dirty_groups.insert(i / self.opts.group.max(1));
         }
         // Each changed term's postings are encoded once, after every change.
@@ -534,13 +637,7 @@ impl Index {
             self.touched[1].push(t);
         }
         for g in dirty_groups {
-            let (name, body) = self.meta_group(g);
-            if name != self.groups[g] {
-                changes
-                    .remove
-                    .push(std::mem::replace(&mut self.groups[g], name.clone()));
-                changes.write.push((name, body));
-            }
+            self.remake_group(g, &mut changes);
         }
         let (manifest, shards) = self.term_files();
         let names: HashSet<String> = shards.iter().map(|s| s.name.clone()).collect();
@@ -603,11 +700,30 @@ impl Index {
             .collect()
     }
 
-    /// The metadata group names, made once.
-    fn ensure_groups(&mut self) {
-        let count = self.shown.len().div_ceil(self.opts.group.max(1));
-        if self.groups.len() != count {
-            self.groups = self.meta_files().into_iter().map(|(n, _)| n).collect();
+    /// Makes group `g`'s files again from the kept documents, recording
+    /// in `changes` those that differ.
+    fn remake_group(&mut self, g: usize, changes: &mut Changes) {
+        let size = self.opts.group.max(1);
+        let end = ((g + 1) * size).min(self.docs.len());
+        let entries: Vec<groups::Entry> = self.docs[g * size..end]
+            .iter()
+            .map(|d| groups::entry(d, &d.tags.join(", "), &d.headings.join("\n")))
+            .collect();
+        let new = groups::group(&entries, self.opts.text_bytes);
+        let old = std::mem::replace(&mut self.groups[g], new);
+        let new = &self.groups[g];
+        if old.meta.0 != new.meta.0 {
+            changes.remove.push(old.meta.0);
+            changes.write.push(new.meta.clone());
+        }
+        let names = |files: &[groups::TextFile]| -> HashSet<String> {
+            files.iter().map(|t| t.name.clone()).collect()
+        };
+        let (was, is) = (names(&old.texts), names(&new.texts));
+        changes.remove.extend(was.difference(&is).cloned());
+        for t in new.texts.iter().filter(|t| !was.contains(&t.name)) {
+            let body = t.body.clone().expect("a new group has its texts");
+            changes.write.push((t.name.clone(), body));
         }
     }
 
@@ -652,7 +768,7 @@ impl Index {
                 s.body = Some(self.memo_of(s).body.clone());
             }
         }
-        let mut files = Vec::with_capacity(shards.len() + self.shown.len() * 2);
+        let mut files = Vec::with_capacity(shards.len() + self.groups.len() * 8);
         files.push((format!("/{MANIFEST}"), manifest));
         files.extend(
             shards
@@ -661,32 +777,31 @@ impl Index {
         );
         // Kept for updates (`serve`).
         self.remember(shards);
-        let groups = self.meta_files();
-        self.groups = groups.iter().map(|(n, _)| n.clone()).collect();
-        files.extend(groups);
-        files.extend(
-            self.shown
+        files.extend(self.groups.iter().map(|g| g.meta.clone()));
+        files.extend(self.groups.iter().flat_map(|g| {
+            g.texts
                 .iter()
-                .map(|s| (s.text_name.clone(), s.text_body.clone())),
-        );
+                .filter_map(|t| Some((t.name.clone(), t.body.clone()?)))
+        }));
         files
     }
 
     /// [`Index::files`] for a build that then ends: the text files move
-    /// out instead of being copied (a 10,000-page site has 50 MB of them),
-    /// so the index cannot give its files again.
+    /// out instead of being copied (and those already taken by
+    /// [`Prepared::take_texts`] are not there), so the index cannot give
+    /// its files again.
     pub fn take_files(&mut self) -> Vec<(String, String)> {
         let (manifest, shards) = self.term_files();
         let mut shards = self.bodies(shards);
-        let mut files = Vec::with_capacity(shards.len() + self.shown.len() * 2);
+        let mut files = Vec::with_capacity(shards.len() + self.groups.len());
         files.push((format!("/{MANIFEST}"), manifest));
         files.append(&mut shards);
-        files.extend(self.meta_files());
-        files.extend(
-            self.shown
+        files.extend(self.groups.iter().map(|g| g.meta.clone()));
+        files.extend(self.groups.iter_mut().flat_map(|g| {
+            g.texts
                 .iter_mut()
-                .map(|s| (s.text_name.clone(), std::mem::take(&mut s.text_body))),
-        );
+                .filter_map(|t| Some((t.name.clone(), t.body.take()?)))
+        }));
         files
     }
 
@@ -783,22 +898,14 @@ impl Index {
                 .map(|s| (s.first.to_string(), hash_of(&s.name)))
                 .collect()
         };
-        let count = self.shown.len().div_ceil(self.opts.group.max(1));
-        let groups: Vec<String> = if self.groups.len() == count {
-            self.groups.iter().map(|n| hash_of(n)).collect()
-        } else {
-            self.meta_files()
-                .iter()
-                .map(|(name, _)| hash_of(name))
-                .collect()
-        };
+        let groups: Vec<String> = self.groups.iter().map(|g| hash_of(&g.meta.0)).collect();
         let manifest = serde_json::json!({
-            "v": 2,
+            "v": 3,
             "portable": self.portable,
             "lib": self.client.lib,
             "css": self.client.css,
             "dir": DIR,
-            "docs": self.shown.len(),
+            "docs": self.documents,
             "group": self.opts.group,
             "vocab": list(vocab_files),
             "post": list(post_files),
@@ -810,29 +917,25 @@ impl Index {
         )
     }
 
-    /// Metadata group `g`: its path and body.
-    fn meta_group(&self, g: usize) -> (String, String) {
-        let size = self.opts.group.max(1);
-        let end = ((g + 1) * size).min(self.shown.len());
-        group_file(&self.shown[g * size..end])
-    }
-
-    /// The metadata groups.
-    fn meta_files(&self) -> Vec<(String, String)> {
-        self.shown
-            .par_chunks(self.opts.group.max(1))
-            .map(group_file)
-            .collect()
-    }
-
     /// Sizes, and the bytes typical queries load.
+    /// `files` are those of [`Index::files`] or [`Index::take_files`]; the
+    /// text files' sizes are the index's own (they may have been written
+    /// before).
     pub fn stats(&self, files: &[(String, String)]) -> Stats {
         let count = |p: &str| files.iter().filter(|(n, _)| n.starts_with(p)).count();
+        let texts = self.groups.iter().flat_map(|g| &g.texts);
+        let text_prefix = format!("/{DIR}t.");
         Stats {
-            documents: self.shown.len(),
+            documents: self.documents,
             terms: self.terms.len(),
             html_bytes: self.html_bytes,
-            index_bytes: files.iter().map(|(_, b)| b.len()).sum(),
+            index_bytes: files
+                .iter()
+                .filter(|(n, _)| !n.starts_with(&text_prefix))
+                .map(|(_, b)| b.len())
+                .sum::<usize>()
+                + texts.clone().map(|t| t.bytes).sum::<usize>(),
+            text_files: texts.count(),
             manifest_bytes: files.first().map_or(0, |(_, b)| b.len()),
             shards: (
                 count(&format!("/{DIR}v.")),
@@ -850,19 +953,6 @@ fn named(kind: char, json: &str) -> (String, String) {
     (format!("/{DIR}{key}.js"), data_file(&key, json))
 }
 
-/// A metadata group's file.
-fn group_file(g: &[Shown]) -> (String, String) {
-    let mut json = String::from("[");
-    for (i, s) in g.iter().enumerate() {
-        if i > 0 {
-            json.push(',');
-        }
-        json.push_str(&s.meta);
-    }
-    json.push(']');
-    named('m', &json)
-}
-
 /// 0 for a vocabulary shard, 1 for a postings shard (by its path).
 fn kind_of(path: &str) -> usize {
     usize::from(path.as_bytes().get(DIR.len() + 1) == Some(&b'p'))
@@ -875,6 +965,8 @@ fn hash_of(path: &str) -> String {
         .to_string()
 }
 
+#[path = "groups.rs"]
+mod groups;
 #[path = "query_cost.rs"]
 mod query_cost;
 

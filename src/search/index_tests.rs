@@ -68,6 +68,7 @@ fn every_word_is_found_through_one_postings_shard() {
         post_bytes: 2048,
         vocab_bytes: 512,
         group: 16,
+        text_bytes: 4096,
     };
     let mut index = Index::build(&docs, &ClientPaths::default(), false, &opts);
     let files = index.files();
@@ -100,10 +101,8 @@ fn every_word_is_found_through_one_postings_shard() {
         (&meta[2], &meta[3], &meta[5]),
         (&"Odd".into(), &0.into(), &"AI".into())
     );
-    let text = json_of(
-        &files,
-        &format!("/{DIR}t/299.{}.js", meta[6].as_str().unwrap()),
-    );
+    let texts = json_of(&files, &format!("/{DIR}t.{}.js", meta[6].as_str().unwrap()));
+    let text = &texts[meta[7].as_u64().unwrap() as usize];
     assert!(text[1].as_str().unwrap().ends_with(&last));
     assert_eq!(text[0], "One\nTwo");
     // The vocabulary shards hold every term once, in order.
@@ -127,6 +126,7 @@ fn updates_touch_few_files_and_equal_a_fresh_build() {
         post_bytes: 2048,
         vocab_bytes: 512,
         group: 16,
+        text_bytes: 4096,
     };
     let mut index = Index::build(&docs, &ClientPaths::default(), true, &opts);
     index.keep_documents(docs.clone());
@@ -182,4 +182,34 @@ fn impacts_weigh_fields() {
     assert!(impact(&[1, 0, 0, 0, 0], &len) > impact(&[0, 1, 0, 0, 0], &len));
     assert!(impact(&[0, 1, 0, 0, 0], &len) > impact(&[0, 0, 0, 0, 6], &len));
     assert!(impact(&[0, 0, 0, 0, 2], &len) > impact(&[0, 0, 0, 0, 1], &len));
+}
+
+#[test]
+fn an_index_of_encoded_postings_equals_one_of_decoded_postings() {
+    let docs: Vec<Document> = (0..100).map(|i| doc(i, 30 + i * 5)).collect();
+    let opts = Options {
+        post_bytes: 2048,
+        vocab_bytes: 512,
+        group: 16,
+        text_bytes: 2048,
+    };
+    let b = Builder::new(&opts);
+    let prepared = docs
+        .chunks(b.group_size())
+        .map(|g| b.prepare_group(g))
+        .collect();
+    let mut encoded = b.finish(prepared, &ClientPaths::default(), false);
+    assert!(encoded.post.is_empty(), "finish keeps only the encoding");
+    let mut decoded = Index::build(&docs, &ClientPaths::default(), false, &opts);
+    assert_eq!(decoded.post.len(), decoded.terms.len());
+    let files = encoded.files();
+    assert_eq!(files, decoded.files());
+    assert_eq!(encoded.stats(&files), decoded.stats(&files));
+    // An update decodes first, and then equals a fresh build.
+    encoded.keep_documents(docs.clone());
+    let mut edited = docs.clone();
+    edited[42].text.push_str(" zyzzyva");
+    encoded.update(edited.clone()).expect("same documents");
+    let mut fresh = Index::build(&edited, &ClientPaths::default(), false, &opts);
+    assert_eq!(encoded.files(), fresh.files());
 }

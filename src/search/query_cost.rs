@@ -27,12 +27,23 @@ impl Index {
     /// as a visitor would describe a page. Stems are left out (the client
     /// finds them in the shards it loads for the word anyway).
     pub(super) fn query_bytes(&self, files: &[(String, String)], n: usize) -> usize {
-        let size: HashMap<&str, usize> = files.iter().map(|(p, b)| (p.as_str(), b.len())).collect();
-        let mid = (self.shown.len() / 2) as u32;
-        let mut mine: Vec<(u16, usize)> = (0..self.terms.len())
-            .filter(|&t| self.terms[t].chars().count() >= 4)
-            .filter_map(|t| self.post[t].iter().find(|p| p.0 == mid).map(|p| (p.1, t)))
-            .collect();
+        let mut size: HashMap<&str, usize> =
+            files.iter().map(|(p, b)| (p.as_str(), b.len())).collect();
+        for t in self.groups.iter().flat_map(|g| &g.texts) {
+            size.insert(&t.name, t.bytes);
+        }
+        let mid = (self.documents / 2) as u32;
+        let mut mine: Vec<(u16, usize)> = if self.post.len() == self.terms.len() {
+            (0..self.terms.len())
+                .filter_map(|t| self.post[t].iter().find(|p| p.0 == mid).map(|p| (p.1, t)))
+                .collect()
+        } else {
+            self.mid_terms
+                .iter()
+                .map(|&(t, imp)| (imp, t as usize))
+                .collect()
+        };
+        mine.retain(|&(_, t)| self.terms[t].chars().count() >= 4);
         mine.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let words: Vec<&str> = mine.iter().take(n).map(|&(_, t)| &*self.terms[t]).collect();
         let (vocab, post) = self.shard_lists(files);
@@ -66,7 +77,7 @@ impl Index {
                     }
                     shards.push(s);
                 }
-                for &(d, imp) in &self.post[t] {
+                for &(d, imp) in self.postings(t).iter() {
                     let e = score.entry(d).or_default();
                     *e = (*e).max(u32::from(imp));
                 }
@@ -85,15 +96,23 @@ impl Index {
             None => Vec::new(),
         };
         docs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        let groups = self.meta_files();
         for &(d, _) in docs.iter().take(PANEL_RESULTS) {
-            loaded.insert(groups[d as usize / self.opts.group].0.clone());
-            loaded.insert(self.shown[d as usize].text_name.clone());
+            let g = &self.groups[d as usize / self.opts.group.max(1)];
+            loaded.insert(g.meta.0.clone());
+            loaded.insert(self.text_file_of(g, d as usize % self.opts.group.max(1)));
         }
         loaded
             .iter()
             .map(|p| size.get(p.as_str()).copied().unwrap_or(0))
             .sum()
+    }
+
+    /// The site path of the text file of the `at`-th document of group `g`.
+    fn text_file_of(&self, g: &super::GroupFiles, at: usize) -> String {
+        let json = super::encode::data_json(&g.meta.1).unwrap_or("[]");
+        let meta: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+        let hash = meta[at][6].as_str().unwrap_or("");
+        format!("/{DIR}t.{hash}.js")
     }
 
     /// The closest terms within the client's typo allowance of `w` (same

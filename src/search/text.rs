@@ -107,7 +107,8 @@ impl Collapsed {
 
     fn push_str(&mut self, s: &str) {
         // ASCII white space never occurs inside a multi-byte character, so
-        // the runs between them are whole characters.
+        // the runs between them are whole characters. A run of words with
+        // single spaces between them is copied at once.
         let b = s.as_bytes();
         let mut i = 0;
         while i < b.len() {
@@ -116,8 +117,15 @@ impl Collapsed {
                 i += 1;
             }
             let start = i;
-            while i < b.len() && !b[i].is_ascii_whitespace() {
-                i += 1;
+            loop {
+                while i < b.len() && !b[i].is_ascii_whitespace() {
+                    i += 1;
+                }
+                if i + 1 < b.len() && b[i] == b' ' && !b[i + 1].is_ascii_whitespace() {
+                    i += 1;
+                } else {
+                    break;
+                }
             }
             if i > start {
                 if self.space && !self.text.is_empty() {
@@ -252,9 +260,45 @@ fn entity(name: &str) -> Option<char> {
 }
 
 /// The words of `text`: runs of letters and digits.
-pub fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
+pub fn words(text: &str) -> Words<'_> {
+    Words { text, at: 0 }
+}
+
+/// The iterator of [`words`]: ASCII a byte at a time, other characters
+/// decoded (`char::is_alphanumeric`).
+pub struct Words<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> Words<'a> {
+    /// Moves past the characters that are (or are not) letters and digits.
+    fn skip(&mut self, alphanumeric: bool) {
+        let b = self.text.as_bytes();
+        while let Some(&c) = b.get(self.at) {
+            let (is, len) = if c.is_ascii() {
+                (c.is_ascii_alphanumeric(), 1)
+            } else {
+                let ch = self.text[self.at..].chars().next().expect("not at the end");
+                (ch.is_alphanumeric(), ch.len_utf8())
+            };
+            if is != alphanumeric {
+                return;
+            }
+            self.at += len;
+        }
+    }
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        self.skip(false);
+        let start = self.at;
+        self.skip(true);
+        (self.at > start).then(|| &self.text[start..self.at])
+    }
 }
 
 /// The index term of a word: lower case; `None` for a single letter.
@@ -290,6 +334,40 @@ mod tests {
             body_text(simple),
             crate::html::text_without(simple, &["h1", "h2", "h3", "h4", "h5", "h6"])
         );
+    }
+
+    #[test]
+    fn white_space_collapses_to_single_spaces() {
+        let mut c = Collapsed::with_capacity(0);
+        for part in [
+            "  one two\tthree \n four ",
+            "five",
+            " ",
+            "six  seven é è",
+            "\n",
+        ] {
+            c.push_str(part);
+        }
+        c.space();
+        c.push('x');
+        assert_eq!(c.text, "one two three four five six seven é è x");
+    }
+
+    #[test]
+    fn words_are_runs_of_letters_and_digits() {
+        for text in [
+            "",
+            "   ",
+            "plain ascii, words-and_more 42x!",
+            "Über straße—naïve café ½ x² 東京タワー 🙂ok ٣٤ ÆØÅ",
+            "end",
+        ] {
+            let reference: Vec<&str> = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            assert_eq!(words(text).collect::<Vec<_>>(), reference, "{text}");
+        }
     }
 
     #[test]

@@ -24,7 +24,7 @@ use tokio::sync::{broadcast, watch};
 
 use super::conn::Limited;
 use super::guard;
-use super::incremental::{Body, Files};
+use super::memory::{Body, Files};
 use super::reload::{self, EVENTS_PATH, Hub, Message};
 
 /// What the handlers share.

@@ -2,7 +2,8 @@
 //! rebuild what changed and tell open pages to reload.
 //!
 //! - [`watch`] (notify): debounced batches of changed paths;
-//! - [`incremental`]: the last good build and which pages to re-render;
+//! - [`incremental`]: the last good build, which pages to re-render (with
+//!   `plan`), then one emit of the site into memory (`memory`);
 //! - [`reload`]: the event channel, the injected script and error overlay;
 //! - [`http`] (axum): serving the in-memory site and the event stream.
 //!
@@ -13,6 +14,7 @@ pub mod conn;
 pub mod guard;
 pub mod http;
 pub mod incremental;
+mod memory;
 mod plan;
 pub mod reload;
 pub mod watch;
@@ -27,7 +29,8 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::watch as tokio_watch;
 
-pub use incremental::{Body, Changes, Engine, Files, Published, Rebuilt};
+pub use incremental::{Changes, Engine, Published, Rebuilt};
+pub use memory::{Body, Files};
 pub use reload::{Hub, Message};
 
 use crate::config::{CONFIG_FILE, Config};
@@ -183,13 +186,12 @@ pub fn start(root: &Path, opts: Options) -> Result<Handle, StartError> {
         .canonicalize()
         .map_err(|e| StartError::Io(format!("cannot open {}: {e}", root.display())))?;
     let config = Config::load(&root).ok();
-    let base = base_path(
+    let base = crate::output::base_path(
         opts.base_url
             .as_deref()
             .or(config.as_ref().map(|c| c.base_url()))
             .unwrap_or("/"),
     );
-
     let (listener, addr) = bind(&opts)?;
     let url = format!("http://{}:{}{base}", browser_host(addr.ip()), addr.port());
     let build_options = BuildOptions {
@@ -197,7 +199,6 @@ pub fn start(root: &Path, opts: Options) -> Result<Handle, StartError> {
         base_url: Some(url.clone()),
         portable: false,
     };
-
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("waymark-http")
@@ -222,49 +223,26 @@ pub fn start(root: &Path, opts: Options) -> Result<Handle, StartError> {
         *files.write().unwrap_or_else(|e| e.into_inner()) = Some(p.files);
     });
     let initial_error = report_first_build(first, t, &hub, opts.log);
-    let title = engine
-        .site()
-        .map(|s| s.config.title.clone())
-        .or(config.map(|c| c.title));
-
-    let server = {
-        let _guard = runtime.enter();
-        let listener = tokio::net::TcpListener::from_std(listener)
-            .map_err(|e| StartError::Io(e.to_string()))?;
-        let state = http::AppState {
-            files: files.clone(),
-            hub: hub.clone(),
-            base: base.clone(),
-            root: root.clone(),
-            shutdown: shutdown_rx.clone(),
-            loopback_only: addr.ip().is_loopback(),
-            idle_timeout: opts.idle_timeout,
-        };
-        let limits = http::Limits {
-            max_connections: opts.max_connections,
-            idle_timeout: opts.idle_timeout,
-        };
-        runtime.spawn(http::serve(listener, state, limits, shutdown_rx))
+    let title = (engine.site().map(|s| s.config().title.clone())).or(config.map(|c| c.title));
+    let state = http::AppState {
+        files: files.clone(),
+        hub: hub.clone(),
+        base: base.clone(),
+        root: root.clone(),
+        shutdown: shutdown_rx.clone(),
+        loopback_only: addr.ip().is_loopback(),
+        idle_timeout: opts.idle_timeout,
     };
-
-    let loop_files = files.clone();
-    let loop_hub = hub.clone();
-    let loop_root = root.clone();
+    let server = spawn_server(&runtime, listener, state, &opts, shutdown_rx)?;
+    let shared = (files.clone(), hub.clone());
     let engine_thread = std::thread::Builder::new()
         .name("waymark-rebuild".into())
         .spawn(move || {
             rebuild_loop(
-                &loop_root,
-                engine,
-                watcher,
-                engine_rx,
-                &loop_files,
-                &loop_hub,
-                &opts,
+                &root, engine, watcher, engine_rx, &shared.0, &shared.1, &opts,
             )
         })
         .map_err(|e| StartError::Io(e.to_string()))?;
-
     Ok(Handle {
         addr,
         url,
@@ -279,6 +257,24 @@ pub fn start(root: &Path, opts: Options) -> Result<Handle, StartError> {
         server: Some(server),
         runtime: Some(runtime),
     })
+}
+
+/// Starts the HTTP server on `listener` inside `runtime`.
+fn spawn_server(
+    runtime: &tokio::runtime::Runtime,
+    listener: TcpListener,
+    state: http::AppState,
+    opts: &Options,
+    shutdown: tokio_watch::Receiver<bool>,
+) -> Result<tokio::task::JoinHandle<std::io::Result<()>>, StartError> {
+    let _guard = runtime.enter();
+    let listener =
+        tokio::net::TcpListener::from_std(listener).map_err(|e| StartError::Io(e.to_string()))?;
+    let limits = http::Limits {
+        max_connections: opts.max_connections,
+        idle_timeout: opts.idle_timeout,
+    };
+    Ok(runtime.spawn(http::serve(listener, state, limits, shutdown)))
 }
 
 /// Binds the listener (non-blocking, for tokio) and reports the address
@@ -334,23 +330,6 @@ fn report_first_build(
     }
 }
 
-/// The path part of a base URL, with slashes on both ends: `/` or `/sub/`.
-pub fn base_path(base_url: &str) -> String {
-    let after_scheme = base_url.split_once("://").map_or(base_url, |(_, r)| r);
-    let path = if base_url.contains("://") {
-        after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
-    } else {
-        after_scheme
-    };
-    let path = path.split(['?', '#']).next().unwrap_or("/");
-    let trimmed = path.trim_matches('/');
-    if trimmed.is_empty() {
-        "/".into()
-    } else {
-        format!("/{trimmed}/")
-    }
-}
-
 fn rebuild_loop(
     root: &Path,
     mut engine: Engine,
@@ -360,121 +339,153 @@ fn rebuild_loop(
     hub: &Hub,
     opts: &Options,
 ) {
-    let mut broken = hub.has_error();
-    let mut ever_built = !broken;
+    let mut publisher = Publisher {
+        files,
+        hub,
+        broken: hub.has_error(),
+        ever_built: !hub.has_error(),
+    };
     while let Ok(msg) = rx.recv() {
-        let mut batches = vec![msg];
-        // Take everything that queued up while we were busy.
-        while let Ok(m) = rx.try_recv() {
-            batches.push(m);
-        }
-        let mut paths: Vec<PathBuf> = Vec::new();
-        let mut rescan = false;
-        for m in batches {
-            match m {
-                Msg::Stop => return,
-                Msg::Batch(watch::Batch::Rescan) => rescan = true,
-                Msg::Batch(watch::Batch::Paths(p)) => paths.extend(p),
-            }
-        }
-        // A top folder removed or replaced loses its watch: watch it anew.
-        for p in &paths {
-            if let Ok(rel) = p.strip_prefix(root)
-                && rel.components().count() == 1
-                && watch::WATCHED_DIRS.iter().any(|d| rel == Path::new(d))
-            {
-                watcher.forget(p);
-            }
-        }
-        paths.extend(watcher.refresh());
-        let theme = engine.site().map(|s| s.config.theme.clone());
-        let changes = if rescan {
-            Changes::everything()
-        } else {
-            classify(root, theme.as_deref(), &paths)
+        let Some(changes) = next_changes(root, msg, &rx, &mut watcher, &engine) else {
+            return;
         };
         if changes.is_empty() {
             continue;
         }
         let t = Instant::now();
-        let mut publish = |p: Published| {
-            *files.write().unwrap_or_else(|e| e.into_inner()) = Some(p.files);
-            if broken {
-                hub.send(Message::ok());
-                broken = false;
-            }
-            if !ever_built {
-                if p.last {
-                    hub.send(Message::reload(&["*".into()]));
-                    ever_built = true;
-                }
-            } else if p.css_only && !p.css.is_empty() {
-                hub.send(Message::css(&p.css));
-            } else if p.css_only
-                && p.changed
-                    .iter()
-                    .all(|k| k.ends_with(".html") || k.ends_with(".css"))
-            {
-                // Pages whose only change is the new stylesheet name, and the
-                // old stylesheet going away: open pages swapped it already.
-            } else if !p.changed.is_empty() {
-                let paths: Vec<String> = p.changed.iter().map(|k| http::site_path(k)).collect();
-                hub.send(Message::reload(&paths));
-            }
-        };
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            engine.rebuild(&changes, &mut publish)
-        }));
-        let outcome = match outcome {
-            Ok(o) => o,
-            Err(panic) => {
-                // A bug, not the site's fault: say so, start afresh next time.
-                let what = panic
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .unwrap_or_default();
-                engine.reset();
-                Err(Diagnostics(vec![
-                    crate::diagnostics::Diagnostic::error(
-                        "waymark serve",
-                        format!("internal error while rebuilding: {what}"),
-                    )
-                    .with_hint("save again to rebuild everything; please report this"),
-                ]))
-            }
-        };
+        let outcome = rebuild_guarded(&mut engine, &changes, &mut |p| publisher.publish(p));
         match outcome {
-            Ok(r) => {
-                hub.send(Message::built(
-                    t.elapsed().as_secs_f64() * 1000.0,
-                    r.rendered,
-                    r.changed.len(),
-                ));
-                if opts.log {
-                    let n = r.changed.len();
-                    println!(
-                        "Rebuilt in {} ms: {} of {} pages rendered, {n} file{} changed",
-                        t.elapsed().as_millis(),
-                        r.rendered,
-                        r.pages,
-                        if n == 1 { "" } else { "s" }
-                    );
-                    if opts.verbose {
-                        for c in r.changed.iter().take(20) {
-                            println!("  {}", http::site_path(c));
-                        }
-                    }
-                }
-            }
+            Ok(r) => report_rebuild(&r, t, hub, opts),
             Err(d) => {
                 if opts.log {
                     print_diagnostics(&d);
                     eprintln!("The last good version is still served.");
                 }
                 hub.send(Message::error(&d.0));
-                broken = true;
+                publisher.broken = true;
             }
+        }
+    }
+}
+
+/// The changes of `first` and every message that queued up behind it;
+/// `None` when asked to stop. A top folder removed or replaced loses its
+/// watch: it is watched anew.
+fn next_changes(
+    root: &Path,
+    first: Msg,
+    rx: &mpsc::Receiver<Msg>,
+    watcher: &mut watch::Watcher,
+    engine: &Engine,
+) -> Option<Changes> {
+    let mut paths: Vec<PathBuf> = Vec::new();
+    let mut rescan = false;
+    for m in std::iter::once(first).chain(rx.try_iter()) {
+        match m {
+            Msg::Stop => return None,
+            Msg::Batch(watch::Batch::Rescan) => rescan = true,
+            Msg::Batch(watch::Batch::Paths(p)) => paths.extend(p),
+        }
+    }
+    for p in &paths {
+        if let Ok(rel) = p.strip_prefix(root)
+            && rel.components().count() == 1
+            && watch::WATCHED_DIRS.iter().any(|d| rel == Path::new(d))
+        {
+            watcher.forget(p);
+        }
+    }
+    paths.extend(watcher.refresh());
+    if rescan {
+        return Some(Changes::everything());
+    }
+    let theme = engine.site().map(|s| s.config().theme.clone());
+    Some(classify(root, theme.as_deref(), &paths))
+}
+
+/// Hands each published state to the server and tells open pages.
+struct Publisher<'a> {
+    files: &'a RwLock<Option<Arc<Files>>>,
+    hub: &'a Hub,
+    /// The overlay shows an error.
+    broken: bool,
+    /// A build succeeded since the server started.
+    ever_built: bool,
+}
+
+impl Publisher<'_> {
+    fn publish(&mut self, p: Published) {
+        *self.files.write().unwrap_or_else(|e| e.into_inner()) = Some(p.files);
+        if self.broken {
+            self.hub.send(Message::ok());
+            self.broken = false;
+        }
+        if !self.ever_built {
+            if p.last {
+                self.hub.send(Message::reload(&["*".into()]));
+                self.ever_built = true;
+            }
+        } else if p.css_only && !p.css.is_empty() {
+            self.hub.send(Message::css(&p.css));
+        } else if p.css_only
+            && p.changed
+                .iter()
+                .all(|k| k.ends_with(".html") || k.ends_with(".css"))
+        {
+            // Pages whose only change is the new stylesheet name, and the
+            // old stylesheet going away: open pages swapped it already.
+        } else if !p.changed.is_empty() {
+            let paths: Vec<String> = p.changed.iter().map(|k| http::site_path(k)).collect();
+            self.hub.send(Message::reload(&paths));
+        }
+    }
+}
+
+/// [`Engine::rebuild`], turning a panic (a bug, not the site's fault) into
+/// an error that says so; the next rebuild starts afresh.
+fn rebuild_guarded(
+    engine: &mut Engine,
+    changes: &Changes,
+    publish: &mut dyn FnMut(Published),
+) -> Result<Rebuilt, Diagnostics> {
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        engine.rebuild(changes, publish)
+    }));
+    outcome.unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        engine.reset();
+        Err(Diagnostics(vec![
+            crate::diagnostics::Diagnostic::error(
+                "waymark serve",
+                format!("internal error while rebuilding: {what}"),
+            )
+            .with_hint("save again to rebuild everything; please report this"),
+        ]))
+    })
+}
+
+/// The `built` event, and the status line when logging.
+fn report_rebuild(r: &Rebuilt, started: Instant, hub: &Hub, opts: &Options) {
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    hub.send(Message::built(ms, r.rendered, r.changed.len()));
+    if !opts.log {
+        return;
+    }
+    let n = r.changed.len();
+    println!(
+        "Rebuilt in {} ms: {} of {} pages rendered, {n} file{} changed",
+        started.elapsed().as_millis(),
+        r.rendered,
+        r.pages,
+        if n == 1 { "" } else { "s" }
+    );
+    if opts.verbose {
+        for c in r.changed.iter().take(20) {
+            println!("  {}", http::site_path(c));
         }
     }
 }
@@ -569,15 +580,6 @@ pub fn open_browser(url: &str) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base_paths() {
-        assert_eq!(base_path("https://example.org/"), "/");
-        assert_eq!(base_path("https://example.org"), "/");
-        assert_eq!(base_path("https://example.org/sub"), "/sub/");
-        assert_eq!(base_path("https://example.org/a/b/"), "/a/b/");
-        assert_eq!(base_path("/docs/"), "/docs/");
-    }
 
     #[test]
     fn classifies_changes() {

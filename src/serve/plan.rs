@@ -52,7 +52,7 @@ pub(super) struct Check<'a> {
 
 impl<'a> Check<'a> {
     pub(super) fn new(old: &'a Site, new: &'a Site) -> Check<'a> {
-        let (ov, nv) = (old.renderer.values(), new.renderer.values());
+        let (ov, nv) = (old.renderer().values(), new.renderer().values());
         // The static-file map is not here: templates reach it only through
         // `url(path=...)`, recorded per page.
         let globals_changed = ov.site != nv.site
@@ -64,18 +64,18 @@ impl<'a> Check<'a> {
             new,
             globals_changed,
             stale_templates: stale_templates(
-                &old.renderer.templates().files,
-                &new.renderer.templates().files,
+                &old.renderer().templates().files,
+                &new.renderer().templates().files,
             ),
             mask: FieldMask::of_templates(
-                new.renderer
+                new.renderer()
                     .templates()
                     .files
                     .values()
                     .map(|(_, src)| src.as_str()),
             ),
-            pages: vec![None; new.lib.pages.len()],
-            sections: vec![None; new.lib.sections.len()],
+            pages: vec![None; new.library().pages.len()],
+            sections: vec![None; new.library().sections.len()],
             taxonomies: HashMap::new(),
             terms: HashMap::new(),
             deps: HashMap::new(),
@@ -83,7 +83,7 @@ impl<'a> Check<'a> {
     }
 
     pub(super) fn needs_render(&mut self, job: Job, records: &HashMap<String, Record>) -> Need {
-        let path = Renderer::path(job, &self.new.lib, &self.new.extras);
+        let path = self.new.path_of(job);
         let Some(record) = records.get(&path) else {
             return Need::First;
         };
@@ -104,8 +104,8 @@ impl<'a> Check<'a> {
         }
         let Ok(template) = self
             .new
-            .renderer
-            .template_for(job, &self.new.lib, &self.new.extras)
+            .renderer()
+            .template_for(job, &self.new.library(), &self.new.extras)
         else {
             return when;
         };
@@ -114,16 +114,16 @@ impl<'a> Check<'a> {
         }
         let context_changed = match (job, record.job) {
             (Job::Page(i), Job::Page(_)) => {
-                self.page_changed(i) || self.section_changed(self.new.lib.pages[i].section)
+                self.page_changed(i) || self.section_changed(self.new.library().pages[i].section)
             }
             (Job::Section(i), Job::Section(_)) => self.section_changed(i),
             (Job::Taxonomy(i), Job::Taxonomy(oi)) => self.taxonomy_changed(oi, i),
             (Job::Term(i, j), Job::Term(oi, oj)) => {
                 self.taxonomy_changed(oi, i) || self.term_changed((oi, oj, i, j))
             }
-            (Job::Extra(i), Job::Extra(oi)) => match self.old.extras.get(oi) {
+            (Job::Extra(i), Job::Extra(oi)) => match self.old.extras().get(oi) {
                 Some(o) => {
-                    let n = &self.new.extras[i];
+                    let n = &self.new.extras()[i];
                     o.vars != n.vars || o.template != n.template
                 }
                 None => true,
@@ -131,7 +131,7 @@ impl<'a> Check<'a> {
             _ => true,
         };
         let social_changed =
-            self.old.renderer.social_of(&path) != self.new.renderer.social_of(&path);
+            self.old.renderer().social_of(&path) != self.new.renderer().social_of(&path);
         if context_changed || social_changed || record.deps.iter().any(|d| self.dep_changed(d)) {
             return when;
         }
@@ -142,17 +142,17 @@ impl<'a> Check<'a> {
     /// this), its template and what it looked up; the built-in page reads
     /// the home page's title.
     fn not_found_changed(&mut self, record: &Record) -> bool {
-        let (ot, nt) = (self.old.renderer.templates(), self.new.renderer.templates());
+        let (ot, nt) = (self.old.renderer().templates(), self.new.renderer().templates());
         let name = "404.html";
         if ot.has(name) != nt.has(name) {
             return true;
         }
         if !nt.has(name) {
             let title = |lib: &crate::content::Library| lib.sections[0].front.title.clone();
-            return title(&self.old.lib) != title(&self.new.lib);
+            return title(&self.old.library()) != title(&self.new.library());
         }
         let social =
-            self.old.renderer.social_of("/404.html") != self.new.renderer.social_of("/404.html");
+            self.old.renderer().social_of("/404.html") != self.new.renderer().social_of("/404.html");
         social
             || self.stale_templates.contains(name)
             || record.deps.iter().any(|d| self.dep_changed(d))
@@ -164,17 +164,19 @@ impl<'a> Check<'a> {
         let same = |a: &Arc<str>, b: &Arc<str>| Arc::ptr_eq(a, b) || a == b;
         match job {
             Job::Page(i) => {
-                let p = &self.new.lib.pages[i];
-                match self.old.lib.by_rel.get(&p.rel) {
-                    Some(Target::Page(oi)) => !same(&self.old.lib.pages[*oi].source, &p.source),
+                let p = &self.new.library().pages[i];
+                match self.old.library().by_rel.get(&p.rel) {
+                    Some(Target::Page(oi)) => {
+                        !same(&self.old.library().pages[*oi].source, &p.source)
+                    }
                     _ => true,
                 }
             }
             Job::Section(i) => {
-                let s = &self.new.lib.sections[i];
-                match self.old.lib.by_rel.get(&s.rel) {
+                let s = &self.new.library().sections[i];
+                match self.old.library().by_rel.get(&s.rel) {
                     Some(Target::Section(oi)) => {
-                        !same(&self.old.lib.sections[*oi].source, &s.source)
+                        !same(&self.old.library().sections[*oi].source, &s.source)
                     }
                     _ => true,
                 }
@@ -182,9 +184,9 @@ impl<'a> Check<'a> {
             Job::Extra(i) => match old_job {
                 Job::Extra(oi) => self
                     .old
-                    .extras
+                    .extras()
                     .get(oi)
-                    .is_none_or(|o| o.vars != self.new.extras[i].vars),
+                    .is_none_or(|o| o.vars != self.new.extras()[i].vars),
                 _ => true,
             },
             _ => false,
@@ -196,12 +198,12 @@ impl<'a> Check<'a> {
         if let Some(c) = self.pages[i] {
             return c;
         }
-        let p = &self.new.lib.pages[i];
-        let changed = match self.old.lib.by_rel.get(&p.rel) {
+        let p = &self.new.library().pages[i];
+        let changed = match self.old.library().by_rel.get(&p.rel) {
             Some(Target::Page(oi)) => {
                 let (o, n) = (
-                    &self.old.renderer.values().views[*oi],
-                    &self.new.renderer.values().views[i],
+                    &self.old.renderer().values().views[*oi],
+                    &self.new.renderer().values().views[i],
                 );
                 !(Arc::ptr_eq(o, n) || o == n)
             }
@@ -215,12 +217,12 @@ impl<'a> Check<'a> {
         if let Some(c) = self.sections[i] {
             return c;
         }
-        let s = &self.new.lib.sections[i];
-        let changed = match self.old.lib.by_rel.get(&s.rel) {
+        let s = &self.new.library().sections[i];
+        let changed = match self.old.library().by_rel.get(&s.rel) {
             Some(Target::Section(oi)) => {
-                let (ov, nv) = (self.old.renderer.values(), self.new.renderer.values());
+                let (ov, nv) = (self.old.renderer().values(), self.new.renderer().values());
                 !self.listing_same(
-                    (&ov.sections[*oi], &self.old.lib.sections[*oi].pages),
+                    (&ov.sections[*oi], &self.old.library().sections[*oi].pages),
                     (&nv.sections[i], &s.pages),
                     "pages",
                 )
@@ -252,8 +254,8 @@ impl<'a> Check<'a> {
                 .zip(nm.iter())
                 .all(|((ok, ov), (nk, nv))| ok == nk && (ok.as_str() == Some(key) || ov == nv));
         let (oc, nc) = (
-            &self.old.renderer.values().views,
-            &self.new.renderer.values().views,
+            &self.old.renderer().values().views,
+            &self.new.renderer().values().views,
         );
         others_same
             && old_pages.len() == new_pages.len()
@@ -266,7 +268,7 @@ impl<'a> Check<'a> {
         if let Some(&c) = self.taxonomies.get(&(old, new)) {
             return c;
         }
-        let (ov, nv) = (self.old.renderer.values(), self.new.renderer.values());
+        let (ov, nv) = (self.old.renderer().values(), self.new.renderer().values());
         let changed = match (ov.taxonomies.get(old), nv.taxonomies.get(new)) {
             (Some(o), Some(n)) if o == n => false,
             (Some(o), Some(n)) => {
@@ -295,14 +297,14 @@ impl<'a> Check<'a> {
         if let Some(&c) = self.terms.get(&key) {
             return c;
         }
-        let (ov, nv) = (self.old.renderer.values(), self.new.renderer.values());
+        let (ov, nv) = (self.old.renderer().values(), self.new.renderer().values());
         let (oi, oj, i, j) = key;
         let old = ov.terms.get(oi).and_then(|t| t.get(oj));
         let new = nv.terms.get(i).and_then(|t| t.get(j));
         let changed = match (old, new) {
             (Some(o), Some(n)) => !self.listing_same(
-                (o, &self.old.lib.taxonomies[oi].terms[oj].pages),
-                (n, &self.new.lib.taxonomies[i].terms[j].pages),
+                (o, &self.old.library().taxonomies[oi].terms[oj].pages),
+                (n, &self.new.library().taxonomies[i].terms[j].pages),
                 "pages",
             ),
             (None, None) => false,
@@ -314,11 +316,11 @@ impl<'a> Check<'a> {
 
     /// A lookup through a function answers differently now.
     fn lookup_changed(&mut self, dep: &Dep) -> bool {
-        let (ol, nl) = (self.old.renderer.lookup(), self.new.renderer.lookup());
+        let (ol, nl) = (self.old.renderer().lookup(), self.new.renderer().lookup());
         match dep {
             Dep::Section(path) => {
                 let rel = path.trim_start_matches("@/");
-                match (self.old.lib.by_rel.get(rel), self.new.lib.by_rel.get(rel)) {
+                match (self.old.library().by_rel.get(rel), self.new.library().by_rel.get(rel)) {
                     (Some(Target::Section(_)), Some(Target::Section(i))) => {
                         self.section_changed(*i)
                     }
@@ -353,8 +355,8 @@ impl<'a> Check<'a> {
         }
         let changed = match dep {
             Dep::Embed(id) => match (
-                self.old.renderer.embed_of(id),
-                self.new.renderer.embed_of(id),
+                self.old.renderer().embed_of(id),
+                self.new.renderer().embed_of(id),
             ) {
                 (Some(o), Some(n)) => o.card != n.card || o.value != n.value,
                 (None, None) => false,
@@ -362,8 +364,8 @@ impl<'a> Check<'a> {
             },
             Dep::Template(name) => {
                 self.stale_templates.contains(name)
-                    || self.old.renderer.templates().has(name)
-                        != self.new.renderer.templates().has(name)
+                    || self.old.renderer().templates().has(name)
+                        != self.new.renderer().templates().has(name)
             }
             _ => self.lookup_changed(dep),
         };

@@ -151,58 +151,19 @@ pub fn build(input: &Inputs, cache: &CardCache) -> Result<Output, Vec<Diagnostic
     tera.autoescape_on(vec![".svg"]);
     tera.add_raw_template(TEMPLATE, source)
         .map_err(|e| vec![template_error(&file, &e)])?;
-    // The logo's bytes and path (the template gets the path).
-    let logo_hash = brand
-        .logo
-        .as_ref()
-        .and_then(|l| {
-            Some(format!(
-                "{}:{}",
-                l.display(),
-                hex(&Sha256::digest(std::fs::read(l).ok()?))
-            ))
-        })
-        .unwrap_or_default();
-    let cache_dir = crate::images::cache_dir(input.root, "cards");
-    let results: Vec<Result<Asset, Diagnostic>> = plan
-        .cards
-        .par_iter()
-        .map(|c| {
-            // Keyed by the card's inputs, so a warm build neither fills the
-            // template nor lays out the title.
-            let key = hex(&Sha256::digest(
-                [
-                    CACHE_VERSION,
-                    source,
-                    &fonts.fingerprint,
-                    &logo_hash,
-                    &brand.accent,
-                    &input.config.title,
-                    &c.title,
-                    &c.section,
-                    &c.description,
-                ]
-                .join("\u{0}")
-                .as_bytes(),
-            ));
-            let png = cache_dir.join(format!("{}.png", &key[..32]));
-            if !png.is_file() {
-                let svg = fill(&tera, c, input.config, &brand, &fonts)
-                    .map_err(|e| template_error(&file, &e))?;
-                let bytes =
-                    card::rasterise(&svg, &fonts, input.root, WIDTH, HEIGHT).map_err(|e| {
-                        Diagnostic::error(&file, format!("cannot draw the card of {}: {e}", c.page))
-                    })?;
-                crate::images::write_atomic(&png, &bytes)
-                    .map_err(|e| Diagnostic::error(&png, format!("cannot write the card: {e}")))?;
-                cache.drawn.fetch_add(1, Ordering::Relaxed);
-            }
-            Ok(Asset {
-                source: png,
-                output: c.output.clone(),
-            })
-        })
-        .collect();
+    let drawer = Drawer {
+        input,
+        tera,
+        file,
+        source,
+        logo_hash: logo_hash(&brand),
+        brand: &brand,
+        fonts: &fonts,
+        cache_dir: crate::images::cache_dir(input.root, "cards"),
+        cache,
+    };
+    let results: Vec<Result<Asset, Diagnostic>> =
+        plan.cards.par_iter().map(|c| drawer.card(c)).collect();
     let mut assets = Vec::with_capacity(results.len() + 2);
     let mut errors = Vec::new();
     for r in results {
@@ -211,7 +172,7 @@ pub fn build(input: &Inputs, cache: &CardCache) -> Result<Output, Vec<Diagnostic
             Err(d) => errors.push(d),
         }
     }
-    let icons = match icons(input, &brand, &fonts, &cache_dir) {
+    let icons = match icons(input, &brand, &fonts, &drawer.cache_dir) {
         Ok((icons, mut files)) => {
             assets.append(&mut files);
             icons
@@ -235,6 +196,79 @@ pub fn build(input: &Inputs, cache: &CardCache) -> Result<Output, Vec<Diagnostic
         assets,
         values,
     })
+}
+
+/// The logo's path and the hash of its bytes, for the card cache key (the
+/// template gets the path).
+fn logo_hash(brand: &Brand) -> String {
+    brand
+        .logo
+        .as_ref()
+        .and_then(|l| {
+            Some(format!(
+                "{}:{}",
+                l.display(),
+                hex(&Sha256::digest(std::fs::read(l).ok()?))
+            ))
+        })
+        .unwrap_or_default()
+}
+
+/// What drawing one card needs, shared by the parallel workers.
+struct Drawer<'a> {
+    input: &'a Inputs<'a>,
+    tera: tera::Tera,
+    /// The card template's file, for messages, and its source.
+    file: PathBuf,
+    source: &'a str,
+    logo_hash: String,
+    brand: &'a Brand,
+    fonts: &'a card::Fonts,
+    cache_dir: PathBuf,
+    cache: &'a CardCache,
+}
+
+impl Drawer<'_> {
+    /// The PNG of card `c`: from the cache, or drawn and cached.
+    fn card(&self, c: &plan::Card) -> Result<Asset, Diagnostic> {
+        let config = self.input.config;
+        // Keyed by the card's inputs, so a warm build neither fills the
+        // template nor lays out the title.
+        let key = hex(&Sha256::digest(
+            [
+                CACHE_VERSION,
+                self.source,
+                &self.fonts.fingerprint,
+                &self.logo_hash,
+                &self.brand.accent,
+                &config.title,
+                &c.title,
+                &c.section,
+                &c.description,
+            ]
+            .join("\u{0}")
+            .as_bytes(),
+        ));
+        let png = self.cache_dir.join(format!("{}.png", &key[..32]));
+        if !png.is_file() {
+            let svg = fill(&self.tera, c, config, self.brand, self.fonts)
+                .map_err(|e| template_error(&self.file, &e))?;
+            let bytes =
+                card::rasterise(&svg, self.fonts, self.input.root, WIDTH, HEIGHT).map_err(|e| {
+                    Diagnostic::error(
+                        &self.file,
+                        format!("cannot draw the card of {}: {e}", c.page),
+                    )
+                })?;
+            crate::images::write_atomic(&png, &bytes)
+                .map_err(|e| Diagnostic::error(&png, format!("cannot write the card: {e}")))?;
+            self.cache.drawn.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(Asset {
+            source: png,
+            output: c.output.clone(),
+        })
+    }
 }
 
 /// The card template filled in for one card.

@@ -7,7 +7,6 @@ use rayon::prelude::*;
 use tera::Value;
 
 use super::{HEIGHT, Inputs, WIDTH, jsonld};
-use crate::content::Page;
 use crate::diagnostics::Diagnostic;
 use crate::images::Lookup;
 use crate::render::{ExtraPage, Job, Renderer};
@@ -138,30 +137,10 @@ pub fn plan(input: &Inputs) -> Result<Plan, Vec<Diagnostic>> {
 /// Front matter `image` of pages and sections, which replaces their card.
 fn overrides(input: &Inputs, own: &mut HashMap<String, Image>, errors: &mut Vec<Diagnostic>) {
     let (lib, config) = (input.lib, input.config);
-    let overrides = lib
-        .sections
-        .iter()
-        .map(|s| {
-            (
-                &s.file,
-                &s.source,
-                &s.path,
-                &s.front,
-                s.front.title.as_deref(),
-            )
-        })
-        .chain(lib.pages.iter().map(|p: &Page| {
-            (
-                &p.file,
-                &p.source,
-                &p.path,
-                &p.front,
-                p.front.title.as_deref(),
-            )
-        }));
-    for (file, source, path, front, title) in overrides {
+    for d in lib.documents() {
+        let (file, source, path, front) = (&d.file, &d.source, &d.path, &d.front);
         let Some(image) = &front.image else { continue };
-        let alt = title.unwrap_or(&config.title).to_string();
+        let alt = front.title.as_deref().unwrap_or(&config.title).to_string();
         let src = image.value.as_str();
         let found = if src.contains("://") {
             Some(Image {
@@ -204,11 +183,12 @@ fn overrides(input: &Inputs, own: &mut HashMap<String, Image>, errors: &mut Vec<
 fn titles(input: &Inputs) -> HashMap<String, String> {
     let lib = input.lib;
     let mut t = HashMap::new();
-    for (i, s) in lib.sections.iter().enumerate() {
-        let title = match (i, s.front.title.as_deref()) {
+    // Sections first (index 0 is home), then pages, which always have a title.
+    for (i, d) in lib.documents().enumerate() {
+        let title = match (i, d.front.title.as_deref()) {
             (_, Some(title)) => title.to_string(),
             (0, None) => "Home".to_string(),
-            _ => s
+            _ => d
                 .path
                 .trim_matches('/')
                 .rsplit('/')
@@ -216,10 +196,7 @@ fn titles(input: &Inputs) -> HashMap<String, String> {
                 .unwrap_or("")
                 .to_string(),
         };
-        t.insert(s.path.clone(), title);
-    }
-    for p in &lib.pages {
-        t.insert(p.path.clone(), p.title().to_string());
+        t.insert(d.path.clone(), title);
     }
     for tax in &lib.taxonomies {
         let mut name = tax.name.replace(['-', '_'], " ");
@@ -393,16 +370,17 @@ fn json_ld_nodes(
         nodes.push(jsonld::breadcrumbs(config, &trail));
     }
     if let Job::Page(i) = job
-        && let Some(date) = &lib.pages[i].front.date
+        && let Some(date) = lib.pages[i].front.date
     {
         let p = &lib.pages[i];
+        let (date, modified) = (date.rfc3339(), p.front.updated.unwrap_or(date).rfc3339());
         nodes.push(jsonld::article(
             config,
             &jsonld::Article {
                 title: p.title(),
                 description: p.front.description.as_deref(),
-                date: &date.value,
-                modified: p.front.updated.as_ref().map_or(&date.value, |u| &u.value),
+                date: &date,
+                modified: &modified,
                 path: &p.path,
                 image: image.map(|i| i.url.as_str()),
             },

@@ -74,3 +74,24 @@ test('pages declare icons that load, and no request 404s (no /favicon.ico guess)
   await context.close();
   assert.deepEqual(failed, []);
 });
+
+test('on a 320 px screen the current menu item is scrolled into view', async () => {
+  const context = await browser.newContext({ viewport: { width: 320, height: 640 } });
+  const page = await context.newPage();
+  // The last menu entry: off-screen in the scrolling row unless brought in.
+  const items = await (async () => {
+    await page.goto(server.base);
+    return page.$$eval('.site-nav a', (as) => as.map((a) => a.getAttribute('href')));
+  })();
+  const last = items[items.length - 1];
+  await page.goto(new URL(last, server.base).href);
+  const box = await page.$eval('.site-nav [aria-current]', (a) => {
+    const r = a.getBoundingClientRect();
+    const u = a.closest('ul').getBoundingClientRect();
+    const ul = a.closest('ul');
+    return { left: r.left, right: r.right, ulLeft: u.left, ulRight: u.right, scrolls: ul.scrollWidth > ul.clientWidth };
+  });
+  await context.close();
+  assert.ok(box.scrolls, 'the menu does not scroll at 320 px: this test no longer tests anything');
+  assert.ok(box.left >= box.ulLeft - 1 && box.right <= box.ulRight + 1, `current item at ${box.left}..${box.right}, menu ${box.ulLeft}..${box.ulRight}`);
+});

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 // Load the shipped file as the classic script it is in the browser (the
 // repository's package.json may declare ES modules), handing it a
 // CommonJS-style `module` to export through.
-const script = fileURLToPath(new URL("../../themes/default/static/js/assessment.js", import.meta.url));
+const script = fileURLToPath(new URL("../../themes/default/static/js/assessment-engine.js", import.meta.url));
 const module = { exports: {} };
 new Function("module", "exports", readFileSync(script, "utf8"))(module, module.exports);
 const engine = module.exports;

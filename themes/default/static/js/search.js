@@ -316,7 +316,8 @@
         var g = Math.floor(h[0] / m.group);
         return self.load('m.' + m.meta[g]).then(function (group) {
           var r = group[h[0] - g * m.group];
-          return self.load('t' + h[0] + '.' + r[6]).then(function (t) {
+          return self.load('t.' + r[6]).then(function (texts) {
+            var t = texts[r[7]];
             return { p: r[0], t: r[1], s: r[2], k: r[3], d: r[4], g: r[5], h: t[0], x: t[1] };
           });
         });
@@ -413,7 +414,7 @@
 
   /** The file of a data key, relative to the manifest's `dir`. */
   function fileOf(key) {
-    return (key.charAt(0) === 't' ? 't/' + key.slice(1) : key) + '.js';
+    return key + '.js';
   }
 
   // ---------------------------------------------------------------- browser

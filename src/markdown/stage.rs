@@ -1,0 +1,244 @@
+//! The Markdown stage of a load: renders the Markdown of every page and
+//! section of the library in parallel, then checks `@/` anchors against the
+//! targets' headings.
+//!
+//! [`Cache`] keeps each text's output between loads (for `serve`): a text
+//! whose source, summary, shortcode templates and link targets are
+//! unchanged is not rendered again.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+
+use super::shortcodes::Shortcodes;
+use super::{Mode, Problem, Rendered};
+use crate::content::{Library, LinkHints};
+use crate::diagnostics::Diagnostic;
+
+/// Markdown output kept between loads of one site, by (is a section,
+/// content path).
+#[derive(Default)]
+pub struct Cache {
+    texts: HashMap<(bool, String), Memo>,
+}
+
+/// One text's Markdown output and the link lookups it made.
+struct Memo {
+    source: Arc<str>,
+    body_start: usize,
+    /// [`Shortcodes::key`] of the templates used.
+    shortcodes: u64,
+    summary: Option<String>,
+    resolved: Vec<(String, Option<String>)>,
+    /// Shared with the library: a kept memo costs no copy of the HTML.
+    rendered: Arc<Rendered>,
+    /// Problems with the offset their text starts at in the file.
+    problems: Vec<(usize, Problem)>,
+}
+
+/// One text to render: its file's source, where the body starts, and the
+/// front matter's `summary`.
+struct Text<'a> {
+    source: &'a Arc<str>,
+    body_start: usize,
+    summary: Option<&'a String>,
+}
+
+/// Renders every text of `lib` into its `rendered` field and returns the
+/// problems found, anchors included. `cache` holds earlier results; with
+/// `keep`, this load's results are kept there for the next (without, each
+/// text's HTML moves into the library instead of being copied).
+pub fn run(
+    lib: &mut Library,
+    shortcodes: &Shortcodes,
+    cache: &mut Cache,
+    keep: bool,
+) -> Vec<Diagnostic> {
+    let paths = link_targets(lib);
+    let resolve = |rel: &str| paths.get(rel).cloned();
+    let mut old = std::mem::take(&mut cache.texts);
+    let old_pages: Vec<Option<Memo>> = (lib.pages.iter())
+        .map(|p| old.remove(&(false, p.rel.clone())))
+        .collect();
+    let old_sections: Vec<Option<Memo>> = (lib.sections.iter())
+        .map(|s| old.remove(&(true, s.rel.clone())))
+        .collect();
+    drop(old);
+    let page_memos: Vec<Memo> = (lib.pages.par_iter().zip(old_pages))
+        .map(|(p, m)| {
+            let text = Text {
+                source: &p.source,
+                body_start: p.body_start,
+                summary: p.front.summary.as_ref(),
+            };
+            render_text(&text, m, shortcodes, &resolve)
+        })
+        .collect();
+    let section_memos: Vec<Memo> = (lib.sections.par_iter().zip(old_sections))
+        .map(|(s, m)| {
+            let text = Text {
+                source: &s.source,
+                body_start: s.body_start,
+                summary: None,
+            };
+            render_text(&text, m, shortcodes, &resolve)
+        })
+        .collect();
+    // Sorting every path for hints is work only a broken link needs.
+    let broken = (page_memos.iter().chain(&section_memos)).any(|m| !m.problems.is_empty());
+    let hints = if broken {
+        lib.link_hints()
+    } else {
+        crate::content::LinkHints::default()
+    };
+    let mut errors = Vec::new();
+    let mut next = HashMap::with_capacity(page_memos.len() + section_memos.len());
+    for (p, m) in lib.pages.iter_mut().zip(page_memos) {
+        errors.extend(problems(&m, &p.file, &p.source, &hints));
+        p.rendered = settle(m, (false, p.rel.clone()), keep.then_some(&mut next));
+    }
+    for (s, m) in lib.sections.iter_mut().zip(section_memos) {
+        errors.extend(problems(&m, &s.file, &s.source, &hints));
+        s.rendered = settle(m, (true, s.rel.clone()), keep.then_some(&mut next));
+    }
+    cache.texts = next;
+    errors.extend(broken_anchors(lib));
+    errors
+}
+
+/// Content path (`a/b.md`, `assessments/x.yaml`) -> site path, for `@/` links.
+fn link_targets(lib: &Library) -> HashMap<String, String> {
+    let mut paths: HashMap<String, String> = lib
+        .by_rel
+        .keys()
+        .filter_map(|k| lib.path_of(k).map(|p| (k.clone(), p.to_string())))
+        .collect();
+    for a in &lib.assessment_files {
+        paths.insert(
+            format!("assessments/{}.yaml", a.id),
+            format!("/assessments/{}/", a.id),
+        );
+    }
+    paths
+}
+
+/// One text's output, reusing `old` when it still holds.
+fn render_text(
+    text: &Text,
+    old: Option<Memo>,
+    shortcodes: &Shortcodes,
+    resolve: &(dyn Fn(&str) -> Option<String> + Sync),
+) -> Memo {
+    if let Some(mut m) = old
+        && (Arc::ptr_eq(&m.source, text.source) || m.source == *text.source)
+        && m.body_start == text.body_start
+        && m.shortcodes == shortcodes.key
+        && m.summary.as_ref() == text.summary
+        && m.resolved.iter().all(|(t, p)| resolve(t) == *p)
+    {
+        m.source = text.source.clone();
+        return m;
+    }
+    let resolved = Mutex::new(Vec::new());
+    let recording = |t: &str| {
+        let r = resolve(t);
+        resolved
+            .lock()
+            .expect("no panics while holding the lock")
+            .push((t.to_string(), r.clone()));
+        r
+    };
+    let start = text.body_start;
+    let (mut rendered, found) = super::shortcodes::render(
+        &text.source[start..],
+        Mode::default(),
+        &recording,
+        shortcodes,
+    );
+    let mut problems: Vec<(usize, Problem)> = found.into_iter().map(|p| (start, p)).collect();
+    if let Some(summary) = text.summary {
+        let (r, more) = super::render(summary, Mode::default(), &recording);
+        rendered.summary = r.html;
+        problems.extend(more.into_iter().map(|p| (0, p)));
+    }
+    Memo {
+        source: text.source.clone(),
+        body_start: start,
+        shortcodes: shortcodes.key,
+        summary: text.summary.cloned(),
+        resolved: resolved.into_inner().unwrap_or_default(),
+        rendered: Arc::new(rendered),
+        problems,
+    }
+}
+
+/// The output for the library: shared with the memo when it is kept in
+/// `next`, moved otherwise.
+fn settle(
+    mut m: Memo,
+    key: (bool, String),
+    next: Option<&mut HashMap<(bool, String), Memo>>,
+) -> Arc<Rendered> {
+    match next {
+        Some(next) => {
+            let rendered = m.rendered.clone();
+            next.insert(key, m);
+            rendered
+        }
+        None => std::mem::take(&mut m.rendered),
+    }
+}
+
+/// One text's problems as diagnostics at their place in `file`.
+fn problems<'a>(
+    m: &'a Memo,
+    file: &'a std::path::Path,
+    source: &'a str,
+    hints: &'a LinkHints,
+) -> impl Iterator<Item = Diagnostic> + 'a {
+    m.problems.iter().map(move |(start, pr)| {
+        Diagnostic::at_offset(file, source, start + pr.offset, pr.message.clone())
+            .with_hint(link_hint(hints, pr))
+    })
+}
+
+/// Every `@/x.md#id` must name a heading or footnote of x.md.
+fn broken_anchors(lib: &Library) -> Vec<Diagnostic> {
+    let pages = (lib.pages.iter()).map(|p| (&p.file, &p.source, p.body_start, &p.rendered));
+    let sections = (lib.sections.iter()).map(|s| (&s.file, &s.source, s.body_start, &s.rendered));
+    let mut errors = Vec::new();
+    for (file, source, start, rendered) in pages.chain(sections) {
+        for link in &rendered.anchor_links {
+            let Some(anchors) = lib.anchors(&link.target) else {
+                continue;
+            };
+            if anchors.contains(&link.anchor) {
+                continue;
+            }
+            let hint = crate::diagnostics::anchor_hint(
+                &link.anchor,
+                anchors.iter().map(String::as_str),
+                "headings",
+            );
+            let message = format!(
+                "broken anchor: `@/{}` has no heading `#{}`",
+                link.target, link.anchor
+            );
+            errors.push(
+                Diagnostic::at_offset(file, source, start + link.offset, message).with_hint(hint),
+            );
+        }
+    }
+    errors
+}
+
+/// A Markdown problem's hint; a broken `@/` link gets the closest real path
+/// (or an example from this site) instead of the Markdown stage's generic one.
+fn link_hint(hints: &LinkHints, p: &Problem) -> String {
+    p.message
+        .strip_prefix("broken internal link: `@/")
+        .and_then(|rest| rest.split_once('`'))
+        .map(|(target, _)| hints.hint(target.split('#').next().unwrap_or(target)))
+        .unwrap_or_else(|| p.hint.clone())
+}
