@@ -4,6 +4,8 @@
 //! cargo run --release --example serve_latency                 # generated 1,000-page site
 //! cargo run --release --example serve_latency -- --pages 200
 //! cargo run --release --example serve_latency -- --site .     # a real site (copied first)
+//! python3 bench/gen_corpus.py /tmp/c10k --pages 10000 --theme themes/default
+//! cargo run --release --example serve_latency -- --site /tmp/c10k --edits 10
 //! ```
 //!
 //! Starts the server in-process on a free port over a copy of the site,
@@ -14,7 +16,12 @@
 //! - the `reload` event naming that page (what the person sees), and
 //! - the `built` event (every page depending on it rendered again).
 //!
-//! Prints the median, p90, min and max of both.
+//! Then it changes the page's `title:` `--edits` times and measures the time
+//! from the write to the `reload` event naming the page's section (its list
+//! shows the new title). Prints the median, p90, min and max of each, the
+//! pages rendered per save (independent of machine load) and the process's
+//! resident memory (the server runs in this process): after the first build
+//! and at the end, with the peak.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
@@ -85,20 +92,99 @@ fn main() {
             waymark::output::base_path(&handle.url)
         ),
     );
+    let rss_built = rss();
     let file = root.join(&rel);
     let original = std::fs::read_to_string(&file).expect("page to edit");
-    let mut reload = Vec::new();
-    let mut built = Vec::new();
-    let mut rendered = Vec::new();
+    let quoted = format!("\"{site_path}\"");
+    let body = measure(&events, &file, edits, &quoted, |i| {
+        let words = "more words here ".repeat(1 + i % 7);
+        format!("{original}\nEdit number {i}: {words}\n")
+    });
+    std::fs::write(&file, &original).expect("write");
+    std::thread::sleep(Duration::from_millis(500));
+    let section = format!("\"{}\"", section_of(&site_path));
+    let title = measure(&events, &file, edits, &section, |i| {
+        retitle(&original, &format!("Edited title {i}"))
+    });
+    let rss_end = rss();
+    let rss_trimmed = trimmed_rss();
+    handle.stop();
+    println!("site: {label}");
+    println!("files served: {files}; first build: {:.0} ms", ms(first));
+    body.print("body edit");
+    title.print("title edit (section list)");
+    println!(
+        "serve RSS: {} MiB after the first build, {} MiB at the end, peak {} MiB",
+        rss_built.0 / 1024,
+        rss_end.0 / 1024,
+        rss_end.1 / 1024
+    );
+    if let Some(kib) = rss_trimmed {
+        println!(
+            "serve RSS once the allocator returns its free pages (malloc_trim): {} MiB",
+            kib / 1024
+        );
+    }
+}
+
+/// RSS after asking glibc to return freed memory to the system: how much
+/// of the RSS is memory in use rather than the allocator's free lists.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn trimmed_rss() -> Option<u64> {
+    unsafe extern "C" {
+        fn malloc_trim(pad: usize) -> i32;
+    }
+    // SAFETY: malloc_trim only releases free memory of glibc's heap.
+    unsafe { malloc_trim(0) };
+    Some(rss().0)
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn trimmed_rss() -> Option<u64> {
+    None
+}
+
+/// What one kind of edit measured.
+struct Runs {
+    reload: Vec<Duration>,
+    built: Vec<Duration>,
+    rendered: Vec<u64>,
+}
+
+impl Runs {
+    fn print(mut self, what: &str) {
+        report(&format!("{what}: save -> reload"), &mut self.reload);
+        report(&format!("{what}: save -> rebuilt"), &mut self.built);
+        self.rendered.sort();
+        println!(
+            "{what}: pages rendered per save: median {}, max {}",
+            self.rendered[self.rendered.len() / 2],
+            self.rendered[self.rendered.len() - 1]
+        );
+    }
+}
+
+/// Saves `text(i)` into `file` `edits` times and times each save until a
+/// `reload` naming `quoted` (a JSON string) and until `built`.
+fn measure(
+    events: &mpsc::Receiver<(String, String)>,
+    file: &Path,
+    edits: usize,
+    quoted: &str,
+    text: impl Fn(usize) -> String,
+) -> Runs {
+    let mut runs = Runs {
+        reload: Vec::new(),
+        built: Vec::new(),
+        rendered: Vec::new(),
+    };
     for i in 0..edits {
         // Let the previous rebuild settle, as between two saves by a person.
         std::thread::sleep(Duration::from_millis(150));
         while events.try_recv().is_ok() {}
-        let words = "more words here ".repeat(1 + i % 7);
-        let text = format!("{original}\nEdit number {i}: {words}\n");
+        let text = text(i);
         let start = Instant::now();
-        std::fs::write(&file, text).expect("write");
-        let quoted = format!("\"{site_path}\"");
+        std::fs::write(file, text).expect("write");
         let mut got_reload = None;
         loop {
             let (event, data) = events
@@ -106,30 +192,59 @@ fn main() {
                 .expect("an event within 60 s");
             if event == "reload"
                 && got_reload.is_none()
-                && (data.contains(&quoted) || data.contains("\"all\""))
+                && (data.contains(quoted) || data.contains("\"all\""))
             {
                 got_reload = Some(start.elapsed());
             }
             if event == "built" {
-                built.push(start.elapsed());
+                runs.built.push(start.elapsed());
                 let v: serde_json::Value = serde_json::from_str(&data).unwrap_or_default();
-                rendered.push(v["rendered"].as_u64().unwrap_or(0));
+                runs.rendered.push(v["rendered"].as_u64().unwrap_or(0));
                 break;
             }
         }
-        reload.push(got_reload.expect("a reload naming the edited page"));
+        runs.reload
+            .push(got_reload.unwrap_or_else(|| panic!("a reload naming {quoted}")));
     }
-    handle.stop();
-    println!("site: {label}");
-    println!("files served: {files}; first build: {:.0} ms", ms(first));
-    report("save -> reload of the edited page", &mut reload);
-    report("save -> rebuild complete         ", &mut built);
-    rendered.sort();
-    println!(
-        "pages rendered per save: median {}, max {}",
-        rendered[rendered.len() / 2],
-        rendered[rendered.len() - 1]
-    );
+    runs
+}
+
+/// `source` with its front matter's `title:` line replaced.
+fn retitle(source: &str, title: &str) -> String {
+    let mut done = false;
+    source
+        .split_inclusive('\n')
+        .map(|line| {
+            if !done && line.starts_with("title:") {
+                done = true;
+                format!("title: \"{title}\"\n")
+            } else {
+                line.to_string()
+            }
+        })
+        .collect()
+}
+
+/// `/a/b/c/` -> `/a/b/`.
+fn section_of(site_path: &str) -> String {
+    let trimmed = site_path.trim_end_matches('/');
+    match trimmed.rsplit_once('/') {
+        Some((dir, _)) => format!("{dir}/"),
+        None => "/".into(),
+    }
+}
+
+/// This process's resident memory and its peak, in KiB (Linux; 0 elsewhere).
+fn rss() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next()?.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
 }
 
 fn ms(d: Duration) -> f64 {

@@ -33,7 +33,7 @@ pub struct AssessmentFile {
 }
 
 /// The paths `@/` links may name, for "did you mean" (see [`Library::link_hints`]).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct LinkHints {
     known: Vec<String>,
     example: String,
@@ -188,7 +188,11 @@ impl ContentCache {
             if !known_file || !changed.is_file() {
                 self.entries = None;
             }
-            self.files.retain(|p, _| !p.starts_with(changed));
+            // A file is one entry; a folder (or a path that is gone and may
+            // have been one) forgets everything under it.
+            if self.files.remove(changed).is_none() || !changed.is_file() {
+                self.files.retain(|p, _| !p.starts_with(changed));
+            }
         }
     }
 }
@@ -318,8 +322,9 @@ pub fn load_cached(
     // Home must be index 0 for readers; the BTreeMap puts "" first already.
     debug_assert_eq!(home_idx, 0);
 
+    // Pages take their parsed front matter (sections are done with it).
     for l in loaded
-        .iter()
+        .into_iter()
         .filter(|l| matches!(l.entry.kind, Kind::Page { .. }))
     {
         let bundle = l.entry.kind == (Kind::Page { bundle: true });
@@ -345,16 +350,16 @@ pub fn load_cached(
         lib.pages.push(Page {
             doc: Document {
                 file: display(&l.entry.path),
-                rel: l.entry.rel.clone(),
-                source: l.source.clone(),
-                front: l.parsed.front.clone(),
+                rel: l.entry.rel,
+                source: l.source,
+                front: l.parsed.front,
                 body_start: l.parsed.body_start,
                 body_line_offset: l.parsed.body_line_offset,
                 path,
                 assets: Vec::new(),
-                rendered: Rendered::default(),
+                rendered: Arc::default(),
             },
-            taxonomies: l.parsed.taxonomies.clone(),
+            taxonomies: l.parsed.taxonomies,
             slug,
             section,
             previous: None,
@@ -510,7 +515,7 @@ fn empty_section(file: PathBuf, rel: &str, dir: &str) -> Section {
             body_line_offset: 0,
             path: dir_path(dir),
             assets: Vec::new(),
-            rendered: Rendered::default(),
+            rendered: Arc::default(),
         },
         parent: None,
         pages: Vec::new(),

@@ -50,8 +50,9 @@ pub struct Document {
     pub path: String,
     /// Bundle files (or files beside `_index.md`): (source file, site path).
     pub assets: Vec<(PathBuf, String)>,
-    /// Filled in by the Markdown stage.
-    pub rendered: Rendered,
+    /// Filled in by the Markdown stage; shared with `serve`'s caches, so
+    /// an unchanged page's HTML is held once and compared by pointer.
+    pub rendered: std::sync::Arc<Rendered>,
 }
 
 impl Document {

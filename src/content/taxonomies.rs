@@ -1,6 +1,6 @@
 //! Taxonomies (`tags`, `playbooks`, ...): term -> pages, from front matter.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::library::Library;
 use crate::config::Config;
@@ -37,9 +37,14 @@ pub fn build(config: &Config, lib: &Library) -> Result<Vec<Taxonomy>, Vec<Diagno
         let name = &tax.name().to_string();
         let base = tax.path();
         let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+        // Most pages repeat a few spellings: slugify each once.
+        let mut slugs: HashMap<&str, String> = HashMap::new();
         for (i, page) in lib.pages.iter().enumerate() {
             for term in page.taxonomies.get(name).into_iter().flatten() {
-                let slug = super::slugify(term);
+                let slug = slugs
+                    .entry(term.as_str())
+                    .or_insert_with(|| super::slugify(term))
+                    .clone();
                 let entry = terms.entry(slug.clone()).or_insert_with(|| Term {
                     name: term.clone(),
                     path: format!("{base}{slug}/"),

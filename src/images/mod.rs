@@ -278,14 +278,24 @@ pub fn enrich_library(
     let pages = lib.pages.par_iter_mut().map(|p| &mut p.doc);
     let sections = lib.sections.par_iter_mut().map(|s| &mut s.doc);
     pages.chain(sections).for_each(|d| {
+        if !has_img(&d.rendered) {
+            return;
+        }
+        let r = std::sync::Arc::make_mut(&mut d.rendered);
         let (file, source, start, path) = (&d.file, &d.source, d.body_start, &d.path);
-        one(file, source, start, path, &mut d.rendered.html, true);
-        one(file, source, start, path, &mut d.rendered.summary, false);
+        one(file, source, start, path, &mut r.html, true);
+        one(file, source, start, path, &mut r.summary, false);
     });
     let mut variants = variants.into_inner().unwrap_or_default();
     variants.sort_by(|a, b| a.output.cmp(&b.output));
     variants.dedup_by(|a, b| a.output == b.output);
     (errors.into_inner().unwrap_or_default(), variants)
+}
+
+/// Whether a text has an image to check (the Markdown output is shared
+/// with `serve`'s cache: copied only when it is going to change).
+fn has_img(r: &crate::markdown::Rendered) -> bool {
+    r.html.contains("<img") || r.summary.contains("<img")
 }
 
 /// The offset in `markdown` of the image whose source is `src`: the `!` of

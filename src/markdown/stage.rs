@@ -31,7 +31,8 @@ struct Memo {
     shortcodes: u64,
     summary: Option<String>,
     resolved: Vec<(String, Option<String>)>,
-    rendered: Rendered,
+    /// Shared with the library: a kept memo costs no copy of the HTML.
+    rendered: Arc<Rendered>,
     /// Problems with the offset their text starts at in the file.
     problems: Vec<(usize, Problem)>,
 }
@@ -84,7 +85,13 @@ pub fn run(
             render_text(&text, m, shortcodes, &resolve)
         })
         .collect();
-    let hints = lib.link_hints();
+    // Sorting every path for hints is work only a broken link needs.
+    let broken = (page_memos.iter().chain(&section_memos)).any(|m| !m.problems.is_empty());
+    let hints = if broken {
+        lib.link_hints()
+    } else {
+        crate::content::LinkHints::default()
+    };
     let mut errors = Vec::new();
     let mut next = HashMap::with_capacity(page_memos.len() + section_memos.len());
     for (p, m) in lib.pages.iter_mut().zip(page_memos) {
@@ -161,18 +168,18 @@ fn render_text(
         shortcodes: shortcodes.key,
         summary: text.summary.cloned(),
         resolved: resolved.into_inner().unwrap_or_default(),
-        rendered,
+        rendered: Arc::new(rendered),
         problems,
     }
 }
 
-/// The output for the library: copied when the memo is kept in `next`,
-/// moved otherwise.
+/// The output for the library: shared with the memo when it is kept in
+/// `next`, moved otherwise.
 fn settle(
     mut m: Memo,
     key: (bool, String),
     next: Option<&mut HashMap<(bool, String), Memo>>,
-) -> Rendered {
+) -> Arc<Rendered> {
     match next {
         Some(next) => {
             let rendered = m.rendered.clone();

@@ -122,7 +122,7 @@ impl Lookup {
     pub fn eval(&self, dep: &Dep) -> Option<Value> {
         match dep {
             Dep::Page(path) => match self.by_rel.get(path.trim_start_matches("@/")) {
-                Some(Target::Page(i)) => Some(self.values.pages[*i].clone()),
+                Some(Target::Page(i)) => Some(self.values.page(*i)),
                 _ => None,
             },
             Dep::Section(path) => match self.by_rel.get(path.trim_start_matches("@/")) {

@@ -15,7 +15,9 @@ use tera::{Context, Value};
 pub use embeds::{EMBED_TEMPLATE, Embed};
 pub use functions::{Dep, Lookup};
 pub use templates::Templates;
-pub use values::{AssessmentSummary, SiteValues, ValuesMemo};
+pub use values::{
+    AssessmentSummary, CARD_FIELDS, Card, FieldMask, PageView, SiteValues, ValuesMemo,
+};
 
 use crate::content::Library;
 use crate::diagnostics::Diagnostic;
@@ -221,7 +223,7 @@ impl Renderer {
         }
         match job {
             Job::Page(i) => {
-                ctx.insert_value("page", v.page(lib, i));
+                ctx.insert_value("page", v.page(i));
                 ctx.insert_value("section", v.sections[lib.pages[i].section].clone());
             }
             Job::Section(i) => ctx.insert_value("section", v.sections[i].clone()),

@@ -4,15 +4,15 @@
 //! is shared by all the pages that show it: a sidebar costs the bytes it
 //! writes, not a copy of the section per page.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use tera::{Map, Value};
 
 use crate::config::Config;
 use crate::content::{Library, Page, Section, Taxonomy, Term};
-use crate::markdown::TocEntry;
+use crate::markdown::{Rendered, TocEntry};
 
 /// An entry of the global `assessments` list.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -31,12 +31,15 @@ pub struct AssessmentSummary {
 pub struct SiteValues {
     /// `site`.
     pub site: Value,
-    /// Full `page` values by page index. Empty for a one-shot build
-    /// ([`ValuesMemo::one_build`]) whose templates never call `get_page`:
-    /// [`SiteValues::page`] then builds each page's value when that page
-    /// renders, so the content and toc of every page are not all held at
-    /// once (a third of the memory of a 10,000-page build).
+    /// Full `page` values by page index, when a template calls `get_page`
+    /// (which needs them all up front); else empty, and
+    /// [`SiteValues::page`] builds each page's value when that page
+    /// renders, so the content and toc of every page are not all held
+    /// twice (a third of the memory of a 10,000-page build).
     pub pages: Vec<Value>,
+    /// What each page's value is built from, by page index: compared
+    /// across rebuilds instead of the values themselves.
+    pub views: Vec<Arc<PageView>>,
     /// Page summaries (no content), by page index.
     pub summaries: Vec<Value>,
     /// Full `section` values, by section index.
@@ -47,8 +50,6 @@ pub struct SiteValues {
     pub terms: Vec<Vec<Value>>,
     /// The global `assessments` list.
     pub assessments: Value,
-    /// `page.ancestors` of the pages of each section, by section index.
-    page_ancestors: Vec<Value>,
 }
 
 struct Obj(Map);
@@ -82,18 +83,279 @@ fn toc(entries: &[TocEntry]) -> Value {
     Value::from_serializable(entries)
 }
 
+/// The fields of a page in lists (`section.pages`, `term.pages`), in the
+/// order of its value: see [`Card`].
+pub const CARD_FIELDS: [&str; 12] = [
+    "title",
+    "description",
+    "date",
+    "updated",
+    "path",
+    "permalink",
+    "weight",
+    "summary",
+    "reading_time",
+    "word_count",
+    "taxonomies",
+    "extra",
+];
+
+/// Which of [`CARD_FIELDS`] templates may read (bit `i` for field `i`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldMask(u16);
+
+impl FieldMask {
+    /// Every field.
+    pub const ALL: FieldMask = FieldMask((1 << CARD_FIELDS.len()) - 1);
+
+    /// The fields whose name appears in some template source. A template
+    /// that can reach fields by a computed name (the `get`, `keys`,
+    /// `values`, `pairs`, `group_by` or `unique` filters, `json_encode`,
+    /// a two-variable loop over anything but a named field) reads them all.
+    pub fn of_templates<'a>(sources: impl IntoIterator<Item = &'a str>) -> FieldMask {
+        let mut mask = 0u16;
+        for src in sources {
+            if reads_any_field(src) {
+                return FieldMask::ALL;
+            }
+            for (i, name) in CARD_FIELDS.iter().enumerate() {
+                if src.contains(name) {
+                    mask |= 1 << i;
+                }
+            }
+        }
+        FieldMask(mask)
+    }
+
+    fn has(self, i: usize) -> bool {
+        self.0 & (1 << i) != 0
+    }
+}
+
+/// See [`FieldMask::of_templates`].
+fn reads_any_field(src: &str) -> bool {
+    let filters = ["get", "keys", "values", "pairs", "group_by", "unique"];
+    let mut rest = src;
+    while let Some(at) = rest.find('|') {
+        rest = &rest[at + 1..];
+        let name: String = rest
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if filters.contains(&name.as_str()) {
+            return true;
+        }
+    }
+    if src.contains("json_encode") {
+        return true;
+    }
+    // `for k, v in x.y` (or in a variable named after a field holding a
+    // map, `in taxonomies`): iterating a field's map is fine; iterating a
+    // whole value (`in p`, `in pages[0]`) reads every field.
+    let mut rest = src;
+    while let Some(at) = rest.find("for ") {
+        rest = &rest[at + 4..];
+        let head = rest.split("%}").next().unwrap_or("");
+        if let Some((vars, expr)) = head.split_once(" in ")
+            && vars.contains(',')
+        {
+            let expr = expr.trim().trim_end_matches('-').trim();
+            let field = ["taxonomies", "extra"].contains(&expr);
+            if (!expr.contains('.') && !field) || expr.ends_with(']') || expr.ends_with(')') {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// What lists show of a page: the typed source of its summary value,
+/// compared field by field across rebuilds (see [`Card::same_for`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Card {
+    title: String,
+    description: Option<String>,
+    date: Option<String>,
+    updated: Option<String>,
+    path: String,
+    permalink: String,
+    weight: Option<i64>,
+    summary: String,
+    reading_time: usize,
+    word_count: usize,
+    /// Taxonomy name -> the shared values of the page's terms.
+    taxonomies: Vec<(String, Vec<Value>)>,
+    extra: Arc<BTreeMap<String, serde_json::Value>>,
+}
+
+impl Card {
+    /// Equal in every field of `mask` (the fields templates read).
+    pub fn same_for(&self, other: &Card, mask: FieldMask) -> bool {
+        let eq = [
+            self.title == other.title,
+            self.description == other.description,
+            self.date == other.date,
+            self.updated == other.updated,
+            self.path == other.path,
+            self.permalink == other.permalink,
+            self.weight == other.weight,
+            self.summary == other.summary,
+            self.reading_time == other.reading_time,
+            self.word_count == other.word_count,
+            self.taxonomies == other.taxonomies,
+            self.extra == other.extra,
+        ];
+        eq.iter().enumerate().all(|(i, same)| *same || !mask.has(i))
+    }
+
+    /// The `{title, description, ...}` value of [`CARD_FIELDS`]. Tera reads
+    /// the attributes of maps of up to twelve entries by a linear scan and
+    /// larger ones by hashing the name, so keep it at twelve: sidebar loops
+    /// read these a few times per entry.
+    fn value(&self) -> Value {
+        let mut taxonomies = Map::new();
+        for (name, terms) in &self.taxonomies {
+            taxonomies.insert(name.clone().into(), Value::from(terms.clone()));
+        }
+        let opt = |s: &Option<String>| opt_str(s.as_deref());
+        Obj::new()
+            .set("title", self.title.as_str())
+            .set("description", opt(&self.description))
+            .set("date", opt(&self.date))
+            .set("updated", opt(&self.updated))
+            .set("path", self.path.as_str())
+            .set("permalink", self.permalink.as_str())
+            .set("weight", self.weight.map_or_else(Value::none, Value::from))
+            .set("summary", Value::safe_string(&self.summary))
+            .set("reading_time", self.reading_time)
+            .set("word_count", self.word_count)
+            .set("taxonomies", Value::from(taxonomies))
+            .set(
+                "extra",
+                json(&serde_json::to_value(&*self.extra).unwrap_or_default()),
+            )
+            .done()
+    }
+}
+
+/// A `{title, path}` link (neighbours, breadcrumbs).
+#[derive(Debug, Clone, PartialEq)]
+struct Link {
+    title: String,
+    path: String,
+}
+
+/// Everything a page's full value is built from: its [`Card`] plus
+/// content, toc, neighbours and breadcrumbs. The Markdown output is shared
+/// with the library and compared by pointer first.
+#[derive(Debug, Clone)]
+pub struct PageView {
+    /// What lists show.
+    pub card: Card,
+    slug: String,
+    rendered: Arc<Rendered>,
+    previous: Option<Link>,
+    next: Option<Link>,
+    /// Shared by the pages of one section.
+    ancestors: Value,
+    assets: Vec<String>,
+    section_path: String,
+}
+
+impl PartialEq for PageView {
+    fn eq(&self, o: &PageView) -> bool {
+        let (a, b) = (&self.rendered, &o.rendered);
+        let same_text = Arc::ptr_eq(a, b)
+            || (a.html == b.html && a.toc == b.toc && a.assessments == b.assessments);
+        same_text
+            && self.card == o.card
+            && self.slug == o.slug
+            && self.previous == o.previous
+            && self.next == o.next
+            && self.ancestors == o.ancestors
+            && self.assets == o.assets
+            && self.section_path == o.section_path
+    }
+}
+
+impl PageView {
+    /// Whether [`page_view`] would build this view again for `p` (with the
+    /// same `base_url`), checked without building it. Every field of the
+    /// view is compared here: `debug_assert` checks it on every reuse.
+    fn still(
+        &self,
+        lib: &Library,
+        p: &Page,
+        term_links: &[Vec<Value>],
+        page_ancestors: &[Value],
+    ) -> bool {
+        let (c, f) = (&self.card, &p.front);
+        let day = |d: &Option<crate::content::Date>| d.map(|d| d.day());
+        let link = |l: &Option<Link>, i: Option<usize>| match (l, i) {
+            (Some(l), Some(i)) => l.title == lib.pages[i].title() && l.path == lib.pages[i].path,
+            (None, None) => true,
+            _ => false,
+        };
+        Arc::ptr_eq(&self.rendered, &p.rendered)
+            && c.title == p.title()
+            && c.description == f.description
+            && c.date == day(&f.date)
+            && c.updated == day(&f.updated)
+            && c.path == p.path
+            && c.weight == f.weight
+            && *c.extra == f.extra
+            && self.slug == p.slug
+            && self.section_path == lib.sections[p.section].path
+            && self.assets.iter().eq(p.assets.iter().map(|(_, s)| s))
+            && link(&self.previous, p.previous)
+            && link(&self.next, p.next)
+            && self.ancestors == page_ancestors[p.section]
+            && same_terms(&c.taxonomies, lib, p, term_links)
+    }
+
+    /// The full `page` value: its summary (already built, so its fields are
+    /// not computed twice) plus content, toc, neighbours and breadcrumbs.
+    fn value(&self, summary: &Value) -> Value {
+        let neighbour = |l: &Option<Link>| {
+            l.as_ref()
+                .map_or_else(Value::none, |l| link(&l.title, &l.path))
+        };
+        Obj(summary.as_map().cloned().unwrap_or_default())
+            .set("slug", self.slug.as_str())
+            .set("content", Value::safe_string(&self.rendered.html))
+            .set("toc", toc(&self.rendered.toc))
+            .set("previous", neighbour(&self.previous))
+            .set("next", neighbour(&self.next))
+            .set("ancestors", self.ancestors.clone())
+            .set("assets", self.assets.clone())
+            .set("section_path", self.section_path.as_str())
+            .set("assessments", self.rendered.assessments.clone())
+            .done()
+    }
+}
+
 /// Page values kept from one build to the next (for `serve`): a page whose
-/// inputs hash the same as last time reuses its values, which also makes
+/// [`PageView`] equals last time's reuses its values, which also makes
 /// comparing the two builds' values a pointer comparison.
 #[derive(Default)]
 pub struct ValuesMemo {
-    pages: HashMap<String, (u64, Value, Value)>,
+    pages: HashMap<String, Memo>,
+    /// The `base_url` the views were built with (permalinks).
+    base_url: String,
     one_build: bool,
+}
+
+/// One page's view and the values built from it.
+struct Memo {
+    view: Arc<PageView>,
+    summary: Value,
+    page: Option<Value>,
 }
 
 impl ValuesMemo {
     /// For a build that renders once and ends (`waymark build`): nothing is
-    /// kept, and page values are built as their pages render.
+    /// kept.
     pub fn one_build() -> ValuesMemo {
         ValuesMemo {
             one_build: true,
@@ -109,8 +371,9 @@ impl SiteValues {
     }
 
     /// [`SiteValues::build`], reusing the values in `memo` of pages whose
-    /// inputs did not change. `get_page` says a template calls `get_page`,
-    /// which needs every page's value up front even in a one-shot build.
+    /// view did not change. `get_page` says a template calls `get_page`,
+    /// which needs every page's full value up front; otherwise full values
+    /// are built as their pages render.
     pub fn build_cached(
         config: &Config,
         lib: &Library,
@@ -126,48 +389,63 @@ impl SiteValues {
         let page_ancestors: Vec<Value> = (0..lib.sections.len())
             .map(|i| ancestors(lib, i, true))
             .collect();
-        let (summaries, pages) = if memo.one_build && !get_page {
-            let summaries: Vec<Value> = lib
-                .pages
-                .par_iter()
-                .map(|p| page_summary(config, lib, p, &term_links).done())
-                .collect();
-            (summaries, Vec::new())
-        } else {
-            let old = std::mem::take(&mut memo.pages);
-            let built: Vec<(u64, Value, Value)> = lib
-                .pages
-                .par_iter()
-                .map(|p| {
-                    let key = page_key(config, lib, p, &infos);
-                    if let Some((k, summary, page)) = old.get(&p.rel)
-                        && *k == key
-                    {
-                        // Guards `page_key`: it must cover every input of the values.
-                        debug_assert!(
-                            *summary == page_summary(config, lib, p, &term_links).done()
-                                && *page == page_value(lib, p, summary, &page_ancestors),
-                            "page_key misses an input of the values of {}",
-                            p.rel
-                        );
-                        return (key, summary.clone(), page.clone());
-                    }
-                    let summary = page_summary(config, lib, p, &term_links).done();
-                    let page = page_value(lib, p, &summary, &page_ancestors);
-                    (key, summary, page)
-                })
-                .collect();
-            let mut summaries = Vec::with_capacity(built.len());
-            let mut pages = Vec::with_capacity(built.len());
-            for (p, (key, summary, page)) in lib.pages.iter().zip(built) {
-                summaries.push(summary.clone());
-                pages.push(page.clone());
-                if !memo.one_build {
-                    memo.pages.insert(p.rel.clone(), (key, summary, page));
+        let mut old = std::mem::take(&mut memo.pages);
+        if memo.base_url != config.base_url() {
+            old.clear();
+            memo.base_url = config.base_url().to_string();
+        }
+        let built: Vec<Memo> = lib
+            .pages
+            .par_iter()
+            .map(|p| {
+                if let Some(m) = old.get(&p.rel)
+                    && (m.page.is_some() || !get_page)
+                    && m.view.still(lib, p, &term_links, &page_ancestors)
+                {
+                    // Checked in place, so an unchanged page allocates nothing.
+                    debug_assert!(
+                        *m.view == page_view(config, lib, p, &term_links, &page_ancestors)
+                    );
+                    return Memo {
+                        view: m.view.clone(),
+                        summary: m.summary.clone(),
+                        page: m.page.clone(),
+                    };
                 }
+                let view = page_view(config, lib, p, &term_links, &page_ancestors);
+                if let Some(m) = old.get(&p.rel)
+                    && *m.view == view
+                    && (m.page.is_some() || !get_page)
+                {
+                    return Memo {
+                        view: m.view.clone(),
+                        summary: m.summary.clone(),
+                        page: m.page.clone(),
+                    };
+                }
+                let summary = view.card.value();
+                let page = get_page.then(|| view.value(&summary));
+                Memo {
+                    view: Arc::new(view),
+                    summary,
+                    page,
+                }
+            })
+            .collect();
+        drop(old);
+        let mut views = Vec::with_capacity(built.len());
+        let mut summaries = Vec::with_capacity(built.len());
+        let mut pages = Vec::with_capacity(if get_page { built.len() } else { 0 });
+        for (p, m) in lib.pages.iter().zip(built) {
+            views.push(m.view.clone());
+            summaries.push(m.summary.clone());
+            if let Some(v) = &m.page {
+                pages.push(v.clone());
             }
-            (summaries, pages)
-        };
+            if !memo.one_build {
+                memo.pages.insert(p.rel.clone(), m);
+            }
+        }
         let sections: Vec<Value> = (0..lib.sections.len())
             .into_par_iter()
             .map(|i| section_value(config, lib, &lib.sections[i], i, &summaries))
@@ -182,20 +460,20 @@ impl SiteValues {
         SiteValues {
             site,
             pages,
+            views,
             summaries,
             sections,
             taxonomies,
             terms,
             assessments: Value::from_serializable(assessments),
-            page_ancestors,
         }
     }
 
     /// The `page` value of page `i`.
-    pub fn page(&self, lib: &Library, i: usize) -> Value {
+    pub fn page(&self, i: usize) -> Value {
         match self.pages.get(i) {
             Some(v) => v.clone(),
-            None => page_value(lib, &lib.pages[i], &self.summaries[i], &self.page_ancestors),
+            None => self.views[i].value(&self.summaries[i]),
         }
     }
 }
@@ -414,116 +692,115 @@ fn term_links(
         .collect()
 }
 
-fn taxonomy_terms(lib: &Library, page: &Page, term_links: &[Vec<Value>]) -> Value {
-    let mut map = Map::new();
-    for (t, links) in lib.taxonomies.iter().zip(term_links) {
-        let terms: Vec<Value> = page
+/// Whether `terms` are still the term values of `page` (see [`taxonomy_terms`]).
+fn same_terms(
+    terms: &[(String, Vec<Value>)],
+    lib: &Library,
+    page: &Page,
+    term_links: &[Vec<Value>],
+) -> bool {
+    terms.len() == lib.taxonomies.len()
+        && lib
             .taxonomies
-            .get(&t.name)
-            .into_iter()
-            .flatten()
-            .filter_map(|name| {
-                // Terms are sorted by slug.
-                let slug = crate::content::slugify(name);
-                let j = t
-                    .terms
-                    .binary_search_by(|term| term.slug.as_str().cmp(&slug))
-                    .ok()?;
-                Some(links[j].clone())
+            .iter()
+            .zip(term_links)
+            .zip(terms)
+            .all(|((t, links), (name, values))| {
+                let mut found = page
+                    .taxonomies
+                    .get(&t.name)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|n| term_index(t, n));
+                *name == t.name
+                    && values
+                        .iter()
+                        .all(|v| found.next().is_some_and(|j| links[j] == *v))
+                    && found.next().is_none()
             })
-            .collect();
-        map.insert(t.name.clone().into(), Value::from(terms));
+}
+
+/// The index of the term `name` (as written in front matter) in `t`.
+fn term_index(t: &Taxonomy, name: &str) -> Option<usize> {
+    // Terms are sorted by slug, and most pages spell a term as it was
+    // first written.
+    if let Ok(j) = t
+        .terms
+        .binary_search_by(|term| term.slug.as_str().cmp(name))
+        && t.terms[j].name == name
+    {
+        return Some(j);
     }
-    Value::from(map)
+    let slug = crate::content::slugify(name);
+    t.terms
+        .binary_search_by(|term| term.slug.as_str().cmp(&slug))
+        .ok()
 }
 
-/// The `{title, description, ...}` of a page in lists (`section.pages`,
-/// `term.pages`): the twelve fields of docs/templates.md. Tera reads the
-/// attributes of maps of up to twelve entries by a linear scan and larger
-/// ones by hashing the name, so keep it at twelve: sidebar loops read these
-/// a few times per entry.
-fn page_summary(config: &Config, lib: &Library, p: &Page, term_links: &[Vec<Value>]) -> Obj {
-    // The Markdown stage already chose: front matter `summary`, `<!-- more -->`, or the first paragraph.
-    let summary = p.rendered.summary.as_str();
-    Obj::new()
-        .set("title", p.title())
-        .set("description", opt_str(p.front.description.as_deref()))
-        .set("date", opt_str(p.front.date.map(|d| d.day()).as_deref()))
-        .set(
-            "updated",
-            opt_str(p.front.updated.map(|d| d.day()).as_deref()),
-        )
-        .set("path", p.path.as_str())
-        .set("permalink", config.permalink(&p.path))
-        .set(
-            "weight",
-            p.front.weight.map_or_else(Value::none, Value::from),
-        )
-        .set("summary", Value::safe_string(summary))
-        .set("reading_time", p.rendered.reading_time)
-        .set("word_count", p.rendered.word_count)
-        .set("taxonomies", taxonomy_terms(lib, p, term_links))
-        .set(
-            "extra",
-            json(&serde_json::to_value(&p.front.extra).unwrap_or_default()),
-        )
+/// The shared term values of `page`, per taxonomy of the site.
+fn taxonomy_terms(
+    lib: &Library,
+    page: &Page,
+    term_links: &[Vec<Value>],
+) -> Vec<(String, Vec<Value>)> {
+    lib.taxonomies
+        .iter()
+        .zip(term_links)
+        .map(|(t, links)| {
+            let terms: Vec<Value> = page
+                .taxonomies
+                .get(&t.name)
+                .into_iter()
+                .flatten()
+                .filter_map(|name| Some(links[term_index(t, name)?].clone()))
+                .collect();
+            (t.name.clone(), terms)
+        })
+        .collect()
 }
 
-/// A hash of everything [`page_summary`] and [`page_value`] read for `p`.
-/// Keep it in step with them: debug builds check it on every reuse.
-fn page_key(
+/// The [`PageView`] of `p`.
+fn page_view(
     config: &Config,
     lib: &Library,
     p: &Page,
-    infos: &ahash::AHashMap<(String, String), TermInfo>,
-) -> u64 {
-    let mut h = ahash::RandomState::with_seeds(7, 11, 13, 17).build_hasher();
-    config.base_url().hash(&mut h);
+    term_links: &[Vec<Value>],
+    page_ancestors: &[Value],
+) -> PageView {
     let f = &p.front;
-    (p.title(), &f.description, &p.path, &p.slug, f.weight).hash(&mut h);
-    f.date.hash(&mut h);
-    f.updated.hash(&mut h);
-    if !f.extra.is_empty() {
-        serde_json::to_string(&f.extra)
-            .unwrap_or_default()
-            .hash(&mut h);
-    }
+    let day = |d: &Option<crate::content::Date>| d.map(|d| d.day());
     let r = &p.rendered;
-    (&r.html, &r.summary, r.reading_time, r.word_count).hash(&mut h);
-    fn toc_hash(entries: &[TocEntry], h: &mut impl Hasher) {
-        entries.len().hash(h);
-        for e in entries {
-            (e.level, &e.id, &e.title).hash(h);
-            toc_hash(&e.children, h);
-        }
+    let card = Card {
+        title: p.title().to_string(),
+        description: f.description.clone(),
+        date: day(&f.date),
+        updated: day(&f.updated),
+        path: p.path.clone(),
+        permalink: config.permalink(&p.path),
+        weight: f.weight,
+        // The Markdown stage already chose: front matter `summary`, `<!-- more -->`, or the first paragraph.
+        summary: r.summary.clone(),
+        reading_time: r.reading_time,
+        word_count: r.word_count,
+        taxonomies: taxonomy_terms(lib, p, term_links),
+        extra: Arc::new(f.extra.clone()),
+    };
+    let neighbour = |i: Option<usize>| {
+        i.map(|i| Link {
+            title: lib.pages[i].title().to_string(),
+            path: lib.pages[i].path.clone(),
+        })
+    };
+    PageView {
+        card,
+        slug: p.slug.clone(),
+        rendered: r.clone(),
+        previous: neighbour(p.previous),
+        next: neighbour(p.next),
+        ancestors: page_ancestors[p.section].clone(),
+        assets: p.assets.iter().map(|(_, s)| s.clone()).collect(),
+        section_path: lib.sections[p.section].path.clone(),
     }
-    toc_hash(&r.toc, &mut h);
-    for t in &lib.taxonomies {
-        t.name.hash(&mut h);
-        for name in p.taxonomies.get(&t.name).into_iter().flatten() {
-            let slug = crate::content::slugify(name);
-            match t.terms.iter().find(|term| term.slug == slug) {
-                Some(term) => {
-                    (&term.name, &term.slug, &term.path).hash(&mut h);
-                    infos.get(&(t.name.clone(), term.slug.clone())).hash(&mut h);
-                }
-                None => 0u8.hash(&mut h),
-            }
-        }
-        1u8.hash(&mut h);
-    }
-    for n in [p.previous, p.next] {
-        n.map(|i| (lib.pages[i].title(), &lib.pages[i].path))
-            .hash(&mut h);
-    }
-    for i in lib.section_chain(p.section) {
-        let s = &lib.sections[i];
-        (s.front.title.as_deref().unwrap_or(""), &s.path).hash(&mut h);
-    }
-    for (_, site_path) in &p.assets {
-        site_path.hash(&mut h);
-    }
-    h.finish()
 }
 
 fn ancestors(lib: &Library, section: usize, include_self: bool) -> Value {
@@ -540,30 +817,6 @@ fn ancestors(lib: &Library, section: usize, include_self: bool) -> Value {
             })
             .collect::<Vec<_>>(),
     )
-}
-
-/// A page's full value: its summary (already built, so its fields are not
-/// computed twice) plus content, toc, neighbours and breadcrumbs.
-fn page_value(lib: &Library, p: &Page, summary: &Value, page_ancestors: &[Value]) -> Value {
-    let neighbour = |i: Option<usize>| {
-        i.map_or_else(Value::none, |i| {
-            link(lib.pages[i].title(), &lib.pages[i].path)
-        })
-    };
-    Obj(summary.as_map().cloned().unwrap_or_default())
-        .set("slug", p.slug.as_str())
-        .set("content", Value::safe_string(&p.rendered.html))
-        .set("toc", toc(&p.rendered.toc))
-        .set("previous", neighbour(p.previous))
-        .set("next", neighbour(p.next))
-        .set("ancestors", page_ancestors[p.section].clone())
-        .set(
-            "assets",
-            p.assets.iter().map(|(_, s)| s.clone()).collect::<Vec<_>>(),
-        )
-        .set("section_path", lib.sections[p.section].path.as_str())
-        .set("assessments", p.rendered.assessments.clone())
-        .done()
 }
 
 fn section_value(

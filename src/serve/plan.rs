@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use crate::content::Target;
 use crate::render::template_deps::stale_templates;
-use crate::render::{Dep, Job};
+use crate::render::{Dep, FieldMask, Job, Renderer};
 use crate::site::Site;
 
 /// What one output page read last time it was rendered.
@@ -39,6 +39,10 @@ pub(super) struct Check<'a> {
     globals_changed: bool,
     /// Templates whose own source or anything they pull in changed.
     stale_templates: HashSet<String>,
+    /// The fields of a page in lists that templates may read: a page whose
+    /// other fields changed (its word count, on almost every save) leaves
+    /// the lists showing it as they were.
+    mask: FieldMask,
     pages: Vec<Option<bool>>,
     sections: Vec<Option<bool>>,
     taxonomies: HashMap<(usize, usize), bool>,
@@ -63,6 +67,13 @@ impl<'a> Check<'a> {
                 &old.renderer().templates().files,
                 &new.renderer().templates().files,
             ),
+            mask: FieldMask::of_templates(
+                new.renderer()
+                    .templates()
+                    .files
+                    .values()
+                    .map(|(_, src)| src.as_str()),
+            ),
             pages: vec![None; new.library().pages.len()],
             sections: vec![None; new.library().sections.len()],
             taxonomies: HashMap::new(),
@@ -81,10 +92,21 @@ impl<'a> Check<'a> {
         } else {
             Need::Later
         };
-        if self.globals_changed || job == Job::NotFound {
+        if self.globals_changed {
             return when;
         }
-        let Ok(template) = self.new.template_for(job) else {
+        if job == Job::NotFound {
+            return if self.not_found_changed(record) {
+                when
+            } else {
+                Need::Nothing
+            };
+        }
+        let Ok(template) = self
+            .new
+            .renderer()
+            .template_for(job, &self.new.library(), &self.new.extras)
+        else {
             return when;
         };
         if template != record.template || self.stale_templates.contains(&template) {
@@ -114,6 +136,26 @@ impl<'a> Check<'a> {
             return when;
         }
         Need::Nothing
+    }
+
+    /// `404.html` reads only the values every page gets (compared before
+    /// this), its template and what it looked up; the built-in page reads
+    /// the home page's title.
+    fn not_found_changed(&mut self, record: &Record) -> bool {
+        let (ot, nt) = (self.old.renderer().templates(), self.new.renderer().templates());
+        let name = "404.html";
+        if ot.has(name) != nt.has(name) {
+            return true;
+        }
+        if !nt.has(name) {
+            let title = |lib: &crate::content::Library| lib.sections[0].front.title.clone();
+            return title(&self.old.library()) != title(&self.new.library());
+        }
+        let social =
+            self.old.renderer().social_of("/404.html") != self.new.renderer().social_of("/404.html");
+        social
+            || self.stale_templates.contains(name)
+            || record.deps.iter().any(|d| self.dep_changed(d))
     }
 
     /// The job's own source file changed (the page being edited), as
@@ -159,7 +201,11 @@ impl<'a> Check<'a> {
         let p = &self.new.library().pages[i];
         let changed = match self.old.library().by_rel.get(&p.rel) {
             Some(Target::Page(oi)) => {
-                self.old.renderer().values().pages[*oi] != self.new.renderer().values().pages[i]
+                let (o, n) = (
+                    &self.old.renderer().values().views[*oi],
+                    &self.new.renderer().values().views[i],
+                );
+                !(Arc::ptr_eq(o, n) || o == n)
             }
             _ => true,
         };
@@ -174,8 +220,12 @@ impl<'a> Check<'a> {
         let s = &self.new.library().sections[i];
         let changed = match self.old.library().by_rel.get(&s.rel) {
             Some(Target::Section(oi)) => {
-                self.old.renderer().values().sections[*oi]
-                    != self.new.renderer().values().sections[i]
+                let (ov, nv) = (self.old.renderer().values(), self.new.renderer().values());
+                !self.listing_same(
+                    (&ov.sections[*oi], &self.old.library().sections[*oi].pages),
+                    (&nv.sections[i], &s.pages),
+                    "pages",
+                )
             }
             _ => true,
         };
@@ -183,20 +233,120 @@ impl<'a> Check<'a> {
         changed
     }
 
+    /// Two values that list pages under `key` (a section, a term) show the
+    /// same: equal in every other key, and listing the same pages equal in
+    /// the fields templates read.
+    fn listing_same(
+        &self,
+        (old, old_pages): (&tera::Value, &[usize]),
+        (new, new_pages): (&tera::Value, &[usize]),
+        key: &str,
+    ) -> bool {
+        if old == new {
+            return true;
+        }
+        let (Some(om), Some(nm)) = (old.as_map(), new.as_map()) else {
+            return false;
+        };
+        let others_same = om.len() == nm.len()
+            && om
+                .iter()
+                .zip(nm.iter())
+                .all(|((ok, ov), (nk, nv))| ok == nk && (ok.as_str() == Some(key) || ov == nv));
+        let (oc, nc) = (
+            &self.old.renderer().values().views,
+            &self.new.renderer().values().views,
+        );
+        others_same
+            && old_pages.len() == new_pages.len()
+            && old_pages.iter().zip(new_pages).all(|(&a, &b)| {
+                Arc::ptr_eq(&oc[a], &nc[b]) || oc[a].card.same_for(&nc[b].card, self.mask)
+            })
+    }
+
     fn taxonomy_changed(&mut self, old: usize, new: usize) -> bool {
+        if let Some(&c) = self.taxonomies.get(&(old, new)) {
+            return c;
+        }
         let (ov, nv) = (self.old.renderer().values(), self.new.renderer().values());
-        *self
-            .taxonomies
-            .entry((old, new))
-            .or_insert_with(|| ov.taxonomies.get(old) != nv.taxonomies.get(new))
+        let changed = match (ov.taxonomies.get(old), nv.taxonomies.get(new)) {
+            (Some(o), Some(n)) if o == n => false,
+            (Some(o), Some(n)) => {
+                let heads_same = match (o.as_map(), n.as_map()) {
+                    (Some(om), Some(nm)) => {
+                        om.len() == nm.len()
+                            && om.iter().zip(nm.iter()).all(|((ok, ov), (nk, nv))| {
+                                ok == nk && (ok.as_str() == Some("terms") || ov == nv)
+                            })
+                    }
+                    _ => false,
+                };
+                let (ot, nt) = (&ov.terms[old], &nv.terms[new]);
+                !(heads_same
+                    && ot.len() == nt.len()
+                    && (0..nt.len()).all(|j| !self.term_changed((old, j, new, j))))
+            }
+            (None, None) => false,
+            _ => true,
+        };
+        self.taxonomies.insert((old, new), changed);
+        changed
     }
 
     fn term_changed(&mut self, key: (usize, usize, usize, usize)) -> bool {
+        if let Some(&c) = self.terms.get(&key) {
+            return c;
+        }
         let (ov, nv) = (self.old.renderer().values(), self.new.renderer().values());
         let (oi, oj, i, j) = key;
-        *self.terms.entry(key).or_insert_with(|| {
-            ov.terms.get(oi).and_then(|t| t.get(oj)) != nv.terms.get(i).and_then(|t| t.get(j))
-        })
+        let old = ov.terms.get(oi).and_then(|t| t.get(oj));
+        let new = nv.terms.get(i).and_then(|t| t.get(j));
+        let changed = match (old, new) {
+            (Some(o), Some(n)) => !self.listing_same(
+                (o, &self.old.library().taxonomies[oi].terms[oj].pages),
+                (n, &self.new.library().taxonomies[i].terms[j].pages),
+                "pages",
+            ),
+            (None, None) => false,
+            _ => true,
+        };
+        self.terms.insert(key, changed);
+        changed
+    }
+
+    /// A lookup through a function answers differently now.
+    fn lookup_changed(&mut self, dep: &Dep) -> bool {
+        let (ol, nl) = (self.old.renderer().lookup(), self.new.renderer().lookup());
+        match dep {
+            Dep::Section(path) => {
+                let rel = path.trim_start_matches("@/");
+                match (self.old.library().by_rel.get(rel), self.new.library().by_rel.get(rel)) {
+                    (Some(Target::Section(_)), Some(Target::Section(i))) => {
+                        self.section_changed(*i)
+                    }
+                    (None, None) => false,
+                    _ => true,
+                }
+            }
+            Dep::Taxonomy(name) => match (ol.taxonomies.get(name), nl.taxonomies.get(name)) {
+                (Some((o, _)), Some((n, _))) => self.taxonomy_changed(*o, *n),
+                (None, None) => false,
+                _ => true,
+            },
+            Dep::Term(taxonomy, term) => {
+                let slug = crate::content::slugify(term);
+                let find = |l: &crate::render::Lookup| {
+                    l.taxonomies
+                        .get(taxonomy)
+                        .map(|(i, terms)| (*i, terms.get(&slug).copied()))
+                };
+                match (find(ol), find(nl)) {
+                    (Some((oi, Some(oj))), Some((i, Some(j)))) => self.term_changed((oi, oj, i, j)),
+                    (a, b) => a != b,
+                }
+            }
+            _ => ol.eval(dep) != nl.eval(dep),
+        }
     }
 
     fn dep_changed(&mut self, dep: &Dep) -> bool {
@@ -217,7 +367,7 @@ impl<'a> Check<'a> {
                     || self.old.renderer().templates().has(name)
                         != self.new.renderer().templates().has(name)
             }
-            _ => self.old.renderer().lookup().eval(dep) != self.new.renderer().lookup().eval(dep),
+            _ => self.lookup_changed(dep),
         };
         self.deps.insert(dep.clone(), changed);
         changed

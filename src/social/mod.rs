@@ -45,10 +45,26 @@ const CACHE_VERSION: &str = "card-v1";
 /// The accent colour of cards and the generated favicon when the site sets none.
 pub const DEFAULT_ACCENT: &str = "#1d5b8f";
 
-/// Counters kept by `serve` across builds and read by `--verbose`.
+/// Counters kept by `serve` across builds and read by `--verbose`, and
+/// the `social` values of the last build: a page whose JSON-LD and image
+/// are the same reuses its value instead of writing its script again (the
+/// largest cost of a rebuild in `serve` before).
 #[derive(Default)]
 pub struct CardCache {
     drawn: AtomicUsize,
+    values: std::sync::Mutex<HashMap<String, plan::Memo>>,
+    /// Keep nothing for next time (a build that ends).
+    one_build: bool,
+}
+
+impl CardCache {
+    /// For a build that ends after one load: values are not kept.
+    pub fn one_build() -> CardCache {
+        CardCache {
+            one_build: true,
+            ..CardCache::default()
+        }
+    }
 }
 
 /// What the stage produced.
@@ -169,7 +185,11 @@ pub fn build(input: &Inputs, cache: &CardCache) -> Result<Output, Vec<Diagnostic
     if !errors.is_empty() {
         return Err(errors);
     }
-    let values = plan::values(input, &plan, &icons, brand.logo_path.as_deref());
+    let mut memo = std::mem::take(&mut *cache.values.lock().expect("no panics holding the lock"));
+    let values = plan::values(input, &plan, &icons, brand.logo_path.as_deref(), &mut memo);
+    if !cache.one_build {
+        *cache.values.lock().expect("no panics holding the lock") = memo;
+    }
     Ok(Output {
         cards: plan.cards.len(),
         drawn: cache.drawn.swap(0, Ordering::Relaxed),

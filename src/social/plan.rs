@@ -29,7 +29,7 @@ pub struct Card {
 }
 
 /// An image a page shows as `og:image`.
-#[derive(Clone)]
+#[derive(Clone, PartialEq)]
 pub struct Image {
     /// Absolute URL.
     pub url: String,
@@ -233,12 +233,22 @@ fn parent_title(titles: &HashMap<String, String>, path: &str) -> Option<String> 
         .find_map(|a| titles.get(a).cloned())
 }
 
+/// One page's `social` value and what it was built from.
+pub struct Memo {
+    image: Option<Image>,
+    nodes: Vec<serde_json::Value>,
+    icons: Value,
+    value: Value,
+}
+
 /// The `social` value of every output page (404 gets only the icons).
+/// `memo` holds last build's values by path, and this build's afterwards.
 pub fn values(
     input: &Inputs,
     plan: &Plan,
     icons: &Value,
     logo: Option<&str>,
+    memo: &mut HashMap<String, Memo>,
 ) -> HashMap<String, Value> {
     let lib = input.lib;
     let home_image = plan.own.get("/").cloned();
@@ -258,31 +268,77 @@ pub fn values(
             .or_else(|| home_image.clone())
     };
     let jobs = Renderer::jobs(lib, input.extras);
-    jobs.par_iter()
+    let old = &*memo;
+    let built: Vec<(String, Memo)> = jobs
+        .par_iter()
         .map(|&job| {
             let path = Renderer::path(job, lib, input.extras);
-            let mut m = tera::Map::new();
-            m.insert("icons".into(), icons.clone());
-            if job == Job::NotFound {
-                return (path, Value::from(m));
+            let (image, nodes) = if job == Job::NotFound {
+                (None, Vec::new())
+            } else {
+                let image = image_for(job, &path);
+                let nodes = json_ld_nodes(input, plan, job, &path, image.as_ref(), logo);
+                (image, nodes)
+            };
+            if let Some(m) = old.get(&path)
+                && m.image == image
+                && m.nodes == nodes
+                && m.icons == *icons
+            {
+                let value = m.value.clone();
+                return (
+                    path,
+                    Memo {
+                        image,
+                        nodes,
+                        icons: icons.clone(),
+                        value,
+                    },
+                );
             }
-            let image = image_for(job, &path);
-            let nodes = json_ld_nodes(input, plan, job, &path, image.as_ref(), logo);
-            if let Some(img) = image {
-                m.insert("image".into(), img.url.into());
-                m.insert("image_alt".into(), img.alt.into());
-                if let Some((w, h)) = img.size {
-                    m.insert("image_width".into(), w.into());
-                    m.insert("image_height".into(), h.into());
-                }
-            }
-            m.insert("twitter_card".into(), "summary_large_image".into());
-            if let Some(s) = jsonld::script(nodes) {
-                m.insert("json_ld".into(), Value::safe_string(&s));
-            }
-            (path, Value::from(m))
+            let value = value_of(job, icons, image.clone(), nodes.clone());
+            (
+                path,
+                Memo {
+                    image,
+                    nodes,
+                    icons: icons.clone(),
+                    value,
+                },
+            )
         })
-        .collect()
+        .collect();
+    let values = built
+        .iter()
+        .map(|(path, m)| (path.clone(), m.value.clone()))
+        .collect();
+    let old = std::mem::replace(memo, built.into_iter().collect());
+    // Freeing ten thousand JSON-LD trees is slow: not on the way to the
+    // page being served.
+    std::thread::spawn(move || drop(old));
+    values
+}
+
+/// One page's `social` value: icons, image and JSON-LD script.
+fn value_of(job: Job, icons: &Value, image: Option<Image>, nodes: Vec<serde_json::Value>) -> Value {
+    let mut m = tera::Map::new();
+    m.insert("icons".into(), icons.clone());
+    if job == Job::NotFound {
+        return Value::from(m);
+    }
+    if let Some(img) = image {
+        m.insert("image".into(), img.url.into());
+        m.insert("image_alt".into(), img.alt.into());
+        if let Some((w, h)) = img.size {
+            m.insert("image_width".into(), w.into());
+            m.insert("image_height".into(), h.into());
+        }
+    }
+    m.insert("twitter_card".into(), "summary_large_image".into());
+    if let Some(s) = jsonld::script(nodes) {
+        m.insert("json_ld".into(), Value::safe_string(&s));
+    }
+    Value::from(m)
 }
 
 /// The JSON-LD of one page: `Organization` on the home page, else a
