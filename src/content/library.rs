@@ -12,7 +12,6 @@ use super::walk::{self, Entry, Kind};
 use super::{Document, Page, Section};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::markdown::Rendered;
 
 /// Options that change what is loaded.
 #[derive(Debug, Clone, Copy, Default)]

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use crate::content::Target;
 use crate::render::template_deps::stale_templates;
-use crate::render::{Dep, FieldMask, Job, Renderer};
+use crate::render::{Dep, FieldMask, Job};
 use crate::site::Site;
 
 /// What one output page read last time it was rendered.
@@ -102,11 +102,7 @@ impl<'a> Check<'a> {
                 Need::Nothing
             };
         }
-        let Ok(template) = self
-            .new
-            .renderer()
-            .template_for(job, &self.new.library(), &self.new.extras)
-        else {
+        let Ok(template) = self.new.template_for(job) else {
             return when;
         };
         if template != record.template || self.stale_templates.contains(&template) {
