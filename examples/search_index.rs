@@ -56,9 +56,11 @@ fn main() {
     let mut written = 0;
     for k in 0..30 {
         let p = (k * 997 + pages / 2) % pages;
-        lib.pages[p].rendered.html.push_str(&format!(
-            "<p>A sentence added while editing, with newword{k}.</p>"
-        ));
+        std::sync::Arc::make_mut(&mut lib.pages[p].rendered)
+            .html
+            .push_str(&format!(
+                "<p>A sentence added while editing, with newword{k}.</p>"
+            ));
         let sources = search::Sources::new(site.config(), &lib, site.extras());
         let t = Instant::now();
         let changes = index.refresh(&sources).expect("same documents");

@@ -21,11 +21,11 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown;
 use crate::output::{self, LinkStyle, Staging, links};
 use crate::render::{Dep, ExtraPage, Job, Renderer, SiteValues, ValuesMemo};
+use crate::search;
 use stages::{
     Files, collect_files, finish, load_config, load_content, load_templates, markdown_stage,
     template_choices,
 };
-use crate::search;
 
 pub use outputs::{Emitted, Fresh, Plan, Search, Sink};
 

@@ -100,7 +100,7 @@ fn assert_equals_clean_build(f: &Fixture, e: &Engine) {
         .collect();
     let out = tempfile::tempdir().unwrap();
     let target = out.path().join("public");
-    let mut site = Site::load(f.root(), &options()).expect("clean build loads");
+    let site = Site::load(f.root(), &options()).expect("clean build loads");
     site.write(&target).expect("clean build writes");
     let clean = read_tree(&target);
     assert_eq!(

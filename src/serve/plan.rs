@@ -138,7 +138,10 @@ impl<'a> Check<'a> {
     /// this), its template and what it looked up; the built-in page reads
     /// the home page's title.
     fn not_found_changed(&mut self, record: &Record) -> bool {
-        let (ot, nt) = (self.old.renderer().templates(), self.new.renderer().templates());
+        let (ot, nt) = (
+            self.old.renderer().templates(),
+            self.new.renderer().templates(),
+        );
         let name = "404.html";
         if ot.has(name) != nt.has(name) {
             return true;
@@ -147,8 +150,8 @@ impl<'a> Check<'a> {
             let title = |lib: &crate::content::Library| lib.sections[0].front.title.clone();
             return title(&self.old.library()) != title(&self.new.library());
         }
-        let social =
-            self.old.renderer().social_of("/404.html") != self.new.renderer().social_of("/404.html");
+        let social = self.old.renderer().social_of("/404.html")
+            != self.new.renderer().social_of("/404.html");
         social
             || self.stale_templates.contains(name)
             || record.deps.iter().any(|d| self.dep_changed(d))
@@ -316,7 +319,10 @@ impl<'a> Check<'a> {
         match dep {
             Dep::Section(path) => {
                 let rel = path.trim_start_matches("@/");
-                match (self.old.library().by_rel.get(rel), self.new.library().by_rel.get(rel)) {
+                match (
+                    self.old.library().by_rel.get(rel),
+                    self.new.library().by_rel.get(rel),
+                ) {
                     (Some(Target::Section(_)), Some(Target::Section(i))) => {
                         self.section_changed(*i)
                     }

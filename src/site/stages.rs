@@ -142,7 +142,11 @@ pub(super) fn collect_files(
 }
 
 /// Every job's template must exist (the 404 page has a fallback).
-pub(super) fn template_choices(renderer: &Renderer, lib: &Library, extras: &[ExtraPage]) -> Vec<Diagnostic> {
+pub(super) fn template_choices(
+    renderer: &Renderer,
+    lib: &Library,
+    extras: &[ExtraPage],
+) -> Vec<Diagnostic> {
     Renderer::jobs(lib, extras)
         .into_iter()
         .filter(|&job| job != Job::NotFound)
