@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-use serde::Deserialize;
 
 use super::{Finding, Kind};
+use crate::assessment::Assessment;
 use crate::content::{Document, Library};
 use crate::diagnostics::Diagnostic;
 
@@ -173,13 +173,7 @@ impl Titled {
     }
 }
 
-#[derive(Deserialize)]
-struct AssessmentHead {
-    title: Option<String>,
-    description: Option<String>,
-}
-
-fn titled(lib: &Library, site_has_description: bool) -> Vec<Titled> {
+fn titled(lib: &Library, assessments: &[Assessment], site_has_description: bool) -> Vec<Titled> {
     let mut all = Vec::new();
     // Sections first, so index 0 is the home page.
     for (i, d) in lib.documents().enumerate() {
@@ -194,18 +188,12 @@ fn titled(lib: &Library, site_has_description: bool) -> Vec<Titled> {
             needs_description: i != 0 || !site_has_description,
         });
     }
-    for a in &lib.assessment_files {
-        let Ok(source) = std::fs::read_to_string(&a.path) else {
-            continue;
-        };
-        let Ok(head) = crate::yaml::parse_lenient::<AssessmentHead>(&a.file, &source) else {
-            continue; // the assessment stage reports it
-        };
+    for a in assessments {
         all.push(Titled {
             file: a.file.clone(),
-            source: source.into(),
-            title: head.title.unwrap_or_default(),
-            description: head.description,
+            source: a.source.clone(),
+            title: a.spec.title.value.clone(),
+            description: a.spec.description.clone(),
             needs_description: true,
         });
     }
@@ -213,8 +201,12 @@ fn titled(lib: &Library, site_has_description: bool) -> Vec<Titled> {
 }
 
 /// Titles used twice, and missing or empty descriptions.
-pub fn metadata(lib: &Library, site_has_description: bool) -> Vec<Finding> {
-    let all = titled(lib, site_has_description);
+pub fn metadata(
+    lib: &Library,
+    assessments: &[Assessment],
+    site_has_description: bool,
+) -> Vec<Finding> {
+    let all = titled(lib, assessments, site_has_description);
     let mut out = Vec::new();
     let mut by_title: BTreeMap<String, Vec<&Titled>> = BTreeMap::new();
     for t in &all {

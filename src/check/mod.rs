@@ -260,6 +260,7 @@ pub fn run(site: &Site, rendered: Collector, opts: &Options) -> Report {
     let mut findings = lints::markdown(site.library());
     findings.extend(lints::metadata(
         site.library(),
+        site.assessments(),
         site.config()
             .description
             .as_deref()
@@ -364,11 +365,9 @@ impl Sources {
             own.insert(s.path.clone(), files.len());
             files.push((s.file.clone(), s.source.clone()));
         }
-        for a in &site.library().assessment_files {
-            if let Ok(src) = std::fs::read_to_string(&a.path) {
-                own.insert(format!("/assessments/{}/", a.id), files.len());
-                files.push((a.file.clone(), src.into()));
-            }
+        for a in site.assessments() {
+            own.insert(format!("/assessments/{}/", a.id), files.len());
+            files.push((a.file.clone(), a.source.clone()));
         }
         let mut template = HashMap::new();
         for job in site.jobs() {
@@ -570,8 +569,9 @@ impl Graph {
             if self.inbound.get(&e.path).is_some_and(|s| !s.is_empty()) {
                 continue;
             }
-            let src = std::fs::read_to_string(site.root().join(&e.file)).unwrap_or_default();
-            let line = lints::key_line(&src, "title").unwrap_or(1);
+            let assessment = site.assessments().iter().find(|a| a.file == e.file);
+            let src = assessment.map(|a| a.source.clone()).unwrap_or_default();
+            let line = assessment.map_or(1, |a| crate::yaml::position(&a.spec.title).0.max(1));
             out.push(Finding::new(
                 Kind::OrphanPage,
                 Diagnostic::at(&e.file, &src, line, 1, format!("no page links to {}", e.path))

@@ -39,6 +39,9 @@ pub struct Assessment {
     pub id: String,
     /// Where it was loaded from, for messages.
     pub file: PathBuf,
+    /// The file's text, read once at load: `check`'s lints and link
+    /// positions quote it without reading the file again.
+    pub source: std::sync::Arc<str>,
     /// What the author wrote (texts, Markdown, positions), defaults filled in.
     pub spec: model::Spec,
     /// The resolved form the scoring runs on.
@@ -114,6 +117,7 @@ pub fn load(file: &Path, source: &str) -> Result<Assessment, Vec<Diagnostic>> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default(),
         file: file.to_path_buf(),
+        source: source.into(),
         spec,
         engine,
         analysis: analysis.unwrap_or_default(),
