@@ -148,7 +148,7 @@ impl<'a> Check<'a> {
         }
         if !nt.has(name) {
             let title = |lib: &crate::content::Library| lib.sections[0].front.title.clone();
-            return title(&self.old.library()) != title(&self.new.library());
+            return title(self.old.library()) != title(self.new.library());
         }
         let social = self.old.renderer().social_of("/404.html")
             != self.new.renderer().social_of("/404.html");
