@@ -37,76 +37,107 @@ pub fn markdown(lib: &Library) -> Vec<Finding> {
                 ),
             ));
         }
-        let mut level = 1u8;
-        let mut image: Option<(usize, String)> = None;
-        let mut heading = |found: u8, offset: usize, out: &mut Vec<Finding>| {
-            if found > level + 1 {
-                out.push(Finding::new(
-                    Kind::HeadingSkip,
-                    warning_at(
-                        text,
-                        offset,
-                        format!("heading level skips from h{level} to h{found}"),
-                    )
-                    .with_hint(format!(
-                        "use h{} here (`{}`), or add the missing level above; screen reader users navigate by heading level",
-                        level + 1,
-                        "#".repeat(usize::from(level) + 1)
-                    )),
-                ));
-            }
-            level = found;
-        };
-        for (event, range) in
-            Parser::new_ext(text.body(), crate::markdown::options()).into_offset_iter()
-        {
-            out.extend(script_url(&event, range.start, text));
-            match event {
-                Event::Start(Tag::Heading { level: l, .. }) => {
-                    heading(l as u8, range.start, &mut out);
-                }
-                Event::Html(h) | Event::InlineHtml(h) => {
-                    for t in crate::html::tags(&h) {
-                        if t.name == "img" && t.attr("alt").is_none() {
-                            out.push(Finding::new(
-                                Kind::ImageAlt,
-                                warning_at(text, range.start + t.offset, "image without alt text".into())
-                                    .with_hint("add alt=\"what the image shows\", or alt=\"\" when it is purely decorative"),
-                            ));
-                        }
-                        if let Some(l) = t
-                            .name
-                            .strip_prefix('h')
-                            .and_then(|n| n.parse::<u8>().ok())
-                            .filter(|l| (1..=6).contains(l))
-                        {
-                            heading(l, range.start + t.offset, &mut out);
-                        }
-                    }
-                }
-                Event::Start(Tag::Image { .. }) => image = Some((range.start, String::new())),
-                Event::Text(t) | Event::Code(t) => {
-                    if let Some((_, alt)) = image.as_mut() {
-                        alt.push_str(&t);
-                    }
-                }
-                Event::End(TagEnd::Image) => {
-                    if let Some((offset, alt)) = image.take()
-                        && alt.trim().is_empty()
-                    {
-                        out.push(Finding::new(
-                            Kind::ImageAlt,
-                            warning_at(text, offset, "image without alt text".into()).with_hint(
-                                "describe the image in the brackets: `![A chart of ...](file.png)`; for a purely decorative image use raw HTML with `alt=\"\"`",
-                            ),
-                        ));
-                    }
-                }
-                _ => {}
-            }
-        }
+        body_events(text, &mut out);
     }
     out
+}
+
+/// The heading level last seen in one text: Markdown and HTML headings
+/// share it, so a skip is caught whichever way either heading is written.
+struct Headings<'a> {
+    text: &'a Document,
+    level: u8,
+}
+
+impl Headings<'_> {
+    /// Notes a heading of level `found` at `offset`, warning if it skips one.
+    fn see(&mut self, found: u8, offset: usize, out: &mut Vec<Finding>) {
+        let level = self.level;
+        if found > level + 1 {
+            out.push(Finding::new(
+                Kind::HeadingSkip,
+                warning_at(
+                    self.text,
+                    offset,
+                    format!("heading level skips from h{level} to h{found}"),
+                )
+                .with_hint(format!(
+                    "use h{} here (`{}`), or add the missing level above; screen reader users navigate by heading level",
+                    level + 1,
+                    "#".repeat(usize::from(level) + 1)
+                )),
+            ));
+        }
+        self.level = found;
+    }
+}
+
+/// One pass over a text's Markdown events, so image alt text, heading
+/// levels and script URLs are all checked without parsing the body twice.
+fn body_events(text: &Document, out: &mut Vec<Finding>) {
+    let mut headings = Headings { text, level: 1 };
+    let mut image: Option<(usize, String)> = None;
+    for (event, range) in
+        Parser::new_ext(text.body(), crate::markdown::options()).into_offset_iter()
+    {
+        out.extend(script_url(&event, range.start, text));
+        match event {
+            Event::Start(Tag::Heading { level: l, .. }) => {
+                headings.see(l as u8, range.start, out);
+            }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                html_tags(&h, range.start, &mut headings, out);
+            }
+            Event::Start(Tag::Image { .. }) => image = Some((range.start, String::new())),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, alt)) = image.as_mut() {
+                    alt.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((offset, alt)) = image.take()
+                    && alt.trim().is_empty()
+                {
+                    out.push(Finding::new(
+                        Kind::ImageAlt,
+                        warning_at(text, offset, "image without alt text".into()).with_hint(
+                            "describe the image in the brackets: `![A chart of ...](file.png)`; for a purely decorative image use raw HTML with `alt=\"\"`",
+                        ),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Raw HTML in Markdown can hold `<img>` and `<h1>`..`<h6>` too; they
+/// need the same checks as their Markdown forms. `start` is the offset of
+/// the HTML in the body.
+fn html_tags(html: &str, start: usize, headings: &mut Headings, out: &mut Vec<Finding>) {
+    for t in crate::html::tags(html) {
+        if t.name == "img" && t.attr("alt").is_none() {
+            out.push(Finding::new(
+                Kind::ImageAlt,
+                warning_at(
+                    headings.text,
+                    start + t.offset,
+                    "image without alt text".into(),
+                )
+                .with_hint(
+                    "add alt=\"what the image shows\", or alt=\"\" when it is purely decorative",
+                ),
+            ));
+        }
+        if let Some(l) = t
+            .name
+            .strip_prefix('h')
+            .and_then(|n| n.parse::<u8>().ok())
+            .filter(|l| (1..=6).contains(l))
+        {
+            headings.see(l, start + t.offset, out);
+        }
+    }
 }
 
 /// A warning for a `javascript:`, `vbscript:` or `data:` link or image:

@@ -141,46 +141,8 @@ pub fn parse(
         );
     }
     errors.extend(check_values(file, source, yaml_src, first_line, &mut front));
-    let mut terms = BTreeMap::new();
-    if !taxonomies.is_empty() {
-        // The typed parse above cannot hold the site's own taxonomy keys, so
-        // they need a second reading (YAML was a tenth of a large build).
-        // Only their lines are read: `tags: [a, b]` directly, other shapes
-        // with the parser; anything unusual takes a full second parse.
-        let all: BTreeMap<String, serde_json::Value> = match taxonomy_lines(yaml_src, taxonomies)
-            .and_then(|lines| {
-                yaml::plain_flow_lists(&lines)
-                    .or_else(|| yaml::parse(file, source, &lines, first_line).ok())
-            }) {
-            Some(all) => all,
-            None => yaml::parse(file, source, yaml_src, first_line).map_err(|d| vec![d])?,
-        };
-        for name in taxonomies {
-            match all.get(name) {
-                None | Some(serde_json::Value::Null) => {}
-                Some(serde_json::Value::Array(items)) if items.iter().all(|v| v.is_string()) => {
-                    let list = items
-                        .iter()
-                        .filter_map(|v| v.as_str().map(str::to_owned))
-                        .collect();
-                    terms.insert(name.clone(), list);
-                }
-                Some(_) => {
-                    let line = key_line(yaml_src, name).map_or(0, |l| l + first_line - 1);
-                    errors.push(
-                        Diagnostic::at(
-                            file,
-                            source,
-                            line,
-                            1,
-                            format!("`{name}` must be a list of names"),
-                        )
-                        .with_hint(format!("write it like `{name}: [first, second]`")),
-                    );
-                }
-            }
-        }
-    }
+    let terms = taxonomy_terms(file, source, yaml_src, first_line, taxonomies, &mut errors)
+        .map_err(|d| vec![d])?;
     errors.extend(terms_without_url(file, source, yaml_src, &terms));
     if !errors.is_empty() {
         return Err(errors);
@@ -192,6 +154,62 @@ pub fn parse(
         body_start,
         body_line_offset,
     })
+}
+
+/// The typed parse cannot hold the site's own taxonomy keys (they are only
+/// known from `site.yaml`), so they need a reading of their own: taxonomy
+/// name -> terms, pushing an error to `errors` for each value that is not a
+/// list of names. `Err` when the YAML cannot be read at all; [`parse`]
+/// reports that error alone.
+fn taxonomy_terms(
+    file: &Path,
+    source: &str,
+    yaml_src: &str,
+    first_line: usize,
+    taxonomies: &[String],
+    errors: &mut Vec<Diagnostic>,
+) -> Result<BTreeMap<String, Vec<String>>, Diagnostic> {
+    let mut terms = BTreeMap::new();
+    if taxonomies.is_empty() {
+        return Ok(terms);
+    }
+    // YAML was a tenth of a large build, so only the taxonomies' lines are
+    // read: `tags: [a, b]` directly, other shapes with the parser; anything
+    // unusual takes a full second parse.
+    let all: BTreeMap<String, serde_json::Value> = match taxonomy_lines(yaml_src, taxonomies)
+        .and_then(|lines| {
+            yaml::plain_flow_lists(&lines)
+                .or_else(|| yaml::parse(file, source, &lines, first_line).ok())
+        }) {
+        Some(all) => all,
+        None => yaml::parse(file, source, yaml_src, first_line)?,
+    };
+    for name in taxonomies {
+        match all.get(name) {
+            None | Some(serde_json::Value::Null) => {}
+            Some(serde_json::Value::Array(items)) if items.iter().all(|v| v.is_string()) => {
+                let list = items
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect();
+                terms.insert(name.clone(), list);
+            }
+            Some(_) => {
+                let line = key_line(yaml_src, name).map_or(0, |l| l + first_line - 1);
+                errors.push(
+                    Diagnostic::at(
+                        file,
+                        source,
+                        line,
+                        1,
+                        format!("`{name}` must be a list of names"),
+                    )
+                    .with_hint(format!("write it like `{name}: [first, second]`")),
+                );
+            }
+        }
+    }
+    Ok(terms)
 }
 
 /// Terms that slug to nothing (`..`, `/`, `""`) would all land on the

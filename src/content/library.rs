@@ -4,14 +4,13 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
 use super::front_matter::{self, FrontMatter, SortBy};
+use super::read::{self, ContentCache, Loaded, LoadedFiles};
 use super::taxonomies::{self, Taxonomy};
-use super::walk::{self, Entry, Kind};
+use super::walk::{Entry, Kind};
 use super::{Document, Page, Section};
 use crate::config::Config;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, display_path};
 
 /// Options that change what is loaded.
 #[derive(Debug, Clone, Copy, Default)]
@@ -154,48 +153,6 @@ impl Library {
     }
 }
 
-struct Loaded {
-    entry: Entry,
-    source: Arc<str>,
-    parsed: front_matter::Parsed,
-}
-
-/// A file's parsed front matter, or its problems.
-type ParseResult = Result<front_matter::Parsed, Vec<Diagnostic>>;
-
-/// What `load` keeps between runs so that `serve` re-reads and re-parses
-/// only the files that changed: the walked file list and, per file, its
-/// source and parsed front matter (or its errors).
-#[derive(Debug, Default)]
-pub struct ContentCache {
-    entries: Option<Vec<Entry>>,
-    files: HashMap<PathBuf, (Arc<str>, ParseResult)>,
-    /// The taxonomy names the parses were made with.
-    taxonomies: Vec<String>,
-}
-
-impl ContentCache {
-    /// Forgets what it knows about `paths` (files or folders, absolute).
-    /// The file list is walked again unless every path is a known file that
-    /// still exists.
-    pub fn invalidate(&mut self, paths: &[PathBuf]) {
-        for changed in paths {
-            let known_file = self
-                .entries
-                .as_ref()
-                .is_some_and(|e| e.iter().any(|e| &e.path == changed));
-            if !known_file || !changed.is_file() {
-                self.entries = None;
-            }
-            // A file is one entry; a folder (or a path that is gone and may
-            // have been one) forgets everything under it.
-            if self.files.remove(changed).is_none() || !changed.is_file() {
-                self.files.retain(|p, _| !p.starts_with(changed));
-            }
-        }
-    }
-}
-
 /// Loads `root/content` into a [`Library`], collecting every problem.
 pub fn load(root: &Path, config: &Config, opts: LoadOptions) -> Result<Library, Vec<Diagnostic>> {
     load_cached(root, config, opts, &mut ContentCache::default())
@@ -208,97 +165,76 @@ pub fn load_cached(
     opts: LoadOptions,
     cache: &mut ContentCache,
 ) -> Result<Library, Vec<Diagnostic>> {
-    let content_dir = root.join("content");
     let taxonomy_names = config.taxonomy_names();
-    if cache.taxonomies != taxonomy_names {
-        *cache = ContentCache {
-            taxonomies: taxonomy_names.clone(),
-            ..ContentCache::default()
-        };
-    }
-    let entries = match cache.entries.take() {
-        Some(e) => e,
-        None => walk::walk(&content_dir),
-    };
-    let display = |p: &Path| crate::diagnostics::display_path(root, p);
-
-    let cached = &cache.files;
-    let parsed: Vec<(&Entry, Arc<str>, ParseResult, bool)> = entries
-        .par_iter()
-        .filter(|e| matches!(e.kind, Kind::Section | Kind::Page { .. }))
-        .map(|entry| {
-            if let Some((source, parsed)) = cached.get(&entry.path) {
-                return (entry, source.clone(), parsed.clone(), false);
-            }
-            let file = display(&entry.path);
-            let source: Arc<str> = match read_text(&entry.path, &file) {
-                Ok(s) => s.into(),
-                Err(d) => return (entry, Arc::from(""), Err(vec![d]), false),
-            };
-            let is_section = entry.kind == Kind::Section;
-            let parsed = front_matter::parse(&file, &source, is_section, &taxonomy_names);
-            (entry, source, parsed, true)
-        })
+    let (
+        entries,
+        LoadedFiles {
+            sections,
+            pages,
+            mut errors,
+        },
+    ) = read::load_files(root, &taxonomy_names, opts, cache);
+    let (sections, section_by_dir) = build_sections(root, config, sections);
+    let pages = pages
+        .into_iter()
+        .map(|l| new_page(root, l, &section_by_dir))
         .collect();
-    let mut results: Vec<Result<Option<Loaded>, Vec<Diagnostic>>> =
-        Vec::with_capacity(parsed.len());
-    let mut fresh = Vec::new();
-    for (entry, source, parsed, is_new) in parsed {
-        // Unreadable files are tried again next time.
-        if is_new && !(source.is_empty() && parsed.is_err()) {
-            fresh.push((entry.path.clone(), (source.clone(), parsed.clone())));
-        }
-        results.push(match parsed {
-            Ok(p) if p.front.draft && !opts.drafts => Ok(None),
-            Ok(parsed) => Ok(Some(Loaded {
-                entry: entry.clone(),
-                source,
-                parsed,
-            })),
-            Err(e) => Err(e),
-        });
-    }
-    cache.files.extend(fresh);
-    let entries: &[Entry] = cache.entries.insert(entries);
-
-    let mut errors = Vec::new();
-    let mut loaded = Vec::new();
-    for r in results {
-        match r {
-            Ok(Some(l)) => loaded.push(l),
-            Ok(None) => {}
-            Err(mut e) => errors.append(&mut e),
-        }
+    let mut lib = Library {
+        pages,
+        sections,
+        ..Library::default()
+    };
+    attach_files(root, entries, &mut lib, &mut errors);
+    index_rels(&mut lib);
+    errors.extend(check_unique_paths(&lib));
+    order_sections(&mut lib);
+    match taxonomies::build(config, &lib) {
+        Ok(t) => lib.taxonomies = t,
+        Err(mut e) => errors.append(&mut e),
     }
 
-    let mut lib = Library::default();
-    // Sections first, so pages can find their parent.
+    if errors.is_empty() {
+        Ok(lib)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Sections are numbered by folder, home (``) first, before any is built,
+/// so that parents and pages can refer to them by index.
+fn section_indices(sections: &[Loaded]) -> BTreeMap<String, usize> {
     let mut section_by_dir: BTreeMap<String, usize> = BTreeMap::new();
-    for l in loaded.iter().filter(|l| l.entry.kind == Kind::Section) {
+    for l in sections {
         let dir = parent_dir(&l.entry.rel).to_string();
         section_by_dir.insert(dir, usize::MAX);
     }
     if !section_by_dir.contains_key("") {
         section_by_dir.insert(String::new(), usize::MAX);
     }
-    for (i, dir) in section_by_dir
-        .keys()
-        .cloned()
-        .collect::<Vec<_>>()
-        .iter()
-        .enumerate()
-    {
-        section_by_dir.insert(dir.clone(), i);
+    for (i, index) in section_by_dir.values_mut().enumerate() {
+        *index = i;
     }
+    section_by_dir
+}
+
+/// Every site has a home section, with or without `content/_index.md`,
+/// and every other section a parent: the tree pages and menus hang from.
+/// Returns the sections and their indices by folder.
+fn build_sections(
+    root: &Path,
+    config: &Config,
+    loaded: Vec<Loaded>,
+) -> (Vec<Section>, BTreeMap<String, usize>) {
+    let section_by_dir = section_indices(&loaded);
     let mut sections: Vec<Option<Section>> = vec![None; section_by_dir.len()];
-    for l in loaded.iter().filter(|l| l.entry.kind == Kind::Section) {
+    for l in loaded {
         let dir = parent_dir(&l.entry.rel);
         let idx = section_by_dir[dir];
         sections[idx] = Some(new_section(
-            display(&l.entry.path),
+            display_path(root, &l.entry.path),
             &l.entry.rel,
-            &l.source,
-            &l.parsed,
+            l.source,
+            l.parsed,
             dir,
         ));
     }
@@ -308,65 +244,72 @@ pub fn load_cached(
         home.front.title = Some(config.title.clone());
         sections[home_idx] = Some(home);
     }
-    lib.sections = sections
+    let mut sections: Vec<Section> = sections
         .into_iter()
         .map(|s| s.expect("every section slot filled"))
         .collect();
     for (dir, &idx) in &section_by_dir {
         if !dir.is_empty() {
             let parent = nearest_section(&section_by_dir, parent_dir(dir));
-            lib.sections[idx].parent = Some(parent);
+            sections[idx].parent = Some(parent);
         }
     }
     // Home must be index 0 for readers; the BTreeMap puts "" first already.
     debug_assert_eq!(home_idx, 0);
+    (sections, section_by_dir)
+}
 
-    // Pages take their parsed front matter (sections are done with it).
-    for l in loaded
-        .into_iter()
-        .filter(|l| matches!(l.entry.kind, Kind::Page { .. }))
-    {
-        let bundle = l.entry.kind == (Kind::Page { bundle: true });
-        let page_dir = if bundle {
-            parent_dir(parent_dir(&l.entry.rel))
-        } else {
-            parent_dir(&l.entry.rel)
-        };
-        let stem = if bundle {
-            file_name(parent_dir(&l.entry.rel))
-        } else {
-            file_name(&l.entry.rel).trim_end_matches(".md")
-        };
-        let slug = l
-            .parsed
-            .front
-            .slug
-            .clone()
-            .map(|s| super::slugify(&s))
-            .unwrap_or_else(|| super::slugify(stem));
-        let path = format!("{}{}/", dir_path(page_dir), slug);
-        let section = nearest_section(&section_by_dir, page_dir);
-        lib.pages.push(Page {
-            doc: Document {
-                file: display(&l.entry.path),
-                rel: l.entry.rel,
-                source: l.source,
-                front: l.parsed.front,
-                body_start: l.parsed.body_start,
-                body_line_offset: l.parsed.body_line_offset,
-                path,
-                assets: Vec::new(),
-                rendered: Arc::default(),
-            },
-            taxonomies: l.parsed.taxonomies,
-            slug,
-            section,
-            previous: None,
-            next: None,
-        });
+/// A page's URL comes from its folder and slug (a bundle's folder is its
+/// stem), and its section is the nearest above it. Takes the parsed file
+/// by move: front matter and source are not copied.
+fn new_page(root: &Path, l: Loaded, section_by_dir: &BTreeMap<String, usize>) -> Page {
+    let Loaded {
+        entry,
+        source,
+        parsed,
+    } = l;
+    let bundle = entry.kind == (Kind::Page { bundle: true });
+    let page_dir = if bundle {
+        parent_dir(parent_dir(&entry.rel))
+    } else {
+        parent_dir(&entry.rel)
+    };
+    let stem = if bundle {
+        file_name(parent_dir(&entry.rel))
+    } else {
+        file_name(&entry.rel).trim_end_matches(".md")
+    };
+    let slug = parsed
+        .front
+        .slug
+        .as_deref()
+        .map_or_else(|| super::slugify(stem), super::slugify);
+    let path = format!("{}{}/", dir_path(page_dir), slug);
+    let section = nearest_section(section_by_dir, page_dir);
+    Page {
+        doc: Document {
+            file: display_path(root, &entry.path),
+            rel: entry.rel,
+            source,
+            front: parsed.front,
+            body_start: parsed.body_start,
+            body_line_offset: parsed.body_line_offset,
+            path,
+            assets: Vec::new(),
+            rendered: Arc::default(),
+        },
+        taxonomies: parsed.taxonomies,
+        slug,
+        section,
+        previous: None,
+        next: None,
     }
+}
 
-    // Assets: bundle files go next to their page; others keep their folder.
+/// The files beside pages and sections: bundle files go next to their
+/// page, others keep their folder, and assessments are listed for the
+/// assessment stage (an invalid id is an error in `errors`).
+fn attach_files(root: &Path, entries: &[Entry], lib: &mut Library, errors: &mut Vec<Diagnostic>) {
     let bundle_pages: HashMap<&str, usize> = lib
         .pages
         .iter()
@@ -387,7 +330,7 @@ pub fn load_cached(
                         .push((e.path.clone(), format!("/{}", e.rel)));
                 }
             }
-            Kind::Assessment => match assessment_file(e, display(&e.path)) {
+            Kind::Assessment => match assessment_file(e, display_path(root, &e.path)) {
                 Ok(a) => lib.assessment_files.push(a),
                 Err(d) => errors.push(d),
             },
@@ -397,25 +340,16 @@ pub fn load_cached(
     for (page, src, site) in bundle_assets {
         lib.pages[page].assets.push((src, site));
     }
+}
 
+/// `@/` links, `get_page` and `get_section` find files by their path
+/// under `content/`.
+fn index_rels(lib: &mut Library) {
     for (i, p) in lib.pages.iter().enumerate() {
         lib.by_rel.insert(p.rel.clone(), Target::Page(i));
     }
     for (i, s) in lib.sections.iter().enumerate() {
         lib.by_rel.insert(s.rel.clone(), Target::Section(i));
-    }
-
-    errors.extend(check_unique_paths(&lib));
-    order_sections(&mut lib);
-    match taxonomies::build(config, &lib) {
-        Ok(t) => lib.taxonomies = t,
-        Err(mut e) => errors.append(&mut e),
-    }
-
-    if errors.is_empty() {
-        Ok(lib)
-    } else {
-        Err(errors)
     }
 }
 
@@ -491,13 +425,13 @@ fn assessment_file(e: &Entry, file: PathBuf) -> Result<AssessmentFile, Diagnosti
 fn new_section(
     file: PathBuf,
     rel: &str,
-    source: &Arc<str>,
-    parsed: &front_matter::Parsed,
+    source: Arc<str>,
+    parsed: front_matter::Parsed,
     dir: &str,
 ) -> Section {
     let mut s = empty_section(file, rel, dir);
-    s.source = source.clone();
-    s.front = parsed.front.clone();
+    s.source = source;
+    s.front = parsed.front;
     s.body_start = parsed.body_start;
     s.body_line_offset = parsed.body_line_offset;
     s

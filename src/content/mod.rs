@@ -8,15 +8,17 @@
 pub mod dates;
 mod front_matter;
 mod library;
+mod read;
 mod taxonomies;
 mod walk;
 
 pub use dates::{Date, is_date};
 pub use front_matter::{FrontMatter, SortBy, is_forbidden_control};
 pub use library::{
-    AssessmentFile, ContentCache, Library, LinkHints, LoadOptions, MAX_FILE_BYTES, Target, load,
-    load_cached, normalize_alias, read_text,
+    AssessmentFile, Library, LinkHints, LoadOptions, MAX_FILE_BYTES, Target, load, load_cached,
+    normalize_alias, read_text,
 };
+pub use read::ContentCache;
 pub use taxonomies::{Taxonomy, Term};
 
 use std::collections::BTreeMap;

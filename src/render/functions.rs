@@ -181,6 +181,15 @@ impl Lookup {
 
 /// Registers the functions and filters on `tera`.
 pub fn register(tera: &mut Tera, lookup: Arc<Lookup>) {
+    register_content_functions(tera, &lookup);
+    register_data_functions(tera, lookup);
+    register_filters(tera);
+}
+
+/// The functions that resolve paths under `content/` (`url`, `get_page`,
+/// `get_section`), apart from the taxonomy and assessment getters so
+/// neither group outgrows a screen.
+fn register_content_functions(tera: &mut Tera, lookup: &Arc<Lookup>) {
     let l = lookup.clone();
     tera.register_function(
         "url",
@@ -220,6 +229,11 @@ pub fn register(tera: &mut Tera, lookup: Arc<Lookup>) {
             ))),
         }
     });
+}
+
+/// The getters for taxonomies, terms and assessments, which read the
+/// site's data rather than resolve content paths.
+fn register_data_functions(tera: &mut Tera, lookup: Arc<Lookup>) {
     let l = lookup.clone();
     tera.register_function(
         "get_taxonomy",
@@ -264,7 +278,6 @@ pub fn register(tera: &mut Tera, lookup: Arc<Lookup>) {
             })
         },
     );
-    register_filters(tera);
 }
 
 fn register_filters(tera: &mut Tera) {
