@@ -364,6 +364,57 @@ impl ValuesMemo {
     }
 }
 
+/// What a page's view is made from, shared by every page of one build.
+struct ViewInputs<'a> {
+    config: &'a Config,
+    lib: &'a Library,
+    term_links: &'a [Vec<Value>],
+    page_ancestors: &'a [Value],
+    get_page: bool,
+}
+
+impl ViewInputs<'_> {
+    /// The values of page `p`: `old`'s when its view is unchanged (checked
+    /// in place first, so an unchanged page allocates nothing), else new.
+    fn memo(&self, p: &Page, old: Option<&Memo>) -> Memo {
+        let reuse = |m: &Memo| Memo {
+            view: m.view.clone(),
+            summary: m.summary.clone(),
+            page: m.page.clone(),
+        };
+        let fresh_view = || {
+            page_view(
+                self.config,
+                self.lib,
+                p,
+                self.term_links,
+                self.page_ancestors,
+            )
+        };
+        let old = old.filter(|m| m.page.is_some() || !self.get_page);
+        if let Some(m) = old
+            && m.view
+                .still(self.lib, p, self.term_links, self.page_ancestors)
+        {
+            debug_assert!(*m.view == fresh_view());
+            return reuse(m);
+        }
+        let view = fresh_view();
+        if let Some(m) = old
+            && *m.view == view
+        {
+            return reuse(m);
+        }
+        let summary = view.card.value();
+        let page = self.get_page.then(|| view.value(&summary));
+        Memo {
+            view: Arc::new(view),
+            summary,
+            page,
+        }
+    }
+}
+
 impl SiteValues {
     /// Builds all values from the loaded, rendered library.
     pub fn build(config: &Config, lib: &Library, assessments: &[AssessmentSummary]) -> SiteValues {
@@ -394,43 +445,15 @@ impl SiteValues {
             old.clear();
             memo.base_url = config.base_url().to_string();
         }
-        let built: Vec<Memo> = lib
-            .pages
-            .par_iter()
-            .map(|p| {
-                if let Some(m) = old.get(&p.rel)
-                    && (m.page.is_some() || !get_page)
-                    && m.view.still(lib, p, &term_links, &page_ancestors)
-                {
-                    // Checked in place, so an unchanged page allocates nothing.
-                    debug_assert!(
-                        *m.view == page_view(config, lib, p, &term_links, &page_ancestors)
-                    );
-                    return Memo {
-                        view: m.view.clone(),
-                        summary: m.summary.clone(),
-                        page: m.page.clone(),
-                    };
-                }
-                let view = page_view(config, lib, p, &term_links, &page_ancestors);
-                if let Some(m) = old.get(&p.rel)
-                    && *m.view == view
-                    && (m.page.is_some() || !get_page)
-                {
-                    return Memo {
-                        view: m.view.clone(),
-                        summary: m.summary.clone(),
-                        page: m.page.clone(),
-                    };
-                }
-                let summary = view.card.value();
-                let page = get_page.then(|| view.value(&summary));
-                Memo {
-                    view: Arc::new(view),
-                    summary,
-                    page,
-                }
-            })
+        let inputs = ViewInputs {
+            config,
+            lib,
+            term_links: &term_links,
+            page_ancestors: &page_ancestors,
+            get_page,
+        };
+        let built: Vec<Memo> = (lib.pages.par_iter())
+            .map(|p| inputs.memo(p, old.get(&p.rel)))
             .collect();
         drop(old);
         let mut views = Vec::with_capacity(built.len());
