@@ -23,8 +23,7 @@ pub fn run(root: Option<&std::path::Path>, args: &BuildArgs, out: Output) -> Res
         base_url: args.site.base_url.clone(),
         portable: args.portable,
     };
-    let mut site = Site::load(&root, &opts)?;
-    site.forget_markdown();
+    let site = Site::load_to_write(&root, &opts)?;
     let written = site.write_to(staging)?;
     if out.verbose {
         let o = crate::theme::overrides(&root, &site.config().theme);

@@ -141,6 +141,14 @@ impl Library {
         let sections = self.sections.iter_mut().map(|s| &mut s.doc);
         sections.chain(self.pages.iter_mut().map(|p| &mut p.doc))
     }
+
+    /// Keeps only the front matter of every source: for a build that has
+    /// rendered its Markdown and will not quote a body again.
+    pub fn forget_bodies(&mut self) {
+        for d in self.documents_mut() {
+            d.source = d.source[..d.body_start].into();
+        }
+    }
 }
 
 /// Turns any name into a URL segment (`Go NOW!` -> `go-now`).

@@ -34,9 +34,20 @@ pub struct ContentCache {
     files: CachedFiles,
     /// The taxonomy names the parses were made with.
     taxonomies: Vec<String>,
+    /// For a load that is not followed by another: keep no files, so a
+    /// page's source and front matter are held once (by the page).
+    one_build: bool,
 }
 
 impl ContentCache {
+    /// A cache for one load only (`build`, `check`): it keeps nothing.
+    pub fn one_build() -> ContentCache {
+        ContentCache {
+            one_build: true,
+            ..ContentCache::default()
+        }
+    }
+
     /// Forgets what it knows about `paths` (files or folders, absolute).
     /// The file list is walked again unless every path is a known file that
     /// still exists.
@@ -63,6 +74,7 @@ impl ContentCache {
         if self.taxonomies != taxonomy_names {
             *self = ContentCache {
                 taxonomies: taxonomy_names.to_vec(),
+                one_build: self.one_build,
                 ..ContentCache::default()
             };
         }
@@ -92,7 +104,8 @@ pub(super) fn load_files<'c>(
         None => walk::walk(&root.join("content")),
     };
     let read = read_files(root, &entries, &cache.files, taxonomy_names);
-    let loaded = keep_loaded(read, opts, &mut cache.files);
+    let keep = (!cache.one_build).then_some(&mut cache.files);
+    let loaded = keep_loaded(read, opts, keep);
     (cache.entries.insert(entries), loaded)
 }
 
@@ -150,8 +163,12 @@ fn read_files<'a>(
 }
 
 /// Sorts what [`read_files`] found in one pass, in file order: fresh
-/// parses into the cache, drafts out (unless `--drafts`), errors apart.
-fn keep_loaded(read: Vec<ReadFile>, opts: LoadOptions, cache: &mut CachedFiles) -> LoadedFiles {
+/// parses into the cache (when there is one to keep), drafts out (unless `--drafts`), errors apart.
+fn keep_loaded(
+    read: Vec<ReadFile>,
+    opts: LoadOptions,
+    mut cache: Option<&mut CachedFiles>,
+) -> LoadedFiles {
     let mut out = LoadedFiles {
         sections: Vec::new(),
         pages: Vec::new(),
@@ -165,7 +182,10 @@ fn keep_loaded(read: Vec<ReadFile>, opts: LoadOptions, cache: &mut CachedFiles) 
     } in read
     {
         // Unreadable files are tried again next time.
-        if fresh && !(source.is_empty() && parsed.is_err()) {
+        if let Some(cache) = cache.as_deref_mut()
+            && fresh
+            && !(source.is_empty() && parsed.is_err())
+        {
             cache.insert(entry.path.clone(), (source.clone(), parsed.clone()));
         }
         match parsed {

@@ -185,11 +185,13 @@ pub fn build(input: &Inputs, cache: &CardCache) -> Result<Output, Vec<Diagnostic
     if !errors.is_empty() {
         return Err(errors);
     }
-    let mut memo = std::mem::take(&mut *cache.values.lock().expect("no panics holding the lock"));
-    let values = plan::values(input, &plan, &icons, brand.logo_path.as_deref(), &mut memo);
-    if !cache.one_build {
-        *cache.values.lock().expect("no panics holding the lock") = memo;
-    }
+    let logo = brand.logo_path.as_deref();
+    let values = if cache.one_build {
+        plan::values(input, &plan, &icons, logo, None)
+    } else {
+        let mut memo = cache.values.lock().expect("no panics holding the lock");
+        plan::values(input, &plan, &icons, logo, Some(&mut memo))
+    };
     Ok(Output {
         cards: plan.cards.len(),
         drawn: cache.drawn.swap(0, Ordering::Relaxed),
