@@ -5,12 +5,11 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-
 use super::{Finding, Kind};
 use crate::assessment::Assessment;
 use crate::content::{Document, Library};
 use crate::diagnostics::Diagnostic;
+use crate::markdown::scan::{Dialect, Mark, scan};
 
 /// A warning at a byte offset of a page or section body.
 fn warning_at(text: &Document, offset: usize, message: String) -> Diagnostic {
@@ -77,24 +76,21 @@ impl Headings<'_> {
 fn body_events(text: &Document, out: &mut Vec<Finding>) {
     let mut headings = Headings { text, level: 1 };
     let mut image: Option<(usize, String)> = None;
-    for (event, range) in
-        Parser::new_ext(text.body(), crate::markdown::options()).into_offset_iter()
-    {
-        out.extend(script_url(&event, range.start, text));
-        match event {
-            Event::Start(Tag::Heading { level: l, .. }) => {
-                headings.see(l as u8, range.start, out);
+    for (offset, mark) in scan(text.body(), Dialect::Site) {
+        match mark {
+            Mark::Heading(l) => headings.see(l, offset, out),
+            Mark::Html(h) => html_tags(&h, offset, &mut headings, out),
+            Mark::Link(dest) => out.extend(script_url(&dest, offset, text)),
+            Mark::Image(dest) => {
+                out.extend(script_url(&dest, offset, text));
+                image = Some((offset, String::new()));
             }
-            Event::Html(h) | Event::InlineHtml(h) => {
-                html_tags(&h, range.start, &mut headings, out);
-            }
-            Event::Start(Tag::Image { .. }) => image = Some((range.start, String::new())),
-            Event::Text(t) | Event::Code(t) => {
+            Mark::Text(t) => {
                 if let Some((_, alt)) = image.as_mut() {
                     alt.push_str(&t);
                 }
             }
-            Event::End(TagEnd::Image) => {
+            Mark::ImageEnd => {
                 if let Some((offset, alt)) = image.take()
                     && alt.trim().is_empty()
                 {
@@ -106,7 +102,6 @@ fn body_events(text: &Document, out: &mut Vec<Finding>) {
                     ));
                 }
             }
-            _ => {}
         }
     }
 }
@@ -143,12 +138,7 @@ fn html_tags(html: &str, start: usize, headings: &mut Headings, out: &mut Vec<Fi
 /// A warning for a `javascript:`, `vbscript:` or `data:` link or image:
 /// page Markdown is trusted, but such links are almost always a mistake
 /// or pasted from somewhere they should not be.
-fn script_url(event: &Event, offset: usize, text: &Document) -> Option<Finding> {
-    let (Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })) =
-        event
-    else {
-        return None;
-    };
+fn script_url(dest_url: &str, offset: usize, text: &Document) -> Option<Finding> {
     let scheme = crate::config::script_scheme(dest_url)?;
     Some(Finding::new(
         Kind::ScriptUrl,
