@@ -148,28 +148,6 @@ fn script_url(dest_url: &str, offset: usize, text: &Document) -> Option<Finding>
     ))
 }
 
-/// 1-based line of a top-level `key:` in a YAML text (front matter or an
-/// assessment file), if present.
-pub fn key_line(source: &str, key: &str) -> Option<usize> {
-    let mut in_front = false;
-    for (i, line) in source.lines().enumerate() {
-        if line.trim_end() == "---" {
-            if in_front || i > 0 {
-                return None;
-            }
-            in_front = true;
-            continue;
-        }
-        if line
-            .strip_prefix(key)
-            .is_some_and(|rest| rest.trim_start().starts_with(':'))
-        {
-            return Some(i + 1);
-        }
-    }
-    None
-}
-
 /// A titled thing of the site: a page, a section or an assessment.
 struct Titled {
     file: PathBuf,
@@ -178,18 +156,21 @@ struct Titled {
     description: Option<String>,
     /// Home may leave its description to `site.yaml`.
     needs_description: bool,
+    /// Where a top-level key of `source` is, (line, column): in the front
+    /// matter of a page or section, anywhere in an assessment file.
+    key_at: fn(&str, &str) -> Option<(usize, usize)>,
+}
+
+/// Where a top-level key of an assessment file is, (line, column).
+fn assessment_key(source: &str, key: &str) -> Option<(usize, usize)> {
+    crate::yaml::locate(source, 1, &[crate::yaml::Step::Key(key)]).map(|at| at.key)
 }
 
 impl Titled {
     fn at_key(&self, key: &str, message: String) -> Diagnostic {
-        let line = key_line(&self.source, key)
-            .or_else(|| key_line(&self.source, "title"))
-            .unwrap_or(1);
-        let col = self
-            .source
-            .lines()
-            .nth(line - 1)
-            .map_or(1, |l| l.len() - l.trim_start().len() + 1);
+        let (line, col) = (self.key_at)(&self.source, key)
+            .or_else(|| (self.key_at)(&self.source, "title"))
+            .unwrap_or((1, 1));
         Diagnostic::at(&self.file, &self.source, line, col, message).warning()
     }
 }
@@ -207,6 +188,7 @@ fn titled(lib: &Library, assessments: &[Assessment], site_has_description: bool)
             title: d.front.title.clone().unwrap_or_default(),
             description: d.front.description.clone(),
             needs_description: i != 0 || !site_has_description,
+            key_at: crate::content::key_position,
         });
     }
     for a in assessments {
@@ -216,6 +198,7 @@ fn titled(lib: &Library, assessments: &[Assessment], site_has_description: bool)
             title: a.spec.title.value.clone(),
             description: a.spec.description.clone(),
             needs_description: true,
+            key_at: assessment_key,
         });
     }
     all
@@ -344,14 +327,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn key_lines_are_found_in_front_matter_only() {
-        let src = "---\ntitle: A\ndescription: \"\"\n---\ndescription: body\n";
-        assert_eq!(key_line(src, "title"), Some(2));
-        assert_eq!(key_line(src, "description"), Some(3));
-        assert_eq!(key_line(src, "weight"), None);
+    fn assessment_keys_are_top_level_only() {
         let yaml = "title: Quiz\nquestions:\n  - description: x\n";
-        assert_eq!(key_line(yaml, "title"), Some(1));
-        assert_eq!(key_line(yaml, "description"), None);
+        assert_eq!(assessment_key(yaml, "title"), Some((1, 1)));
+        assert_eq!(assessment_key(yaml, "description"), None);
+        let yaml = "title: Quiz\nextra: {a: 1,\ndescription: x}\n";
+        assert_eq!(assessment_key(yaml, "description"), None);
     }
 
     #[test]
