@@ -5,12 +5,11 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-
 use super::{Finding, Kind};
 use crate::assessment::Assessment;
 use crate::content::{Document, Library};
 use crate::diagnostics::Diagnostic;
+use crate::markdown::scan::{Dialect, Mark, scan};
 
 /// A warning at a byte offset of a page or section body.
 fn warning_at(text: &Document, offset: usize, message: String) -> Diagnostic {
@@ -77,24 +76,21 @@ impl Headings<'_> {
 fn body_events(text: &Document, out: &mut Vec<Finding>) {
     let mut headings = Headings { text, level: 1 };
     let mut image: Option<(usize, String)> = None;
-    for (event, range) in
-        Parser::new_ext(text.body(), crate::markdown::options()).into_offset_iter()
-    {
-        out.extend(script_url(&event, range.start, text));
-        match event {
-            Event::Start(Tag::Heading { level: l, .. }) => {
-                headings.see(l as u8, range.start, out);
+    for (offset, mark) in scan(text.body(), Dialect::Site) {
+        match mark {
+            Mark::Heading(l) => headings.see(l, offset, out),
+            Mark::Html(h) => html_tags(&h, offset, &mut headings, out),
+            Mark::Link(dest) => out.extend(script_url(&dest, offset, text)),
+            Mark::Image(dest) => {
+                out.extend(script_url(&dest, offset, text));
+                image = Some((offset, String::new()));
             }
-            Event::Html(h) | Event::InlineHtml(h) => {
-                html_tags(&h, range.start, &mut headings, out);
-            }
-            Event::Start(Tag::Image { .. }) => image = Some((range.start, String::new())),
-            Event::Text(t) | Event::Code(t) => {
+            Mark::Text(t) => {
                 if let Some((_, alt)) = image.as_mut() {
                     alt.push_str(&t);
                 }
             }
-            Event::End(TagEnd::Image) => {
+            Mark::ImageEnd => {
                 if let Some((offset, alt)) = image.take()
                     && alt.trim().is_empty()
                 {
@@ -106,7 +102,6 @@ fn body_events(text: &Document, out: &mut Vec<Finding>) {
                     ));
                 }
             }
-            _ => {}
         }
     }
 }
@@ -143,12 +138,7 @@ fn html_tags(html: &str, start: usize, headings: &mut Headings, out: &mut Vec<Fi
 /// A warning for a `javascript:`, `vbscript:` or `data:` link or image:
 /// page Markdown is trusted, but such links are almost always a mistake
 /// or pasted from somewhere they should not be.
-fn script_url(event: &Event, offset: usize, text: &Document) -> Option<Finding> {
-    let (Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })) =
-        event
-    else {
-        return None;
-    };
+fn script_url(dest_url: &str, offset: usize, text: &Document) -> Option<Finding> {
     let scheme = crate::config::script_scheme(dest_url)?;
     Some(Finding::new(
         Kind::ScriptUrl,
@@ -156,28 +146,6 @@ fn script_url(event: &Event, offset: usize, text: &Document) -> Option<Finding> 
             "such links run code or hide content; link to a page or an https:// address",
         ),
     ))
-}
-
-/// 1-based line of a top-level `key:` in a YAML text (front matter or an
-/// assessment file), if present.
-pub fn key_line(source: &str, key: &str) -> Option<usize> {
-    let mut in_front = false;
-    for (i, line) in source.lines().enumerate() {
-        if line.trim_end() == "---" {
-            if in_front || i > 0 {
-                return None;
-            }
-            in_front = true;
-            continue;
-        }
-        if line
-            .strip_prefix(key)
-            .is_some_and(|rest| rest.trim_start().starts_with(':'))
-        {
-            return Some(i + 1);
-        }
-    }
-    None
 }
 
 /// A titled thing of the site: a page, a section or an assessment.
@@ -188,18 +156,21 @@ struct Titled {
     description: Option<String>,
     /// Home may leave its description to `site.yaml`.
     needs_description: bool,
+    /// Where a top-level key of `source` is, (line, column): in the front
+    /// matter of a page or section, anywhere in an assessment file.
+    key_at: fn(&str, &str) -> Option<(usize, usize)>,
+}
+
+/// Where a top-level key of an assessment file is, (line, column).
+fn assessment_key(source: &str, key: &str) -> Option<(usize, usize)> {
+    crate::yaml::locate(source, 1, &[crate::yaml::Step::Key(key)]).map(|at| at.key)
 }
 
 impl Titled {
     fn at_key(&self, key: &str, message: String) -> Diagnostic {
-        let line = key_line(&self.source, key)
-            .or_else(|| key_line(&self.source, "title"))
-            .unwrap_or(1);
-        let col = self
-            .source
-            .lines()
-            .nth(line - 1)
-            .map_or(1, |l| l.len() - l.trim_start().len() + 1);
+        let (line, col) = (self.key_at)(&self.source, key)
+            .or_else(|| (self.key_at)(&self.source, "title"))
+            .unwrap_or((1, 1));
         Diagnostic::at(&self.file, &self.source, line, col, message).warning()
     }
 }
@@ -217,6 +188,7 @@ fn titled(lib: &Library, assessments: &[Assessment], site_has_description: bool)
             title: d.front.title.clone().unwrap_or_default(),
             description: d.front.description.clone(),
             needs_description: i != 0 || !site_has_description,
+            key_at: crate::content::key_position,
         });
     }
     for a in assessments {
@@ -226,6 +198,7 @@ fn titled(lib: &Library, assessments: &[Assessment], site_has_description: bool)
             title: a.spec.title.value.clone(),
             description: a.spec.description.clone(),
             needs_description: true,
+            key_at: assessment_key,
         });
     }
     all
@@ -354,14 +327,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn key_lines_are_found_in_front_matter_only() {
-        let src = "---\ntitle: A\ndescription: \"\"\n---\ndescription: body\n";
-        assert_eq!(key_line(src, "title"), Some(2));
-        assert_eq!(key_line(src, "description"), Some(3));
-        assert_eq!(key_line(src, "weight"), None);
+    fn assessment_keys_are_top_level_only() {
         let yaml = "title: Quiz\nquestions:\n  - description: x\n";
-        assert_eq!(key_line(yaml, "title"), Some(1));
-        assert_eq!(key_line(yaml, "description"), None);
+        assert_eq!(assessment_key(yaml, "title"), Some((1, 1)));
+        assert_eq!(assessment_key(yaml, "description"), None);
+        let yaml = "title: Quiz\nextra: {a: 1,\ndescription: x}\n";
+        assert_eq!(assessment_key(yaml, "description"), None);
     }
 
     #[test]

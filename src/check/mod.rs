@@ -557,7 +557,7 @@ impl Graph {
             if self.inbound.get(path).is_some_and(|s| !s.is_empty()) {
                 continue;
             }
-            let line = lints::key_line(source, "title").unwrap_or(1);
+            let line = crate::content::key_position(source, "title").map_or(1, |at| at.0);
             out.push(Finding::new(
                 Kind::OrphanPage,
                 Diagnostic::at(file, source, line, 1, format!("no page links to {path}"))

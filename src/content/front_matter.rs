@@ -93,6 +93,9 @@ pub enum SortBy {
     Title,
 }
 
+/// The file line where front matter starts: the one after the opening `---`.
+const FIRST_LINE: usize = 2;
+
 /// A parsed Markdown source: typed front matter, the taxonomy terms, the body.
 #[derive(Debug, Clone)]
 pub struct Parsed {
@@ -125,7 +128,7 @@ pub fn parse(
         }
         other => return Err(vec![other.problem(file, source)]),
     };
-    let first_line = 2; // the line after the opening `---`
+    let first_line = FIRST_LINE;
     let mut errors = unknown_keys(file, source, yaml_src, is_section, taxonomies);
     let mut front: FrontMatter = match yaml::parse(file, source, yaml_src, first_line) {
         Ok(f) => f,
@@ -195,7 +198,7 @@ fn taxonomy_terms(
                 terms.insert(name.clone(), list);
             }
             Some(_) => {
-                let line = key_line(yaml_src, name).map_or(0, |l| l + first_line - 1);
+                let line = parsed_key_line(yaml_src, first_line, name).unwrap_or(0);
                 errors.push(
                     Diagnostic::at(
                         file,
@@ -223,7 +226,7 @@ fn terms_without_url(
     let mut errors = Vec::new();
     for (name, list) in terms {
         if let Some(bad) = list.iter().find(|t| super::slugify(t).is_empty()) {
-            let line = key_line(yaml_src, name).map_or(0, |l| l + 1);
+            let line = parsed_key_line(yaml_src, FIRST_LINE, name).unwrap_or(0);
             errors.push(
                 Diagnostic::at(
                     file,
@@ -342,7 +345,7 @@ fn check_values(
     front: &mut FrontMatter,
 ) -> Vec<Diagnostic> {
     let mut errors = type_dates(file, source, first_line, front);
-    let at_key = |key: &str| key_line(yaml_src, key).map_or(1, |l| l + first_line - 1);
+    let at_key = |key: &str| parsed_key_line(yaml_src, first_line, key).unwrap_or(1);
     let texts = [
         ("title", front.title.as_deref()),
         ("description", front.description.as_deref()),
@@ -462,10 +465,24 @@ fn taxonomy_lines(yaml_src: &str, taxonomies: &[String]) -> Option<String> {
     Some(out)
 }
 
-fn key_line(yaml_src: &str, name: &str) -> Option<usize> {
-    top_level_keys(yaml_src)
-        .find(|(_, k)| *k == name)
-        .map(|(l, _)| l)
+/// The file line of the top-level `key` of a front-matter block that starts
+/// at `first_line`, from the YAML parser's own spans (a line scan would
+/// also match the key inside a nested mapping or a multi-line text). It
+/// parses the block again, so it is only for messages.
+fn parsed_key_line(yaml_src: &str, first_line: usize, key: &str) -> Option<usize> {
+    yaml::locate(yaml_src, first_line, &[yaml::Step::Key(key)]).map(|at| at.key.0)
+}
+
+/// Where the top-level front-matter `key` of a Markdown file is written, as
+/// (line, column) in the file, for a message about a value the typed
+/// [`FrontMatter`] keeps no span for (`check`'s duplicate titles, missing
+/// descriptions, orphan pages). `None` when the file has no front matter
+/// or no such key. Parses the front matter again: for messages only.
+pub fn key_position(source: &str, key: &str) -> Option<(usize, usize)> {
+    let Split::Yaml(yaml_src, _) = split(source) else {
+        return None;
+    };
+    yaml::locate(yaml_src, FIRST_LINE, &[yaml::Step::Key(key)]).map(|at| at.key)
 }
 
 fn unknown_keys(
@@ -535,6 +552,30 @@ mod tests {
                 .message
                 .contains("must be a list of names")
         );
+    }
+
+    #[test]
+    fn key_positions_come_from_the_front_matter_only() {
+        let src = "---\ntitle: A\ndescription: \"\"\n---\ndescription: body\n";
+        assert_eq!(key_position(src, "title"), Some((2, 1)));
+        assert_eq!(key_position(src, "description"), Some((3, 1)));
+        assert_eq!(key_position(src, "weight"), None);
+        // No front matter: a `key:` line of the body is not a key.
+        assert_eq!(key_position("description: body\n", "description"), None);
+    }
+
+    #[test]
+    fn key_positions_ignore_nested_keys_and_find_quoted_ones() {
+        // A line scan took line 4 for `description`, which is inside `extra`.
+        let src = "---\ntitle: A\nextra: {a: 1,\ndescription: x}\n---\n";
+        assert_eq!(key_position(src, "description"), None);
+        assert_eq!(key_position(src, "extra"), Some((3, 1)));
+        let src = "---\ntitle: A\nsummary: |\n  description: x\n---\n";
+        assert_eq!(key_position(src, "description"), None);
+        // A line scan missed a quoted key (and placed its error on line 0).
+        let errs = p("---\ntitle: Hi\n\"tags\": [a, 2]\n---\n").unwrap_err();
+        assert!(errs[0].message.contains("must be a list of names"));
+        assert_eq!(errs[0].line, 3);
     }
 
     #[test]

@@ -13,7 +13,7 @@ mod taxonomies;
 mod walk;
 
 pub use dates::{Date, is_date};
-pub use front_matter::{FrontMatter, SortBy, is_forbidden_control};
+pub use front_matter::{FrontMatter, SortBy, is_forbidden_control, key_position};
 pub use library::{
     AssessmentFile, Library, LinkHints, LoadOptions, MAX_FILE_BYTES, Target, load, load_cached,
     normalize_alias, read_text,

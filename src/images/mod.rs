@@ -301,12 +301,12 @@ fn has_img(r: &crate::markdown::Rendered) -> bool {
 /// The offset in `markdown` of the image whose source is `src`: the `!` of
 /// `![alt](src)`, else where `src` is written (a shortcode, raw HTML), else 0.
 pub fn locate(markdown: &str, src: &str) -> usize {
-    use pulldown_cmark::{Event, Parser, Tag};
-    for (event, range) in Parser::new_ext(markdown, crate::markdown::options()).into_offset_iter() {
-        if let Event::Start(Tag::Image { dest_url, .. }) = event
-            && dest_url.as_ref() == src
+    use crate::markdown::scan::{Dialect, Mark, scan};
+    for (offset, mark) in scan(markdown, Dialect::Site) {
+        if let Mark::Image(dest) = mark
+            && dest == src
         {
-            return range.start;
+            return offset;
         }
     }
     markdown.find(src).unwrap_or(0)

@@ -5,6 +5,7 @@
 //! Rendering is a pure function of the text and a link resolver, so pages
 //! render in parallel and a page re-renders alone when only it changed.
 
+pub mod scan;
 pub mod shortcodes;
 pub mod stage;
 mod toc;
@@ -86,9 +87,9 @@ pub struct Heading {
     pub title: String,
 }
 
-/// The parser options of every Markdown text (shared with `check`, which must read
-/// the text exactly as it renders).
-pub fn options() -> Options {
+/// The parser options of every Markdown text (shared with [`scan`], whose
+/// `check` callers must read the text exactly as it renders).
+fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

@@ -259,18 +259,15 @@ fn links(
 /// The `@/` destinations of links and images in a Markdown text, and those
 /// that would run script (`javascript:` and the like), which are refused.
 fn markdown_links(text: &str) -> Vec<String> {
-    use pulldown_cmark::{Event, Options, Parser, Tag};
-    Parser::new_ext(
-        text,
-        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH,
-    )
-    .filter_map(|e| match e {
-        Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
-            if dest_url.starts_with("@/") || crate::config::script_scheme(&dest_url).is_some() =>
-        {
-            Some(dest_url.into_string())
-        }
-        _ => None,
-    })
-    .collect()
+    use crate::markdown::scan::{Dialect, Mark, scan};
+    scan(text, Dialect::Basic)
+        .filter_map(|(_, mark)| match mark {
+            Mark::Link(dest) | Mark::Image(dest)
+                if dest.starts_with("@/") || crate::config::script_scheme(&dest).is_some() =>
+            {
+                Some(dest.into_owned())
+            }
+            _ => None,
+        })
+        .collect()
 }
