@@ -379,8 +379,18 @@ impl Engine {
             render: Some(render),
             search,
         };
-        emit(site, plan, &sink)?;
-        Ok(sink.finish())
+        let t = std::time::Instant::now();
+        let emitted = emit(site, plan, &sink)?;
+        let t_emit = t.elapsed();
+        let done = sink.finish();
+        if std::env::var_os("WAYMARK_SERVE_TRACE").is_some() {
+            eprintln!(
+                "emit {t_emit:?} {:?}, finish {:?}",
+                emitted.timings,
+                t.elapsed() - t_emit
+            );
+        }
+        Ok(done)
     }
 
     /// Before anything is published: `Moved` (with the caches of those
