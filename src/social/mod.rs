@@ -52,7 +52,7 @@ pub const DEFAULT_ACCENT: &str = "#1d5b8f";
 #[derive(Default)]
 pub struct CardCache {
     drawn: AtomicUsize,
-    values: std::sync::Mutex<HashMap<String, plan::Memo>>,
+    values: std::sync::Mutex<plan::Memo>,
     /// Keep nothing for next time (a build that ends).
     one_build: bool,
 }

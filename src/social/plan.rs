@@ -233,24 +233,82 @@ fn parent_title(titles: &HashMap<String, String>, path: &str) -> Option<String> 
         .find_map(|a| titles.get(a).cloned())
 }
 
-/// One page's `social` value and what it was built from.
+/// The `social` values of the last build and what they were made from,
+/// for `serve`: when the site-wide inputs (page titles by path, every
+/// page's own image, the icons, the logo) are unchanged, a page whose own
+/// facts are unchanged keeps its value without its JSON-LD being made
+/// again (the largest part of this stage on a save).
+#[derive(Default)]
 pub struct Memo {
-    image: Option<Image>,
-    nodes: Vec<serde_json::Value>,
-    icons: Value,
-    value: Value,
+    titles: HashMap<String, String>,
+    own: HashMap<String, Image>,
+    icons: Option<Value>,
+    logo: Option<String>,
+    pages: HashMap<String, (std::sync::Arc<Facts>, Value)>,
+}
+
+/// What a page's JSON-LD reads of the page itself; the rest comes from
+/// the plan and the path.
+#[derive(PartialEq)]
+struct Facts {
+    /// The job's kind: a page, and the 404 page, differ from the rest.
+    kind: u8,
+    title: String,
+    description: Option<String>,
+    date: Option<crate::content::Date>,
+    updated: Option<crate::content::Date>,
+}
+
+impl Facts {
+    fn of(job: Job, lib: &crate::content::Library) -> Facts {
+        let kind = match job {
+            Job::Page(_) => 1,
+            Job::NotFound => 2,
+            _ => 0,
+        };
+        let mut f = Facts {
+            kind,
+            title: String::new(),
+            description: None,
+            date: None,
+            updated: None,
+        };
+        if let Job::Page(i) = job {
+            let p = &lib.pages[i];
+            f.title = p.title().to_string();
+            f.description = p.front.description.clone();
+            f.date = p.front.date;
+            f.updated = p.front.updated;
+        }
+        f
+    }
+
+    /// Equal to what `of` would make, without allocating.
+    fn still(&self, job: Job, lib: &crate::content::Library) -> bool {
+        match job {
+            Job::Page(i) => {
+                let p = &lib.pages[i];
+                self.kind == 1
+                    && self.title == p.title()
+                    && self.description == p.front.description
+                    && self.date == p.front.date
+                    && self.updated == p.front.updated
+            }
+            Job::NotFound => self.kind == 2,
+            _ => self.kind == 0,
+        }
+    }
 }
 
 /// The `social` value of every output page (404 gets only the icons).
 /// `memo` holds last build's values by path, and this build's afterwards;
-/// a one-shot build passes none and keeps no JSON-LD trees (a tenth of its
-/// peak memory at 10,000 pages).
+/// a one-shot build passes none.
 pub fn values(
     input: &Inputs,
     plan: &Plan,
     icons: &Value,
     logo: Option<&str>,
-    memo: Option<&mut HashMap<String, Memo>>,
+    memo: Option<&mut Memo>,
 ) -> HashMap<String, Value> {
     let lib = input.lib;
     let home_image = plan.own.get("/").cloned();
@@ -270,66 +328,56 @@ pub fn values(
             .or_else(|| home_image.clone())
     };
     let jobs = Renderer::jobs(lib, input.extras);
-    let nodes_of = |job: Job, path: &str| {
+    let value_for = |job: Job, path: &str| {
         if job == Job::NotFound {
-            (None, Vec::new())
-        } else {
-            let image = image_for(job, path);
-            let nodes = json_ld_nodes(input, plan, job, path, image.as_ref(), logo);
-            (image, nodes)
+            return value_of(job, icons, None, Vec::new());
         }
+        let image = image_for(job, path);
+        let nodes = json_ld_nodes(input, plan, job, path, image.as_ref(), logo);
+        value_of(job, icons, image, nodes)
     };
     let Some(memo) = memo else {
         return (jobs.par_iter())
             .map(|&job| {
                 let path = Renderer::path(job, lib, input.extras);
-                let (image, nodes) = nodes_of(job, &path);
-                let value = value_of(job, icons, image, nodes);
+                let value = value_for(job, &path);
                 (path, value)
             })
             .collect();
     };
-    let old = &*memo;
-    let built: Vec<(String, Memo)> = jobs
-        .par_iter()
+    let same_site = memo.icons.as_ref() == Some(icons)
+        && memo.logo.as_deref() == logo
+        && memo.titles == plan.titles
+        && memo.own == plan.own;
+    let old = &memo.pages;
+    let built: Vec<(String, (std::sync::Arc<Facts>, Value))> = (jobs.par_iter())
         .map(|&job| {
             let path = Renderer::path(job, lib, input.extras);
-            let (image, nodes) = nodes_of(job, &path);
-            if let Some(m) = old.get(&path)
-                && m.image == image
-                && m.nodes == nodes
-                && m.icons == *icons
+            if same_site
+                && let Some((facts, value)) = old.get(&path)
+                && facts.still(job, lib)
             {
-                let value = m.value.clone();
-                return (
-                    path,
-                    Memo {
-                        image,
-                        nodes,
-                        icons: icons.clone(),
-                        value,
-                    },
-                );
+                return (path, (facts.clone(), value.clone()));
             }
-            let value = value_of(job, icons, image.clone(), nodes.clone());
-            (
-                path,
-                Memo {
-                    image,
-                    nodes,
-                    icons: icons.clone(),
-                    value,
-                },
-            )
+            let value = value_for(job, &path);
+            (path, (std::sync::Arc::new(Facts::of(job, lib)), value))
         })
         .collect();
-    let values = built
-        .iter()
-        .map(|(path, m)| (path.clone(), m.value.clone()))
+    let values = (built.iter())
+        .map(|(path, (_, value))| (path.clone(), value.clone()))
         .collect();
-    let old = std::mem::replace(memo, built.into_iter().collect());
-    // Freeing ten thousand JSON-LD trees is slow: not on the way to the
-    // page being served.
+    let old = std::mem::replace(
+        memo,
+        Memo {
+            titles: plan.titles.clone(),
+            own: plan.own.clone(),
+            icons: Some(icons.clone()),
+            logo: logo.map(str::to_string),
+            pages: built.into_iter().collect(),
+        },
+    );
+    // Freeing ten thousand values is slow: not on the way to the page
+    // being served.
     std::thread::spawn(move || drop(old));
     values
 }
