@@ -329,8 +329,10 @@ impl Engine {
                     files.entry(k.clone()).or_insert_with(|| v.clone());
                 }
             }
+            let t = Instant::now();
             let files = Arc::new(files);
             let changed = diff(previous.map(|f| &**f), &files);
+            let t_diff = t.elapsed();
             let css = match n {
                 0 => css_swaps(old.map(|o| &o.site), site),
                 _ => Vec::new(),
@@ -342,6 +344,9 @@ impl Engine {
                 last,
                 css_only: changes.css_only,
             });
+            if std::env::var_os("WAYMARK_SERVE_TRACE").is_some() {
+                eprintln!("diff {t_diff:?} publish {:?}", t.elapsed() - t_diff);
+            }
             all_changed.extend(changed);
             done = Some(Stepped {
                 files,
