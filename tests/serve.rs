@@ -207,32 +207,6 @@ fn page(h: &Handle, path: &str) -> Reply {
     )
 }
 
-/// Every file the server holds equals a clean build with the same options.
-fn assert_equals_clean_build(f: &Fixture, h: &Handle) {
-    let served: BTreeMap<String, Vec<u8>> = h
-        .files()
-        .expect("a good build")
-        .iter()
-        .map(|(k, v)| (k.clone(), v.read().expect("read").to_vec()))
-        .collect();
-    let out = tempfile::tempdir().unwrap();
-    let target = out.path().join("public");
-    let site = Site::load(f.root(), h.build_options()).expect("clean build loads");
-    site.write(&target).expect("clean build writes");
-    let clean = read_tree(&target);
-    let served_keys: Vec<&String> = served.keys().collect();
-    let clean_keys: Vec<&String> = clean.keys().collect();
-    assert_eq!(served_keys, clean_keys, "same files");
-    for (k, v) in &clean {
-        assert!(
-            served[k] == *v,
-            "{k} differs from a clean build:\n--- served\n{}\n--- clean\n{}",
-            String::from_utf8_lossy(&served[k]),
-            String::from_utf8_lossy(v)
-        );
-    }
-}
-
 #[test]
 fn serves_the_site_with_content_types_and_the_live_reload_script() {
     let f = Fixture::new("basic");
@@ -1311,16 +1285,21 @@ fn own_site() -> tempfile::TempDir {
     dir
 }
 
-/// The files of a clean `build` of `root` with `opts`.
-fn clean_build(root: &Path, opts: &waymark::site::BuildOptions) -> BTreeMap<String, Vec<u8>> {
-    let out = tempfile::tempdir().unwrap();
-    let target = out.path().join("public");
-    let site = Site::load(root, opts).expect("clean build loads");
-    site.write(&target).expect("clean build writes");
-    read_tree(&target)
+/// `check` collects exactly the files of `clean`, with the same bytes.
+/// What the server holds, as bytes.
+fn served(h: &Handle) -> BTreeMap<String, Vec<u8>> {
+    served_bytes(&h.files().expect("a good build"))
 }
 
-/// `check` collects exactly the files of `clean`, with the same bytes.
+/// Every file the server holds equals a clean build with the same options.
+fn assert_equals_clean_build(f: &Fixture, h: &Handle) {
+    assert_serves_clean_build(
+        &h.files().expect("a good build"),
+        f.root(),
+        h.build_options(),
+    );
+}
+
 fn assert_check_collects(
     root: &Path,
     opts: &waymark::site::BuildOptions,
@@ -1347,36 +1326,6 @@ fn assert_check_collects(
                 )
             }
         }
-    }
-}
-
-/// What the server holds, as bytes.
-fn served(h: &Handle) -> BTreeMap<String, Vec<u8>> {
-    h.files()
-        .expect("a good build")
-        .iter()
-        .map(|(k, v)| (k.clone(), v.read().expect("read").to_vec()))
-        .collect()
-}
-
-fn assert_same_files(
-    served: &BTreeMap<String, Vec<u8>>,
-    clean: &BTreeMap<String, Vec<u8>>,
-    step: &str,
-) {
-    let served_keys: Vec<&String> = served.keys().collect();
-    let clean_keys: Vec<&String> = clean.keys().collect();
-    assert_eq!(
-        served_keys, clean_keys,
-        "{step}: serve and build: same files"
-    );
-    for (k, v) in clean {
-        assert!(
-            served[k] == *v,
-            "{step}: {k} differs from a clean build:\n--- served\n{}\n--- clean\n{}",
-            String::from_utf8_lossy(&served[k]),
-            String::from_utf8_lossy(v)
-        );
     }
 }
 

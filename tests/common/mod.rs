@@ -177,3 +177,52 @@ pub fn assert_links_resolve(dir: &Path, server_index: bool) -> usize {
     }
     checked
 }
+
+/// A clean `build` of `root` with `opts`, as bytes by path: what `serve`
+/// is held to.
+pub fn clean_build(root: &Path, opts: &waymark::site::BuildOptions) -> BTreeMap<String, Vec<u8>> {
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("public");
+    let site = waymark::site::Site::load(root, opts).expect("clean build loads");
+    site.write(&target).expect("clean build writes");
+    read_tree(&target)
+}
+
+/// The bytes `serve` holds, by path.
+pub fn served_bytes(files: &waymark::serve::Files) -> BTreeMap<String, Vec<u8>> {
+    files
+        .iter()
+        .map(|(k, v)| (k.clone(), v.read().expect("read").to_vec()))
+        .collect()
+}
+
+/// The same paths with the same bytes; `step` names the moment in messages.
+pub fn assert_same_files(
+    served: &BTreeMap<String, Vec<u8>>,
+    clean: &BTreeMap<String, Vec<u8>>,
+    step: &str,
+) {
+    let served_keys: Vec<&String> = served.keys().collect();
+    let clean_keys: Vec<&String> = clean.keys().collect();
+    assert_eq!(
+        served_keys, clean_keys,
+        "{step}: serve and build: same files"
+    );
+    for (k, v) in clean {
+        assert!(
+            served[k] == *v,
+            "{step}: {k} differs from a clean build:\n--- served\n{}\n--- clean\n{}",
+            String::from_utf8_lossy(&served[k]),
+            String::from_utf8_lossy(v)
+        );
+    }
+}
+
+/// Every file `serve` holds equals a clean build of `root` with `opts`.
+pub fn assert_serves_clean_build(
+    files: &waymark::serve::Files,
+    root: &Path,
+    opts: &waymark::site::BuildOptions,
+) {
+    assert_same_files(&served_bytes(files), &clean_build(root, opts), "now");
+}
