@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
+use crate::digest::sha256;
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::content::Library;
@@ -366,7 +366,7 @@ pub fn add_asset(
     let Some(css) = css(config, variable) else {
         return Ok(());
     };
-    let hash: String = Sha256::digest(css.as_bytes())[..8]
+    let hash: String = sha256(css.as_bytes())[..8]
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();

@@ -17,6 +17,7 @@ pub mod commands;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod digest;
 pub mod html;
 pub mod images;
 pub mod markdown;

@@ -9,8 +9,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use crate::digest::Hasher;
 use include_dir::{Dir, include_dir};
-use sha2::{Digest, Sha256};
 
 /// The name that selects the built-in theme.
 pub const DEFAULT: &str = "default";
@@ -77,17 +77,14 @@ fn builtin_dir() -> Option<&'static PathBuf> {
     static DIR: OnceLock<Option<PathBuf>> = OnceLock::new();
     DIR.get_or_init(|| {
         let files = files();
-        let mut h = Sha256::new();
+        let mut h = Hasher::new();
         for (rel, bytes) in &files {
             h.update(rel.as_bytes());
             h.update([0]);
             h.update((bytes.len() as u64).to_le_bytes());
             h.update(bytes);
         }
-        let hash: String = h.finalize()[..8]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let hash: String = h.finish()[..8].iter().map(|b| format!("{b:02x}")).collect();
         let name = format!("theme-{DEFAULT}-{hash}");
         cache_roots()
             .into_iter()

@@ -21,8 +21,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
+use crate::digest::sha256;
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 
 pub use html::{Found, SIZES, enrich};
 pub use process::{Info, VARIANT_WIDTHS, Variant, encode_png, write_atomic};
@@ -118,7 +118,7 @@ impl Images {
         let result = std::fs::read(source)
             .map_err(|e| e.to_string())
             .and_then(|bytes| {
-                let hash = hex16(&Sha256::digest(&bytes));
+                let hash = hex16(&sha256(&bytes));
                 let (info, encoded) =
                     process::process(source, &bytes, &hash, &cache_dir(root, "images"))?;
                 self.encoded.fetch_add(encoded, Ordering::Relaxed);

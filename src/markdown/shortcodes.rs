@@ -17,9 +17,10 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use crate::digest::Hasher;
+use crate::render::Value;
+use crate::render::engine::{TemplateSet, Vars};
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-use sha2::{Digest, Sha256};
-use tera::{Context, Tera, Value};
 
 use super::{Mode, Problem, Rendered};
 use crate::config::Config;
@@ -61,7 +62,7 @@ const BUILTIN_ARGS: [Spec; 3] = [
 
 /// The shortcode templates of a site, parsed once per build.
 pub struct Shortcodes {
-    tera: Tera,
+    tera: TemplateSet,
     /// Name -> (file for messages, whether it is the built-in copy).
     files: BTreeMap<String, (PathBuf, bool)>,
     /// Hash of every template, so memoised Markdown is redone when one changes.
@@ -124,36 +125,33 @@ impl Shortcodes {
     fn from_sources(
         sources: BTreeMap<String, (PathBuf, String, bool)>,
     ) -> Result<Self, Diagnostic> {
-        let mut h = Sha256::new();
+        let mut h = Hasher::new();
         for (n, (_, s, _)) in &sources {
             h.update(n.as_bytes());
             h.update([0]);
             h.update(s.as_bytes());
             h.update([0]);
         }
-        let key = u64::from_le_bytes(h.finalize()[..8].try_into().unwrap_or_default());
-        let mut tera = Tera::new();
-        tera.autoescape_on(vec![".html"]);
+        let key = u64::from_le_bytes(h.finish()[..8].try_into().unwrap_or_default());
         let raw: Vec<(String, String)> = sources
             .iter()
             .map(|(n, (_, s, _))| (format!("{n}.html"), s.clone()))
             .collect();
-        if let Err(e) = tera.add_raw_templates(raw) {
-            let (file, message) = match e.kind() {
-                tera::ErrorKind::SyntaxError(r) => (
-                    r.filename().trim_end_matches(".html").to_string(),
-                    r.message().to_string(),
-                ),
-                _ => (String::new(), e.to_string()),
-            };
-            let path = sources
-                .get(&file)
-                .map_or_else(|| PathBuf::from("templates/shortcodes"), |f| f.0.clone());
-            return Err(Diagnostic::error(
-                path,
-                format!("shortcode template error: {message}"),
-            ));
-        }
+        let tera = match TemplateSet::new(&[".html"], raw) {
+            Ok(t) => t,
+            Err(e) => {
+                let file = (e.template.as_deref())
+                    .map_or_else(String::new, |t| t.trim_end_matches(".html").to_string());
+                let message = e.message;
+                let path = sources
+                    .get(&file)
+                    .map_or_else(|| PathBuf::from("templates/shortcodes"), |f| f.0.clone());
+                return Err(Diagnostic::error(
+                    path,
+                    format!("shortcode template error: {message}"),
+                ));
+            }
+        };
         let files = sources
             .into_iter()
             .map(|(n, (f, _, b))| (n, (f, b)))
@@ -350,7 +348,7 @@ fn expand(
     if *builtin {
         check_builtin(call)?;
     }
-    let mut ctx = Context::new();
+    let mut ctx = Vars::new();
     for (k, v, _) in &call.args {
         ctx.insert_value(k.clone(), v.clone());
     }
@@ -370,12 +368,7 @@ fn expand(
     }
     let template = format!("{}.html", call.name);
     sc.tera.render(&template, &ctx).map_err(|e| {
-        let message = match e.kind() {
-            tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
-                r.message().to_string()
-            }
-            _ => e.to_string(),
-        };
+        let message = e.message;
         let missing = message
             .strip_prefix("Variable `")
             .and_then(|m| m.split_once('`'))

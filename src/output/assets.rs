@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use sha2::{Digest, Sha256};
+use crate::digest::sha256;
 
 /// One file to copy.
 #[derive(Debug, Clone)]
@@ -49,7 +49,7 @@ pub fn collect_assets(
 
 /// `css/site.css` + bytes -> `/css/site.1a2b3c4d.css`.
 pub fn fingerprinted(name: &str, bytes: &[u8]) -> String {
-    let hash = Sha256::digest(bytes);
+    let hash = sha256(bytes);
     let short: String = hash.iter().take(4).map(|b| format!("{b:02x}")).collect();
     match name.rsplit_once('.') {
         Some((stem, ext)) => format!("/{stem}.{short}.{ext}"),

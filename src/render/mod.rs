@@ -2,6 +2,7 @@
 //! rendered in parallel from shared, read-only data.
 
 mod embeds;
+pub mod engine;
 mod functions;
 pub mod template_deps;
 mod templates;
@@ -10,7 +11,11 @@ mod values;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use tera::{Context, Value};
+use tera::Context;
+
+/// The value templates read, and its map: the rest of the crate names them
+/// through here, so the engine (Tera 2) stays behind this module.
+pub use tera::{Map, Value};
 
 pub use embeds::{EMBED_TEMPLATE, Embed};
 pub use functions::{Dep, Lookup};

@@ -364,7 +364,10 @@ pub fn page(lib: &Library) -> ExtraPage {
     ExtraPage {
         path: PAGE_PATH.into(),
         template: TEMPLATE.into(),
-        vars: vec![("sections", tera::Value::from_serializable(&sections))],
+        vars: vec![(
+            "sections",
+            crate::render::Value::from_serializable(&sections),
+        )],
         file: std::path::PathBuf::from(TEMPLATE),
         title: "Search".into(),
         in_sitemap: false,
@@ -411,9 +414,9 @@ mod tests {
 
     #[test]
     fn assessments_index_what_a_visitor_reads_not_scoring() {
+        let yaml = "title: T\nbase_url: https://x.org/\ndescription: Site words\n";
         let config: Config =
-            serde_saphyr::from_str("title: T\nbase_url: https://x.org/\ndescription: Site words\n")
-                .unwrap();
+            crate::yaml::parse(std::path::Path::new("site.yaml"), yaml, yaml, 1).unwrap();
         let data = serde_json::json!({
             "title": "Quiz",
             "description": "Eight questions",
@@ -430,7 +433,7 @@ mod tests {
         let extra = ExtraPage {
             path: "/assessments/q/".into(),
             template: "assessment.html".into(),
-            vars: vec![("assessment", tera::Value::from_serializable(&data))],
+            vars: vec![("assessment", crate::render::Value::from_serializable(&data))],
             file: "q.yaml".into(),
             title: "Quiz".into(),
             in_sitemap: true,

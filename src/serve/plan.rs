@@ -237,8 +237,8 @@ impl<'a> Check<'a> {
     /// the fields templates read.
     fn listing_same(
         &self,
-        (old, old_pages): (&tera::Value, &[usize]),
-        (new, new_pages): (&tera::Value, &[usize]),
+        (old, old_pages): (&crate::render::Value, &[usize]),
+        (new, new_pages): (&crate::render::Value, &[usize]),
         key: &str,
     ) -> bool {
         if old == new {

@@ -57,10 +57,10 @@ impl Fonts {
         if files.is_empty() {
             files = BUILTIN_FONTS.iter().map(|b| b.to_vec()).collect();
         }
-        let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
+        let mut hasher = crate::digest::Hasher::new();
         let mut db = usvg::fontdb::Database::new();
         for f in &files {
-            sha2::Digest::update(&mut hasher, f);
+            hasher.update(f);
             db.load_font_data(f.clone());
         }
         let family = db
@@ -71,7 +71,7 @@ impl Fonts {
         Fonts {
             db: Arc::new(db),
             measure: Arc::new(files.swap_remove(0)),
-            fingerprint: super::hex(&sha2::Digest::finalize(hasher)),
+            fingerprint: super::hex(&hasher.finish()),
             family,
         }
     }

@@ -20,8 +20,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::digest::sha256;
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 
 pub use card::{HEIGHT, WIDTH};
 pub use plan::extra_has_own_card;
@@ -31,7 +31,8 @@ use crate::content::Library;
 use crate::diagnostics::Diagnostic;
 use crate::images::Images;
 use crate::output::Asset;
-use crate::render::{ExtraPage, Templates};
+use crate::render::engine::{TemplateError, TemplateSet, Vars};
+use crate::render::{ExtraPage, Map, Templates, Value};
 
 /// Where drawn cards and icons are kept between builds, under the site root.
 pub const CACHE_DIR: &str = ".waymark-cache/cards";
@@ -72,7 +73,7 @@ pub struct Output {
     /// Cards and icons to copy into the output.
     pub assets: Vec<Asset>,
     /// The `social` value of every output path.
-    pub values: HashMap<String, tera::Value>,
+    pub values: HashMap<String, Value>,
     /// Cards in this build.
     pub cards: usize,
     /// Cards drawn now (the rest came from the cache).
@@ -147,9 +148,7 @@ pub fn build(input: &Inputs, cache: &CardCache) -> Result<Output, Vec<Diagnostic
         Some((f, s)) => (f.clone(), s.as_str()),
         None => (PathBuf::from(TEMPLATE), card::BUILTIN_TEMPLATE),
     };
-    let mut tera = tera::Tera::new();
-    tera.autoescape_on(vec![".svg"]);
-    tera.add_raw_template(TEMPLATE, source)
+    let tera = TemplateSet::new(&[".svg"], vec![(TEMPLATE.to_string(), source.to_string())])
         .map_err(|e| vec![template_error(&file, &e)])?;
     let drawer = Drawer {
         input,
@@ -179,7 +178,7 @@ pub fn build(input: &Inputs, cache: &CardCache) -> Result<Output, Vec<Diagnostic
         }
         Err(d) => {
             errors.push(d);
-            tera::Value::from(Vec::<tera::Value>::new())
+            Value::from(Vec::<Value>::new())
         }
     };
     if !errors.is_empty() {
@@ -210,7 +209,7 @@ fn logo_hash(brand: &Brand) -> String {
             Some(format!(
                 "{}:{}",
                 l.display(),
-                hex(&Sha256::digest(std::fs::read(l).ok()?))
+                hex(&sha256(std::fs::read(l).ok()?))
             ))
         })
         .unwrap_or_default()
@@ -219,7 +218,7 @@ fn logo_hash(brand: &Brand) -> String {
 /// What drawing one card needs, shared by the parallel workers.
 struct Drawer<'a> {
     input: &'a Inputs<'a>,
-    tera: tera::Tera,
+    tera: TemplateSet,
     /// The card template's file, for messages, and its source.
     file: PathBuf,
     source: &'a str,
@@ -236,7 +235,7 @@ impl Drawer<'_> {
         let config = self.input.config;
         // Keyed by the card's inputs, so a warm build neither fills the
         // template nor lays out the title.
-        let key = hex(&Sha256::digest(
+        let key = hex(&sha256(
             [
                 CACHE_VERSION,
                 self.source,
@@ -275,14 +274,14 @@ impl Drawer<'_> {
 
 /// The card template filled in for one card.
 fn fill(
-    tera: &tera::Tera,
+    tera: &TemplateSet,
     c: &plan::Card,
     config: &Config,
     brand: &Brand,
     fonts: &card::Fonts,
-) -> Result<String, tera::Error> {
+) -> Result<String, TemplateError> {
     let (size, title_lines, description_lines) = card::layout(fonts, &c.title, &c.description);
-    let mut ctx = tera::Context::new();
+    let mut ctx = Vars::new();
     ctx.insert("title", &c.title);
     ctx.insert("title_lines", &title_lines);
     ctx.insert("title_size", &size);
@@ -304,15 +303,8 @@ fn fill(
     tera.render(TEMPLATE, &ctx)
 }
 
-fn template_error(file: &Path, e: &tera::Error) -> Diagnostic {
-    let mut message = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        message.push_str(": ");
-        message.push_str(&s.to_string());
-        source = s.source();
-    }
-    Diagnostic::error(file, format!("social card template: {message}"))
+fn template_error(file: &Path, e: &TemplateError) -> Diagnostic {
+    Diagnostic::error(file, format!("social card template: {}", e.full))
         .with_hint("see docs/theming.md for the variables of social_card.svg")
 }
 
@@ -325,7 +317,7 @@ fn icons(
     brand: &Brand,
     fonts: &card::Fonts,
     cache_dir: &Path,
-) -> Result<(tera::Value, Vec<Asset>), Diagnostic> {
+) -> Result<(Value, Vec<Asset>), Diagnostic> {
     let letter = input
         .config
         .title
@@ -346,7 +338,7 @@ fn icons(
             crate::output::xml_escape(&letter)
         ),
     };
-    let key = hex(&Sha256::digest(
+    let key = hex(&sha256(
         format!("{CACHE_VERSION}\n{}\n{svg}", fonts.fingerprint).as_bytes(),
     ));
     let ico = cache_dir.join(format!("favicon-{}.ico", &key[..32]));
@@ -362,11 +354,11 @@ fn icons(
     let mut assets = Vec::new();
     let mut links = Vec::new();
     let icon = |href: &str, kind: &str, sizes: &str| {
-        let mut m = tera::Map::new();
+        let mut m = Map::new();
         m.insert("href".into(), href.into());
         m.insert("type".into(), kind.into());
         m.insert("sizes".into(), sizes.into());
-        tera::Value::from(m)
+        Value::from(m)
     };
     if !input.files.contains_key("/favicon.ico") {
         assets.push(Asset {
@@ -389,7 +381,7 @@ fn icons(
             links.push(icon("/favicon.svg", "image/svg+xml", ""));
         }
     }
-    Ok((tera::Value::from(links), assets))
+    Ok((Value::from(links), assets))
 }
 
 /// Lowercase hex of `bytes`.

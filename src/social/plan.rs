@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
+use crate::render::Value;
 use rayon::prelude::*;
-use tera::Value;
 
 use super::{HEIGHT, Inputs, WIDTH, jsonld};
 use crate::diagnostics::Diagnostic;
@@ -384,7 +384,7 @@ pub fn values(
 
 /// One page's `social` value: icons, image and JSON-LD script.
 fn value_of(job: Job, icons: &Value, image: Option<Image>, nodes: Vec<serde_json::Value>) -> Value {
-    let mut m = tera::Map::new();
+    let mut m = crate::render::Map::new();
     m.insert("icons".into(), icons.clone());
     if job == Job::NotFound {
         return Value::from(m);

@@ -6,8 +6,8 @@
 //! rendered Markdown for the UI, and a short `hash` of the questions so a
 //! share link made for an older version of the questions is detected.
 
+use crate::digest::sha256;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 use super::Assessment;
 use super::scoring::{Engine, Target};
@@ -253,7 +253,7 @@ pub fn questions_hash(engine: &Engine) -> String {
             ])
         })
         .collect();
-    let digest = Sha256::digest(Value::Array(canonical).to_string().as_bytes());
+    let digest = sha256(Value::Array(canonical).to_string().as_bytes());
     digest.iter().take(4).map(|b| format!("{b:02x}")).collect()
 }
 

@@ -23,8 +23,8 @@ use pages::{outcome_pages, tree_pages};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::render::Value;
 use rayon::prelude::*;
-use tera::Value;
 
 use crate::assessment::{self, Assessment};
 use crate::content::Library;
@@ -170,7 +170,7 @@ fn template_value(
         obj.insert("is_tree".into(), is_tree.into());
     }
     let json = assessment::json_for_script(&data);
-    let mut map = tera::Map::new();
+    let mut map = crate::render::Map::new();
     if let Some(m) = Value::from_serializable(&data).as_map() {
         map = m.clone();
     }

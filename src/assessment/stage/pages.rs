@@ -2,7 +2,7 @@
 //! so a tree works without JavaScript and a share link previews as its
 //! outcome.
 
-use tera::Value;
+use crate::render::Value;
 
 use super::{outcome_path, question_path};
 use crate::assessment::Assessment;
