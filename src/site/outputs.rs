@@ -135,21 +135,18 @@ pub fn emit(site: &Site, plan: Plan, sink: &dyn Sink) -> Result<Emitted, Diagnos
         let put = file(p).and_then(|f| sink.file(f, body));
         put.map_err(|d| std::io::Error::other(d.message))
     };
-    let (pages, (generated, prepared)) = rayon::join(
+    // A whole index is also merged on this side, so the merge overlaps
+    // the last pages rendering instead of following them.
+    let whole_index = || {
+        let prepared = full_search.then(|| site.search_prepare(&put_text)).flatten()?;
+        Some(prepared.map(|(builder, docs)| site.search_finish(builder, docs)))
+    };
+    let (pages, (generated, index)) = rayon::join(
         || emit_pages(site, &jobs, plan.render, sink),
-        || {
-            rayon::join(
-                || generated_files(site),
-                || {
-                    full_search
-                        .then(|| site.search_prepare(&put_text))
-                        .flatten()
-                },
-            )
-        },
+        || rayon::join(|| generated_files(site), whole_index),
     );
     let (rendered, html_bytes) = pages?;
-    let prepared = prepared.transpose().map_err(|e| {
+    let index = index.transpose().map_err(|e| {
         Diagnostics::from(Diagnostic::error("search", format!("cannot write: {e}")))
     })?;
     let mut timings = vec![("render", t.elapsed())];
@@ -165,9 +162,9 @@ pub fn emit(site: &Site, plan: Plan, sink: &dyn Sink) -> Result<Emitted, Diagnos
     timings.push(("write", t.elapsed()));
     let t = Instant::now();
     let stats = match plan.search {
-        Search::Full => match prepared {
-            Some((builder, docs)) => {
-                let (files, stats) = site.search_finish(builder, docs, html_bytes);
+        Search::Full => match index {
+            Some((files, mut stats)) => {
+                stats.html_bytes = html_bytes;
                 put_all(sink, files)?;
                 Some(stats)
             }

@@ -22,16 +22,15 @@ impl Site {
     }
 
     /// Merges the prepared documents into the index files, with the
-    /// built-in client files, and their statistics.
+    /// built-in client files, and their statistics (without the size of
+    /// the HTML, which the caller knows once every page is written).
     pub(super) fn search_finish(
         &self,
         builder: search::index::Builder,
         docs: Vec<search::index::Prepared>,
-        html_bytes: usize,
     ) -> (Vec<(String, String)>, search::Stats) {
         let setup = self.search.as_ref().expect("prepared only with search on");
         let mut index = builder.finish(docs, &setup.paths, self.config.portable);
-        index.set_html_bytes(html_bytes);
         let mut files = index.take_files();
         let stats = index.stats(&files);
         self.add_client_files(&mut files);
