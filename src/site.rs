@@ -85,6 +85,8 @@ pub struct LoadCache {
     images: crate::images::Images,
     /// Social cards already rendered, by input hash.
     cards: crate::social::CardCache,
+    /// Assessments already checked, by file and text.
+    assessments: crate::assessment::stage::Cache,
     /// Loading once, for a build that then ends: keep no copies for later.
     one_build: bool,
     /// Free the Markdown bodies once the last stage reading them is done
@@ -166,7 +168,8 @@ impl Site {
         timer.lap("load");
         errors.extend(markdown_stage(root, &config, &mut lib, cache));
         timer.lap("markdown");
-        let (assessments, mut errs) = crate::assessment::stage::load(root, &lib);
+        let checked = (!cache.one_build).then_some(&cache.assessments);
+        let (assessments, mut errs) = crate::assessment::stage::load(&lib, checked);
         errors.append(&mut errs);
         crate::assessment::stage::check_embeds(&lib, &assessments, &mut errors);
         let mut extras = assessments.pages.clone();

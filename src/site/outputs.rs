@@ -138,7 +138,9 @@ pub fn emit(site: &Site, plan: Plan, sink: &dyn Sink) -> Result<Emitted, Diagnos
     // A whole index is also merged on this side, so the merge overlaps
     // the last pages rendering instead of following them.
     let whole_index = || {
-        let prepared = full_search.then(|| site.search_prepare(&put_text)).flatten()?;
+        let prepared = full_search
+            .then(|| site.search_prepare(&put_text))
+            .flatten()?;
         Some(prepared.map(|(builder, docs)| site.search_finish(builder, docs)))
     };
     let (pages, (generated, index)) = rayon::join(

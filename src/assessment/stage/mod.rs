@@ -76,14 +76,57 @@ pub fn outcome_path(id: &str, oid: &str) -> String {
     format!("/assessments/{id}/result/{oid}/")
 }
 
-/// Loads every assessment file; collects every problem.
-pub fn load(_root: &Path, lib: &Library) -> (Loaded, Vec<Diagnostic>) {
+/// The engine's result per assessment file, for `serve`: checking an
+/// assessment (its exact analysis and examples) is most of this stage, and
+/// depends on the file's text alone.
+#[derive(Default)]
+pub struct Cache {
+    checked: std::sync::Mutex<EngineResults>,
+}
+
+/// File -> (its text, what the engine made of it).
+type EngineResults =
+    std::collections::HashMap<std::path::PathBuf, (String, Result<Assessment, Vec<Diagnostic>>)>;
+
+impl Cache {
+    /// The engine's result for `file` with `source`: from the cache when
+    /// the text is unchanged, else checked now (and kept).
+    fn check(&self, file: &Path, source: &str) -> Result<Assessment, Vec<Diagnostic>> {
+        let lock = || self.checked.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((text, result)) = lock().get(file)
+            && text == source
+        {
+            return result.clone();
+        }
+        let result = assessment::load(file, source);
+        lock().insert(file.to_path_buf(), (source.to_string(), result.clone()));
+        result
+    }
+
+    /// Forgets the files that are gone.
+    fn keep_only(&self, lib: &Library) {
+        let files: std::collections::HashSet<&Path> = lib
+            .assessment_files
+            .iter()
+            .map(|f| f.file.as_path())
+            .collect();
+        let mut checked = self.checked.lock().unwrap_or_else(|e| e.into_inner());
+        checked.retain(|file, _| files.contains(file.as_path()));
+    }
+}
+
+/// Loads every assessment file; collects every problem. `cache` (for
+/// `serve`) skips checking the files whose text did not change.
+pub fn load(lib: &Library, cache: Option<&Cache>) -> (Loaded, Vec<Diagnostic>) {
     let results: Vec<Result<Assessment, Vec<Diagnostic>>> = lib
         .assessment_files
         .par_iter()
         .map(|f| {
             let source = crate::content::read_text(&f.path, &f.file).map_err(|d| vec![d])?;
-            let a = assessment::load(&f.file, &source)?;
+            let a = match cache {
+                Some(c) => c.check(&f.file, &source)?,
+                None => assessment::load(&f.file, &source)?,
+            };
             let errors = check_links(&a, &source, lib);
             if errors.is_empty() {
                 Ok(a)
@@ -92,6 +135,9 @@ pub fn load(_root: &Path, lib: &Library) -> (Loaded, Vec<Diagnostic>) {
             }
         })
         .collect();
+    if let Some(c) = cache {
+        c.keep_only(lib);
+    }
     let mut errors = Vec::new();
     let mut assessments = Vec::new();
     for r in results {
