@@ -185,6 +185,13 @@ impl Events {
         seen
     }
 
+    /// Drops the events of rebuilds still finishing (a save seen as two
+    /// bursts on a busy machine rebuilds twice) until nothing comes for a
+    /// moment, so the next step's events are its own.
+    fn quiet(&self) {
+        while self.rx.recv_timeout(Duration::from_millis(400)).is_ok() {}
+    }
+
     /// Waits for a `reload` naming `path`.
     fn reload_of(&self, path: &str) -> String {
         let quoted = format!("\"{path}\"");
@@ -849,6 +856,7 @@ fn many_dependents_render_after_the_edited_page_and_still_equal_a_clean_build() 
 
     // A stylesheet: swapped first, pages re-rendered with its new name
     // after, and no page is told to reload.
+    ev.quiet();
     std::fs::write(
         f.path("themes/mini/static/css/site.css"),
         "body { margin: 0; }\n",

@@ -99,10 +99,11 @@ const FIRST_LINE: usize = 2;
 /// A parsed Markdown source: typed front matter, the taxonomy terms, the body.
 #[derive(Debug, Clone)]
 pub struct Parsed {
-    /// Typed front matter.
-    pub front: FrontMatter,
+    /// Typed front matter; shared, so `serve`'s cache and the page hold one
+    /// copy and a save clones no unchanged page's front matter.
+    pub front: std::sync::Arc<FrontMatter>,
     /// Taxonomy name -> terms, for the taxonomies named in `site.yaml`.
-    pub taxonomies: BTreeMap<String, Vec<String>>,
+    pub taxonomies: std::sync::Arc<BTreeMap<String, Vec<String>>>,
     /// Byte offset of the body in the file.
     pub body_start: usize,
     /// Number of lines before the body, to turn body lines into file lines.
@@ -120,8 +121,8 @@ pub fn parse(
         Split::Yaml(y, b) => (y, b),
         Split::None if is_section => {
             return Ok(Parsed {
-                front: FrontMatter::default(),
-                taxonomies: BTreeMap::new(),
+                front: Default::default(),
+                taxonomies: Default::default(),
                 body_start: 0,
                 body_line_offset: 0,
             });
@@ -152,8 +153,8 @@ pub fn parse(
     }
     let body_line_offset = source[..body_start].matches('\n').count();
     Ok(Parsed {
-        front,
-        taxonomies: terms,
+        front: front.into(),
+        taxonomies: terms.into(),
         body_start,
         body_line_offset,
     })

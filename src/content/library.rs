@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::front_matter::{self, FrontMatter, SortBy};
+use super::front_matter::{self, SortBy};
 use super::read::{self, ContentCache, Loaded, LoadedFiles};
 use super::taxonomies::{self, Taxonomy};
 use super::walk::{Entry, Kind};
@@ -241,7 +241,7 @@ fn build_sections(
     let home_idx = section_by_dir[""];
     if sections[home_idx].is_none() {
         let mut home = empty_section(PathBuf::from("content/_index.md"), "_index.md", "");
-        home.front.title = Some(config.title.clone());
+        Arc::make_mut(&mut home.front).title = Some(config.title.clone());
         sections[home_idx] = Some(home);
     }
     let mut sections: Vec<Section> = sections
@@ -443,7 +443,7 @@ fn empty_section(file: PathBuf, rel: &str, dir: &str) -> Section {
             file,
             rel: rel.to_string(),
             source: Arc::from(""),
-            front: FrontMatter::default(),
+            front: Default::default(),
             body_start: 0,
             body_line_offset: 0,
             path: dir_path(dir),

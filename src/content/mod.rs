@@ -42,8 +42,8 @@ pub struct Document {
     pub rel: String,
     /// The whole file, kept for diagnostics (empty for implicit sections).
     pub source: Arc<str>,
-    /// Typed front matter.
-    pub front: FrontMatter,
+    /// Typed front matter (shared with `serve`'s content cache).
+    pub front: Arc<FrontMatter>,
     /// Where the Markdown body starts in `source`.
     pub body_start: usize,
     /// Lines before the body.
@@ -69,8 +69,8 @@ impl Document {
 pub struct Page {
     /// The file, URL and rendering it shares with sections.
     pub doc: Document,
-    /// Taxonomy name -> term names.
-    pub taxonomies: BTreeMap<String, Vec<String>>,
+    /// Taxonomy name -> term names (shared with `serve`'s content cache).
+    pub taxonomies: Arc<BTreeMap<String, Vec<String>>>,
     /// Last URL segment.
     pub slug: String,
     /// Index of the section listing this page.
