@@ -320,7 +320,7 @@ impl Engine {
             };
             rendered += render.len();
             if n == 0 {
-                self.settled(moved, stamps)?;
+                self.settled(moved, stamps, last)?;
             }
             if !last && let Some(prev) = previous {
                 // Pages not rendered yet still name the old stylesheet: keep
@@ -399,19 +399,27 @@ impl Engine {
     }
 
     /// Before anything is published: `Moved` (with the caches of those
-    /// files forgotten) when a source changed while being read.
+    /// files forgotten) when a source changed while being read. `followed`:
+    /// the search index followed this attempt.
     fn settled(
         &mut self,
         mut moved: Vec<PathBuf>,
         stamps: &[(PathBuf, Stamp)],
+        followed: bool,
     ) -> Result<(), Attempt> {
         moved.extend(moved_since(stamps));
         if moved.is_empty() {
             return Ok(());
         }
+        if std::env::var_os("WAYMARK_SERVE_TRACE").is_some() {
+            eprintln!("sources moved while being read: {moved:?}");
+        }
         self.cache.invalidate(&moved);
-        // The index may have followed this attempt's sources: build it anew.
-        self.search = None;
+        // When the index followed this attempt's sources (a one-step
+        // rebuild), build it anew; a first step of two left it untouched.
+        if followed {
+            self.search = None;
+        }
         Err(Attempt::Moved(moved))
     }
 }

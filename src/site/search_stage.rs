@@ -68,6 +68,9 @@ impl Site {
                 return (Some(index), refresh);
             }
         }
+        if std::env::var_os("WAYMARK_SERVE_TRACE").is_some() {
+            eprintln!("search: the whole index is built again");
+        }
         let mut index = self.search_index(html_bytes).expect("search is on");
         refresh.everything = true;
         refresh.write = index.files();
