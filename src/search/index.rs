@@ -567,6 +567,13 @@ impl Index {
     pub fn refresh(&mut self, sources: &super::Sources) -> Option<Changes> {
         let n = self.docs.len();
         if sources.len() != n || self.texts.keys.len() != n {
+            if std::env::var_os("WAYMARK_SERVE_TRACE").is_some() {
+                eprintln!(
+                    "refresh: {} documents now, {n} before, {} text keys",
+                    sources.len(),
+                    self.texts.keys.len()
+                );
+            }
             return None;
         }
         let found: Vec<(usize, Document, Option<u64>)> = (0..n)
@@ -591,7 +598,13 @@ impl Index {
                 Some((i, d, Some(key)))
             })
             .collect();
-        if found.iter().any(|(i, d, _)| d.path != self.docs[*i].path) {
+        if let Some((i, d, _)) = found.iter().find(|(i, d, _)| d.path != self.docs[*i].path) {
+            if std::env::var_os("WAYMARK_SERVE_TRACE").is_some() {
+                eprintln!(
+                    "refresh: document {i} is {} now, was {}",
+                    d.path, self.docs[*i].path
+                );
+            }
             return None;
         }
         let mut changed = Vec::with_capacity(found.len());
