@@ -95,6 +95,22 @@ impl Library {
             .then(|| format!("/assessments/{id}/"))
     }
 
+    /// Every `@/` link target (`a/b.md`, `assessments/x.yaml`) -> its site
+    /// path, taken once by the stages that resolve many links (Markdown,
+    /// the templates' `url()`).
+    pub fn link_targets(&self) -> HashMap<String, String> {
+        let mut paths: HashMap<String, String> = (self.by_rel.keys())
+            .filter_map(|k| self.path_of(k).map(|p| (k.clone(), p.to_string())))
+            .collect();
+        for a in &self.assessment_files {
+            paths.insert(
+                format!("assessments/{}.yaml", a.id),
+                format!("/assessments/{}/", a.id),
+            );
+        }
+        paths
+    }
+
     /// What [`LinkHints::hint`] needs, taken once so hints can be made
     /// while pages are being changed.
     pub fn link_hints(&self) -> LinkHints {

@@ -55,7 +55,7 @@ pub fn run(
     cache: &mut Cache,
     keep: bool,
 ) -> Vec<Diagnostic> {
-    let paths = link_targets(lib);
+    let paths = lib.link_targets();
     let resolve = |rel: &str| paths.get(rel).cloned();
     let mut old = std::mem::take(&mut cache.texts);
     let old_pages: Vec<Option<Memo>> = (lib.pages.iter())
@@ -105,22 +105,6 @@ pub fn run(
     cache.texts = next;
     errors.extend(broken_anchors(lib));
     errors
-}
-
-/// Content path (`a/b.md`, `assessments/x.yaml`) -> site path, for `@/` links.
-fn link_targets(lib: &Library) -> HashMap<String, String> {
-    let mut paths: HashMap<String, String> = lib
-        .by_rel
-        .keys()
-        .filter_map(|k| lib.path_of(k).map(|p| (k.clone(), p.to_string())))
-        .collect();
-    for a in &lib.assessment_files {
-        paths.insert(
-            format!("assessments/{}.yaml", a.id),
-            format!("/assessments/{}/", a.id),
-        );
-    }
-    paths
 }
 
 /// One text's output, reusing `old` when it still holds.

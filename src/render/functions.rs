@@ -74,18 +74,8 @@ pub struct Lookup {
 impl Lookup {
     /// Indexes the library for the functions.
     pub fn new(lib: &Library, values: Arc<SiteValues>, assets: BTreeMap<String, String>) -> Lookup {
-        let mut paths: HashMap<String, String> = lib
-            .by_rel
-            .keys()
-            .filter_map(|k| lib.path_of(k).map(|p| (k.clone(), p.to_string())))
-            .collect();
-        // `url(path="@/assessments/ID.yaml")`, as Markdown links allow.
-        for a in &lib.assessment_files {
-            paths.insert(
-                format!("assessments/{}.yaml", a.id),
-                format!("/assessments/{}/", a.id),
-            );
-        }
+        // `url(path="@/assessments/ID.yaml")` too, as Markdown links allow.
+        let paths = lib.link_targets();
         let taxonomies = lib
             .taxonomies
             .iter()
