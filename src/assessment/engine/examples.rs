@@ -30,14 +30,13 @@ fn answers(engine: &Engine, example: &Example, report: &mut Report) -> Option<An
     let mut out = Answers::new();
     let mut ok = true;
     for (qid, value) in example.answers.iter() {
-        let Some(q) = engine.questions.iter().position(|q| q.id == qid.value) else {
-            let hint = did_you_mean(&qid.value, engine.questions.iter().map(|q| q.id.as_str()))
-                .unwrap_or_else(|| "answers are keyed by question id".into());
-            report.at(
-                qid,
-                format!("example answers unknown question `{}`", qid.value),
-                Some(hint),
-            );
+        let Some(q) = find_or_report(
+            engine.questions.iter().map(|q| q.id.as_str()),
+            qid,
+            || format!("example answers unknown question `{}`", qid.value),
+            || "answers are keyed by question id".into(),
+            report,
+        ) else {
             ok = false;
             continue;
         };
@@ -52,6 +51,23 @@ fn answers(engine: &Engine, example: &Example, report: &mut Report) -> Option<An
         }
     }
     ok.then_some(out)
+}
+
+/// Where `key` is among `ids`; otherwise reports `message()` at the key,
+/// with the closest id as the hint (`fallback` when none is close).
+fn find_or_report<'a>(
+    ids: impl Iterator<Item = &'a str> + Clone,
+    key: &Spanned<String>,
+    message: impl FnOnce() -> String,
+    fallback: impl FnOnce() -> String,
+    report: &mut Report,
+) -> Option<usize> {
+    if let Some(i) = ids.clone().position(|id| id == key.value) {
+        return Some(i);
+    }
+    let hint = did_you_mean(&key.value, ids).unwrap_or_else(fallback);
+    report.at(key, message(), Some(hint));
+    None
 }
 
 fn answer(engine: &Engine, q: usize, value: &AnswerValue) -> Result<Answer, (String, String)> {
@@ -217,16 +233,13 @@ fn outcome(
         }
     }
     let expected = &ex.outcome.value;
-    if !engine.outcomes.iter().any(|o| &o.id == expected) {
-        let hint = did_you_mean(expected, engine.outcomes.iter().map(|o| o.id.as_str()))
-            .unwrap_or_else(|| "`outcome` takes an outcome id".into());
-        report.at(
-            &ex.outcome,
-            format!("example expects unknown outcome `{expected}`"),
-            Some(hint),
-        );
-        return None;
-    }
+    find_or_report(
+        engine.outcomes.iter().map(|o| o.id.as_str()),
+        &ex.outcome,
+        || format!("example expects unknown outcome `{expected}`"),
+        || "`outcome` takes an outcome id".into(),
+        report,
+    )?;
     let actual = result
         .outcome
         .map_or("no outcome", |o| engine.outcomes[o].id.as_str());
@@ -245,35 +258,32 @@ fn bands(
     report: &mut Report,
 ) -> Option<()> {
     for (dim, label) in ex.bands.iter().flat_map(|b| b.iter()) {
-        let Some(d) = engine.dimensions.iter().position(|d| d.id == dim.value) else {
-            let hint = did_you_mean(&dim.value, engine.dimensions.iter().map(|d| d.id.as_str()))
-                .unwrap_or_else(|| "`bands` are keyed by dimension id".into());
-            report.at(
-                dim,
-                format!("example names unknown dimension `{}`", dim.value),
-                Some(hint),
-            );
-            return None;
-        };
+        let d = find_or_report(
+            engine.dimensions.iter().map(|d| d.id.as_str()),
+            dim,
+            || format!("example names unknown dimension `{}`", dim.value),
+            || "`bands` are keyed by dimension id".into(),
+            report,
+        )?;
         let labels: Vec<&str> = engine.dimensions[d]
             .bands
             .iter()
             .map(|b| b.1.as_str())
             .collect();
-        if label.value != NOT_ASSESSED && !labels.contains(&label.value.as_str()) {
-            let hint = did_you_mean(&label.value, labels.iter().copied()).unwrap_or_else(|| {
-                format!(
-                    "the bands of `{}` are: {}, or `{NOT_ASSESSED}`",
-                    dim.value,
-                    labels.join(", ")
-                )
-            });
-            report.at(
+        if label.value != NOT_ASSESSED {
+            find_or_report(
+                labels.iter().copied(),
                 label,
-                format!("`{}` is not a band of `{}`", label.value, dim.value),
-                Some(hint),
-            );
-            return None;
+                || format!("`{}` is not a band of `{}`", label.value, dim.value),
+                || {
+                    let all = labels.join(", ");
+                    format!(
+                        "the bands of `{}` are: {all}, or `{NOT_ASSESSED}`",
+                        dim.value
+                    )
+                },
+                report,
+            )?;
         }
         let got = band_name(engine, result, d);
         if got != label.value {
