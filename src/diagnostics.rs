@@ -298,6 +298,13 @@ fn token_end(line: &str, start: usize) -> usize {
     }
 }
 
+/// Whether `WAYMARK_SERVE_TRACE` is set: `serve`'s rebuilds then print
+/// their stages, and the search index its fallbacks, to stderr. Read once.
+pub fn tracing() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("WAYMARK_SERVE_TRACE").is_some())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

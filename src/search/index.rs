@@ -567,7 +567,7 @@ impl Index {
     pub fn refresh(&mut self, sources: &super::Sources) -> Option<Changes> {
         let n = self.docs.len();
         if sources.len() != n || self.texts.keys.len() != n {
-            if std::env::var_os("WAYMARK_SERVE_TRACE").is_some() {
+            if crate::diagnostics::tracing() {
                 eprintln!(
                     "refresh: {} documents now, {n} before, {} text keys",
                     sources.len(),
@@ -599,7 +599,7 @@ impl Index {
             })
             .collect();
         if let Some((i, d, _)) = found.iter().find(|(i, d, _)| d.path != self.docs[*i].path) {
-            if std::env::var_os("WAYMARK_SERVE_TRACE").is_some() {
+            if crate::diagnostics::tracing() {
                 eprintln!(
                     "refresh: document {i} is {} now, was {}",
                     d.path, self.docs[*i].path

@@ -236,7 +236,7 @@ impl Engine {
                 return Err(e);
             }
         };
-        if std::env::var_os("WAYMARK_SERVE_TRACE").is_some() {
+        if crate::diagnostics::tracing() {
             eprintln!(
                 "rebuild (full: {full}, steps: {}, paths: {:?}): load {t_load:?} plan {:?} render+publish {:?} ({}) {:?}",
                 steps.len(),
@@ -344,7 +344,7 @@ impl Engine {
                 last,
                 css_only: changes.css_only,
             });
-            if std::env::var_os("WAYMARK_SERVE_TRACE").is_some() {
+            if crate::diagnostics::tracing() {
                 eprintln!("diff {t_diff:?} publish {:?}", t.elapsed() - t_diff);
             }
             all_changed.extend(changed);
@@ -388,7 +388,7 @@ impl Engine {
         let emitted = emit(site, plan, &sink)?;
         let t_emit = t.elapsed();
         let done = sink.finish();
-        if std::env::var_os("WAYMARK_SERVE_TRACE").is_some() {
+        if crate::diagnostics::tracing() {
             eprintln!(
                 "emit {t_emit:?} {:?}, finish {:?}",
                 emitted.timings,
@@ -409,7 +409,7 @@ impl Engine {
         if moved.is_empty() {
             return Ok(());
         }
-        if std::env::var_os("WAYMARK_SERVE_TRACE").is_some() {
+        if crate::diagnostics::tracing() {
             eprintln!("sources moved while being read: {moved:?}");
         }
         self.cache.invalidate(&moved);

@@ -68,7 +68,7 @@ impl Site {
                 return (Some(index), refresh);
             }
         }
-        if std::env::var_os("WAYMARK_SERVE_TRACE").is_some() {
+        if crate::diagnostics::tracing() {
             eprintln!("search: the whole index is built again");
         }
         let mut index = self.search_index(html_bytes).expect("search is on");
