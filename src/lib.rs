@@ -9,6 +9,7 @@
 // Diagnostics are rich values on the error path only; boxing them buys nothing.
 #![allow(clippy::result_large_err)]
 
+pub mod alloc;
 pub mod assessment;
 pub mod brand;
 pub mod check;

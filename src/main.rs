@@ -8,6 +8,7 @@ use waymark::cli::{Cli, Command};
 use waymark::commands::{self, Failure, Output};
 
 fn main() -> ExitCode {
+    waymark::alloc::configure();
     let cli = Cli::parse();
     let out = Output {
         quiet: cli.quiet,
