@@ -125,38 +125,61 @@ fn impact(tf: &[u16; 5], len: &[u32; 5]) -> u16 {
     (score * 16.0).round().clamp(1.0, 4095.0) as u16
 }
 
-/// A document's terms with their impacts, in no particular order, given to
-/// `f` (the terms borrow a lower-cased copy of the fields).
-fn impacts(d: &Document, tags: &str, headings: &str, mut f: impl FnMut(&str, u16)) {
-    let fields: [&str; 5] = [&d.title, headings, &d.description, tags, &d.text];
-    let lower: Vec<String> = fields.iter().map(|f| lower_case(f)).collect();
-    // About one distinct term in four words of running text.
-    let words = lower.iter().map(String::len).sum::<usize>() / 24;
-    let mut counts: HashMap<&str, [u16; 5], ahash::RandomState> =
-        HashMap::with_capacity_and_hasher(words + 16, ahash::RandomState::default());
-    let mut len = [0u32; 5];
-    for (f, field) in lower.iter().enumerate() {
-        for word in text::words(field) {
-            if let Some(t) = text::term(word) {
-                let Cow::Borrowed(t) = t else {
-                    unreachable!("lower case already")
-                };
-                len[f] += 1;
-                let c = counts.entry(t).or_default();
-                c[f] = c[f].saturating_add(1);
+/// A document's five fields (title, headings, description, tags, body).
+fn fields<'a>(d: &'a Document, tags: &'a str, headings: &'a str) -> [&'a str; 5] {
+    [&d.title, headings, &d.description, tags, &d.text]
+}
+
+/// Calls `f(field, term)` for every term of `fields`, in order: the words
+/// of the field in lower case, single letters left out ([`text::term`]).
+/// An ASCII field (nearly all) is lowered a word at a time into one buffer;
+/// any other is lowered whole first, as Unicode's rules need the context
+/// (a final sigma) and may split a word (`İ` lowers to `i` and a dot).
+fn each_term(fields: [&str; 5], mut f: impl FnMut(usize, &str)) {
+    let mut buf = String::new();
+    for (i, field) in fields.iter().enumerate() {
+        if field.is_ascii() {
+            for w in text::words(field) {
+                if w.len() == 1 && !w.as_bytes()[0].is_ascii_digit() {
+                    continue;
+                }
+                if w.bytes().any(|b| b.is_ascii_uppercase()) {
+                    buf.clear();
+                    buf.push_str(w);
+                    buf.make_ascii_lowercase();
+                    f(i, &buf);
+                } else {
+                    f(i, w);
+                }
+            }
+        } else {
+            let lower = field.to_lowercase();
+            for t in text::words(&lower).filter_map(text::term) {
+                f(i, &t);
             }
         }
     }
-    for (t, tf) in counts {
-        f(t, impact(&tf, &len));
-    }
 }
 
-fn lower_case(s: &str) -> String {
-    if s.is_ascii() {
-        s.to_ascii_lowercase()
-    } else {
-        s.to_lowercase()
+/// A document's terms with their impacts, in no particular order, given to
+/// `f` (for `serve`'s updates; a build counts by interned id instead, see
+/// [`Builder::prepare_group`]).
+fn impacts(d: &Document, tags: &str, headings: &str, mut f: impl FnMut(&str, u16)) {
+    let mut counts: HashMap<String, [u16; 5], ahash::RandomState> = HashMap::default();
+    let mut len = [0u32; 5];
+    each_term(fields(d, tags, headings), |i, t| {
+        len[i] += 1;
+        match counts.get_mut(t) {
+            Some(c) => c[i] = c[i].saturating_add(1),
+            None => {
+                let mut c = [0u16; 5];
+                c[i] = 1;
+                counts.insert(t.to_string(), c);
+            }
+        }
+    });
+    for (t, tf) in &counts {
+        f(t, impact(tf, &len));
     }
 }
 
@@ -171,10 +194,50 @@ struct Interner {
 /// Interners made so far, for [`Interner::generation`].
 static INTERNERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
-type Cache = (u64, HashMap<Box<str>, u32, ahash::RandomState>);
+/// A thread's memo of term ids and its counts for the document at hand.
+#[derive(Default)]
+struct Cache {
+    /// The [`Interner::generation`] the ids belong to.
+    generation: u64,
+    ids: HashMap<Box<str>, u32, ahash::RandomState>,
+    /// By term id: where the term is in `counts` (`u32::MAX`: not yet).
+    slot: Vec<u32>,
+    /// The document's terms and their counts in each field.
+    counts: Vec<(u32, [u16; 5])>,
+}
+
+impl Cache {
+    /// Counts one occurrence of `t` in field `f`.
+    fn count(&mut self, interner: &Interner, f: usize, t: &str) {
+        let id = match self.ids.get(t) {
+            Some(&id) => id,
+            None => {
+                let id = interner.global_id(t);
+                self.ids.insert(t.into(), id);
+                id
+            }
+        };
+        let at = id as usize;
+        if at >= self.slot.len() {
+            self.slot.resize(at + 1, u32::MAX);
+        }
+        match self.slot[at] {
+            u32::MAX => {
+                self.slot[at] = self.counts.len() as u32;
+                let mut tf = [0u16; 5];
+                tf[f] = 1;
+                self.counts.push((id, tf));
+            }
+            s => {
+                let tf = &mut self.counts[s as usize].1[f];
+                *tf = tf.saturating_add(1);
+            }
+        }
+    }
+}
 
 thread_local! {
-    static CACHE: std::cell::RefCell<Cache> = std::cell::RefCell::new((0, HashMap::default()));
+    static CACHE: std::cell::RefCell<Cache> = std::cell::RefCell::new(Cache::default());
 }
 
 impl Interner {
@@ -184,23 +247,6 @@ impl Interner {
             next: AtomicU32::new(0),
             generation: INTERNERS.fetch_add(1, Ordering::Relaxed),
         }
-    }
-
-    fn id(&self, t: &str) -> u32 {
-        // Each thread asks its own cache first: most terms are common ones.
-        CACHE.with(|c| {
-            let mut c = c.borrow_mut();
-            if c.0 != self.generation {
-                c.0 = self.generation;
-                c.1.clear();
-            }
-            if let Some(&id) = c.1.get(t) {
-                return id;
-            }
-            let id = self.global_id(t);
-            c.1.insert(t.into(), id);
-            id
-        })
     }
 
     fn global_id(&self, t: &str) -> u32 {
@@ -343,16 +389,32 @@ impl Builder {
         let (mut ids, mut imps) = (Vec::new(), Vec::new());
         let mut ends = Vec::with_capacity(docs.len());
         let mut entries = Vec::with_capacity(docs.len());
-        for d in docs {
-            let tags = d.tags.join(", ");
-            let headings = d.headings.join("\n");
-            impacts(d, &tags, &headings, |t, imp| {
-                ids.push(self.interner.id(t));
-                imps.push(imp);
-            });
-            ends.push(ids.len() as u32);
-            entries.push(groups::entry(d, &tags, &headings));
-        }
+        CACHE.with(|c| {
+            let mut c = c.borrow_mut();
+            let c = &mut *c;
+            if c.generation != self.interner.generation {
+                c.generation = self.interner.generation;
+                c.ids.clear();
+            }
+            for d in docs {
+                let tags = d.tags.join(", ");
+                let headings = d.headings.join("\n");
+                // Each word is looked up once, in this thread's memo of
+                // ids, and counted in a slot by id (no map per document).
+                let mut len = [0u32; 5];
+                each_term(fields(d, &tags, &headings), |f, t| {
+                    len[f] += 1;
+                    c.count(&self.interner, f, t);
+                });
+                for (id, tf) in c.counts.drain(..) {
+                    c.slot[id as usize] = u32::MAX;
+                    ids.push(id);
+                    imps.push(impact(&tf, &len));
+                }
+                ends.push(ids.len() as u32);
+                entries.push(groups::entry(d, &tags, &headings));
+            }
+        });
         ids.shrink_to_fit();
         imps.shrink_to_fit();
         Prepared {

@@ -213,3 +213,47 @@ fn an_index_of_encoded_postings_equals_one_of_decoded_postings() {
     let mut fresh = Index::build(&edited, &ClientPaths::default(), false, &opts);
     assert_eq!(encoded.files(), fresh.files());
 }
+
+#[test]
+fn words_beyond_ascii_are_indexed_in_lower_case() {
+    // A build once panicked on the first word outside ASCII.
+    let mut docs: Vec<Document> = (0..20).map(|i| doc(i, 10)).collect();
+    docs[3].title = "Café in Zürich".into();
+    docs[7].text.push_str(" Straße ΟΔΥΣΣΕΥΣ naïve");
+    docs[9].tags = vec!["Ærø".into()];
+    let opts = Options::default();
+    let mut index = Index::build(&docs, &ClientPaths::default(), false, &opts);
+    let files = index.files();
+    let found = |term: &str| lookup(&files, term).iter().map(|p| p.0).collect::<Vec<_>>();
+    assert_eq!(found("café"), [3]);
+    assert_eq!(found("zürich"), [3]);
+    assert_eq!(found("straße"), [7]);
+    assert_eq!(
+        found("οδυσσευς"),
+        [7],
+        "a final sigma lowers as at a word's end"
+    );
+    assert_eq!(found("naïve"), [7]);
+    assert_eq!(found("ærø"), [9]);
+    // The build's per-word path and the update's per-document path agree.
+    let b = Builder::new(&opts);
+    let prepared = docs
+        .chunks(b.group_size())
+        .map(|g| b.prepare_group(g))
+        .collect();
+    let mut built = b.finish(prepared, &ClientPaths::default(), false);
+    assert_eq!(built.files(), files);
+    let mut edited = docs.clone();
+    edited[5].text.push_str(" Ünïcödé");
+    index.keep_documents(docs);
+    index.update(edited.clone()).expect("same documents");
+    let fresh = Index::build(&edited, &ClientPaths::default(), false, &opts).files();
+    assert_eq!(index.files(), fresh);
+    assert_eq!(
+        lookup(&fresh, "ünïcödé")
+            .iter()
+            .map(|p| p.0)
+            .collect::<Vec<_>>(),
+        [5]
+    );
+}
