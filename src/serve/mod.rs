@@ -68,7 +68,7 @@ impl Default for Options {
             port: 1111,
             drafts: false,
             base_url: None,
-            debounce: Duration::from_millis(10),
+            debounce: Duration::from_millis(5),
             log: true,
             verbose: false,
             max_connections: 256,
