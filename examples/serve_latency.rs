@@ -121,27 +121,17 @@ fn main() {
     );
     if let Some(kib) = rss_trimmed {
         println!(
-            "serve RSS once the allocator returns its free pages (malloc_trim): {} MiB",
+            "serve RSS once the allocator returns its free pages (mi_collect): {} MiB",
             kib / 1024
         );
     }
 }
 
-/// RSS after asking glibc to return freed memory to the system: how much
-/// of the RSS is memory in use rather than the allocator's free lists.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
+/// RSS after asking the allocator to return freed memory to the system:
+/// how much of the RSS is memory in use rather than held for reuse.
 fn trimmed_rss() -> Option<u64> {
-    unsafe extern "C" {
-        fn malloc_trim(pad: usize) -> i32;
-    }
-    // SAFETY: malloc_trim only releases free memory of glibc's heap.
-    unsafe { malloc_trim(0) };
+    waymark::alloc::release_free_memory();
     Some(rss().0)
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn trimmed_rss() -> Option<u64> {
-    None
 }
 
 /// What one kind of edit measured.
