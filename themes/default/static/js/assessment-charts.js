@@ -9,7 +9,7 @@
   var A = W && W.assessmentPage;
   if (!A) return;
   var engine = W.assessment;
-  var el = A.el, svg = A.svg, pct = A.pct, byId = A.byId, quote = A.quote, enc = A.enc, joinAnd = A.joinAnd, num = A.num, ruleText = A.ruleText, wrap = A.wrap;
+  var el = A.el, svg = A.svg, pct = A.pct, byId = A.byId, wrap = A.wrap;
   var P = A.App.prototype;
 
   /* ---------- Charts ---------- */

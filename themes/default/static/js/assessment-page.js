@@ -371,9 +371,7 @@
     pct: pct,
     byId: byId,
     quote: quote,
-    enc: enc,
     joinAnd: joinAnd,
-    num: num,
     ruleText: ruleText,
     wrap: wrap,
     // Which of the parts after this one have run (see assessment.js).

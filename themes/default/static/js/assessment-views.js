@@ -10,7 +10,7 @@
   var A = W && W.assessmentPage;
   if (!A) return;
   var engine = W.assessment;
-  var el = A.el, svg = A.svg, pct = A.pct, byId = A.byId, quote = A.quote, enc = A.enc, joinAnd = A.joinAnd, num = A.num, ruleText = A.ruleText, wrap = A.wrap;
+  var el = A.el, quote = A.quote, joinAnd = A.joinAnd;
   var P = A.App.prototype;
 
   /* ---------- Moving between views ---------- */
