@@ -130,34 +130,11 @@ fn fields<'a>(d: &'a Document, tags: &'a str, headings: &'a str) -> [&'a str; 5]
     [&d.title, headings, &d.description, tags, &d.text]
 }
 
-/// Calls `f(field, term)` for every term of `fields`, in order: the words
-/// of the field in lower case, single letters left out ([`text::term`]).
-/// An ASCII field (nearly all) is lowered a word at a time into one buffer;
-/// any other is lowered whole first, as Unicode's rules need the context
-/// (a final sigma) and may split a word (`İ` lowers to `i` and a dot).
+/// Calls `f(field, term)` for every term of `fields`, in order (see
+/// [`text::each_term`]).
 fn each_term(fields: [&str; 5], mut f: impl FnMut(usize, &str)) {
-    let mut buf = String::new();
     for (i, field) in fields.iter().enumerate() {
-        if field.is_ascii() {
-            for w in text::words(field) {
-                if w.len() == 1 && !w.as_bytes()[0].is_ascii_digit() {
-                    continue;
-                }
-                if w.bytes().any(|b| b.is_ascii_uppercase()) {
-                    buf.clear();
-                    buf.push_str(w);
-                    buf.make_ascii_lowercase();
-                    f(i, &buf);
-                } else {
-                    f(i, w);
-                }
-            }
-        } else {
-            let lower = field.to_lowercase();
-            for t in text::words(&lower).filter_map(text::term) {
-                f(i, &t);
-            }
-        }
+        text::each_term(field, |t| f(i, t));
     }
 }
 

@@ -7,8 +7,6 @@
 //! browser's `[\p{Alphabetic}\p{N}]`), a term is a word in lower case, and
 //! single letters (the `s` of `it's`) are not terms.
 
-use std::borrow::Cow;
-
 /// What an element means for the text.
 #[derive(Clone, Copy, PartialEq)]
 enum Element {
@@ -301,20 +299,32 @@ impl<'a> Iterator for Words<'a> {
     }
 }
 
-/// The index term of a word: lower case; `None` for a single letter.
-pub fn term(word: &str) -> Option<Cow<'_, str>> {
-    let mut chars = word.chars();
-    let first = chars.next()?;
-    if chars.next().is_none() && !first.is_numeric() {
-        return None;
-    }
-    if word
-        .bytes()
-        .all(|b| !b.is_ascii_uppercase() && b.is_ascii())
-    {
-        Some(Cow::Borrowed(word))
+/// Calls `f` with the index term of each word of `text`, in order: the
+/// word in lower case; single letters (not digits) are not terms. ASCII
+/// text (nearly all) is lowered a word at a time into one buffer; any other
+/// is lowered whole first, as Unicode's rules need the context (a final
+/// sigma) and may split a word (`İ` lowers to `i` and a dot), as the
+/// browser's `toLowerCase` of a whole query does.
+pub fn each_term(text: &str, mut f: impl FnMut(&str)) {
+    let is_term = |w: &str| {
+        let mut chars = w.chars();
+        chars.next().is_some_and(|c| c.is_numeric()) || chars.next().is_some()
+    };
+    if text.is_ascii() {
+        let mut buf = String::new();
+        for w in words(text).filter(|w| is_term(w)) {
+            if w.bytes().any(|b| b.is_ascii_uppercase()) {
+                buf.clear();
+                buf.push_str(w);
+                buf.make_ascii_lowercase();
+                f(&buf);
+            } else {
+                f(w);
+            }
+        }
     } else {
-        Some(Cow::Owned(word.to_lowercase()))
+        let lower = text.to_lowercase();
+        words(&lower).filter(|w| is_term(w)).for_each(f);
     }
 }
 
@@ -372,10 +382,8 @@ mod tests {
 
     #[test]
     fn terms_are_lower_case_words_of_two_letters_or_digits() {
-        let got: Vec<String> = words("It's Q3: the Café's 2 plans—ok?")
-            .filter_map(term)
-            .map(|t| t.into_owned())
-            .collect();
+        let mut got: Vec<String> = Vec::new();
+        each_term("It's Q3: the Café's 2 plans—ok?", |t| got.push(t.into()));
         assert_eq!(got, ["it", "q3", "the", "café", "2", "plans", "ok"]);
     }
 }
