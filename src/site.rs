@@ -101,9 +101,6 @@ impl LoadCache {
     /// holds each page's HTML once instead of three times.
     fn one_build() -> LoadCache {
         LoadCache {
-            values: ValuesMemo::one_build(),
-            cards: crate::social::CardCache::one_build(),
-            content: content::ContentCache::one_build(),
             one_build: true,
             ..LoadCache::default()
         }
@@ -164,7 +161,7 @@ impl Site {
         let mut timer = Timer::new();
         let config = load_config(root, opts)?;
         let mut errors = Vec::new();
-        let mut lib = load_content(root, &config, opts, &mut cache.content, &mut errors)?;
+        let mut lib = load_content(root, &config, opts, cache, &mut errors)?;
         timer.lap("load");
         errors.extend(markdown_stage(root, &config, &mut lib, cache));
         timer.lap("markdown");
@@ -197,7 +194,7 @@ impl Site {
             &config,
             &lib,
             &assessments.summaries,
-            &mut cache.values,
+            (!cache.one_build).then_some(&mut cache.values),
             templates.mention("get_page"),
         );
         let mut renderer = Renderer::new(templates, &lib, values, asset_map).map_err(|d| {
@@ -249,7 +246,7 @@ impl Site {
             files,
             images: &cache.images,
         };
-        match crate::social::build(&inputs, &cache.cards) {
+        match crate::social::build(&inputs, &cache.cards, !cache.one_build) {
             Ok(s) => {
                 self.assets.extend(s.assets);
                 self.renderer.set_social(s.values);

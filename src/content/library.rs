@@ -171,15 +171,17 @@ impl Library {
 
 /// Loads `root/content` into a [`Library`], collecting every problem.
 pub fn load(root: &Path, config: &Config, opts: LoadOptions) -> Result<Library, Vec<Diagnostic>> {
-    load_cached(root, config, opts, &mut ContentCache::default())
+    load_cached(root, config, opts, &mut ContentCache::default(), false)
 }
 
-/// [`load`], reusing what `cache` holds for files not invalidated since.
+/// [`load`], reusing what `cache` holds for files not invalidated since,
+/// and with `keep`, keeping this load's files there for the next.
 pub fn load_cached(
     root: &Path,
     config: &Config,
     opts: LoadOptions,
     cache: &mut ContentCache,
+    keep: bool,
 ) -> Result<Library, Vec<Diagnostic>> {
     let taxonomy_names = config.taxonomy_names();
     let (
@@ -189,7 +191,7 @@ pub fn load_cached(
             pages,
             mut errors,
         },
-    ) = read::load_files(root, &taxonomy_names, opts, cache);
+    ) = read::load_files(root, &taxonomy_names, opts, cache, keep);
     let (sections, section_by_dir) = build_sections(root, config, sections);
     let pages = pages
         .into_iter()

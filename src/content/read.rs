@@ -34,20 +34,9 @@ pub struct ContentCache {
     files: CachedFiles,
     /// The taxonomy names the parses were made with.
     taxonomies: Vec<String>,
-    /// For a load that is not followed by another: keep no files, so a
-    /// page's source and front matter are held once (by the page).
-    one_build: bool,
 }
 
 impl ContentCache {
-    /// A cache for one load only (`build`, `check`): it keeps nothing.
-    pub fn one_build() -> ContentCache {
-        ContentCache {
-            one_build: true,
-            ..ContentCache::default()
-        }
-    }
-
     /// Forgets what it knows about `paths` (files or folders, absolute).
     /// The file list is walked again unless every path is a known file that
     /// still exists.
@@ -74,7 +63,6 @@ impl ContentCache {
         if self.taxonomies != taxonomy_names {
             *self = ContentCache {
                 taxonomies: taxonomy_names.to_vec(),
-                one_build: self.one_build,
                 ..ContentCache::default()
             };
         }
@@ -92,11 +80,14 @@ pub(super) struct LoadedFiles {
 /// The first step of loading, kept apart so the cache's bookkeeping stays
 /// out of the building steps: every file under `content/` (walked again
 /// only if the cache lost the list), and the pages and sections parsed.
+/// Without `keep` (a load not followed by another) the cache keeps no
+/// files, so a page's source and front matter are held once (by the page).
 pub(super) fn load_files<'c>(
     root: &Path,
     taxonomy_names: &[String],
     opts: LoadOptions,
     cache: &'c mut ContentCache,
+    keep: bool,
 ) -> (&'c [Entry], LoadedFiles) {
     cache.forget_unless_made_with(taxonomy_names);
     let entries = match cache.entries.take() {
@@ -104,7 +95,7 @@ pub(super) fn load_files<'c>(
         None => walk::walk(&root.join("content")),
     };
     let read = read_files(root, &entries, &cache.files, taxonomy_names);
-    let keep = (!cache.one_build).then_some(&mut cache.files);
+    let keep = keep.then_some(&mut cache.files);
     let loaded = keep_loaded(read, opts, keep);
     (cache.entries.insert(entries), loaded)
 }

@@ -343,7 +343,19 @@ pub struct ValuesMemo {
     pages: HashMap<String, Memo>,
     /// The `base_url` the views were built with (permalinks).
     base_url: String,
-    one_build: bool,
+}
+
+impl ValuesMemo {
+    /// Takes the kept values out; none when they were built for another
+    /// `base_url` (their permalinks would be wrong).
+    fn take_for(&mut self, base_url: &str) -> HashMap<String, Memo> {
+        let old = std::mem::take(&mut self.pages);
+        if self.base_url == base_url {
+            return old;
+        }
+        self.base_url = base_url.to_string();
+        HashMap::new()
+    }
 }
 
 /// One page's view and the values built from it.
@@ -351,17 +363,6 @@ struct Memo {
     view: Arc<PageView>,
     summary: Value,
     page: Option<Value>,
-}
-
-impl ValuesMemo {
-    /// For a build that renders once and ends (`waymark build`): nothing is
-    /// kept.
-    pub fn one_build() -> ValuesMemo {
-        ValuesMemo {
-            one_build: true,
-            ..ValuesMemo::default()
-        }
-    }
 }
 
 /// What a page's view is made from, shared by every page of one build.
@@ -418,18 +419,19 @@ impl ViewInputs<'_> {
 impl SiteValues {
     /// Builds all values from the loaded, rendered library.
     pub fn build(config: &Config, lib: &Library, assessments: &[AssessmentSummary]) -> SiteValues {
-        SiteValues::build_cached(config, lib, assessments, &mut ValuesMemo::default(), true)
+        SiteValues::build_cached(config, lib, assessments, None, true)
     }
 
     /// [`SiteValues::build`], reusing the values in `memo` of pages whose
-    /// view did not change. `get_page` says a template calls `get_page`,
+    /// view did not change and keeping this build's there (no memo: a build
+    /// that renders once and ends keeps nothing). `get_page` says a template calls `get_page`,
     /// which needs every page's full value up front; otherwise full values
     /// are built as their pages render.
     pub fn build_cached(
         config: &Config,
         lib: &Library,
         assessments: &[AssessmentSummary],
-        memo: &mut ValuesMemo,
+        mut memo: Option<&mut ValuesMemo>,
         get_page: bool,
     ) -> SiteValues {
         // Each value depends only on the library and the summaries, so the
@@ -440,11 +442,9 @@ impl SiteValues {
         let page_ancestors: Vec<Value> = (0..lib.sections.len())
             .map(|i| ancestors(lib, i, true))
             .collect();
-        let mut old = std::mem::take(&mut memo.pages);
-        if memo.base_url != config.base_url() {
-            old.clear();
-            memo.base_url = config.base_url().to_string();
-        }
+        let old = (memo.as_deref_mut())
+            .map(|m| m.take_for(config.base_url()))
+            .unwrap_or_default();
         let inputs = ViewInputs {
             config,
             lib,
@@ -465,7 +465,7 @@ impl SiteValues {
             if let Some(v) = &m.page {
                 pages.push(v.clone());
             }
-            if !memo.one_build {
+            if let Some(memo) = memo.as_deref_mut() {
                 memo.pages.insert(p.rel.clone(), m);
             }
         }

@@ -28,13 +28,13 @@ pub(super) fn load_content(
     root: &Path,
     config: &Config,
     opts: &BuildOptions,
-    cache: &mut content::ContentCache,
+    cache: &mut LoadCache,
     errors: &mut Vec<Diagnostic>,
 ) -> Result<Library, Diagnostics> {
     let load = LoadOptions {
         drafts: opts.drafts,
     };
-    let lib = match content::load_cached(root, config, load, cache) {
+    let lib = match content::load_cached(root, config, load, &mut cache.content, !cache.one_build) {
         Ok(lib) => lib,
         Err(mut errs) => {
             errs.extend(template_errors(root, config));

@@ -54,18 +54,6 @@ pub const DEFAULT_ACCENT: &str = "#1d5b8f";
 pub struct CardCache {
     drawn: AtomicUsize,
     values: std::sync::Mutex<plan::Memo>,
-    /// Keep nothing for next time (a build that ends).
-    one_build: bool,
-}
-
-impl CardCache {
-    /// For a build that ends after one load: values are not kept.
-    pub fn one_build() -> CardCache {
-        CardCache {
-            one_build: true,
-            ..CardCache::default()
-        }
-    }
 }
 
 /// What the stage produced.
@@ -139,8 +127,9 @@ pub struct Inputs<'a> {
 }
 
 /// Plans, draws (or reuses) every card and the favicon, and builds the
-/// `social` value of every page.
-pub fn build(input: &Inputs, cache: &CardCache) -> Result<Output, Vec<Diagnostic>> {
+/// `social` value of every page; with `keep`, the values are kept in
+/// `cache` for the next build (not for a build that ends).
+pub fn build(input: &Inputs, cache: &CardCache, keep: bool) -> Result<Output, Vec<Diagnostic>> {
     let brand = Brand::from_config(input.config, input.files);
     let fonts = card::Fonts::load(&input.config.theme_dir(input.root));
     let plan = plan::plan(input)?;
@@ -185,11 +174,11 @@ pub fn build(input: &Inputs, cache: &CardCache) -> Result<Output, Vec<Diagnostic
         return Err(errors);
     }
     let logo = brand.logo_path.as_deref();
-    let values = if cache.one_build {
-        plan::values(input, &plan, &icons, logo, None)
-    } else {
+    let values = if keep {
         let mut memo = cache.values.lock().expect("no panics holding the lock");
         plan::values(input, &plan, &icons, logo, Some(&mut memo))
+    } else {
+        plan::values(input, &plan, &icons, logo, None)
     };
     Ok(Output {
         cards: plan.cards.len(),
