@@ -79,10 +79,8 @@ pub struct Library {
 impl Library {
     /// Resolves `a/b.md` (without `@/`) to its site path.
     pub fn path_of(&self, rel: &str) -> Option<&str> {
-        Some(match self.by_rel.get(rel)? {
-            Target::Page(i) => &self.pages[*i].path,
-            Target::Section(i) => &self.sections[*i].path,
-        })
+        let target = *self.by_rel.get(rel)?;
+        Some(&self.document(target).path)
     }
 
     /// Resolves `assessments/ID.yaml` (without `@/`) to the assessment's page,
@@ -151,10 +149,8 @@ impl Library {
     /// The ids (headings, footnotes) a `@/rel#id` link may target, once the
     /// Markdown stage has run; none if `rel` names no page or section.
     pub fn anchors(&self, rel: &str) -> Option<&std::collections::HashSet<String>> {
-        Some(match self.by_rel.get(rel)? {
-            Target::Page(i) => &self.pages[*i].rendered.anchors,
-            Target::Section(i) => &self.sections[*i].rendered.anchors,
-        })
+        let target = *self.by_rel.get(rel)?;
+        Some(&self.document(target).rendered.anchors)
     }
 
     /// Sections from home down to `section` (inclusive).

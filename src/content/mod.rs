@@ -136,6 +136,14 @@ impl Library {
         sections.chain(self.pages.iter().map(|p| &p.doc))
     }
 
+    /// The document an `@/` path (or a render job) names.
+    pub fn document(&self, target: Target) -> &Document {
+        match target {
+            Target::Page(i) => &self.pages[i].doc,
+            Target::Section(i) => &self.sections[i].doc,
+        }
+    }
+
     /// [`Library::documents`], mutable.
     pub fn documents_mut(&mut self) -> impl Iterator<Item = &mut Document> {
         let sections = self.sections.iter_mut().map(|s| &mut s.doc);

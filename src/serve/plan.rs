@@ -160,35 +160,29 @@ impl<'a> Check<'a> {
     /// The job's own source file changed (the page being edited), as
     /// opposed to something it lists or looks up.
     fn own_source_changed(&self, job: Job, old_job: Job) -> bool {
-        let same = |a: &Arc<str>, b: &Arc<str>| Arc::ptr_eq(a, b) || a == b;
-        match job {
-            Job::Page(i) => {
-                let p = &self.new.library().pages[i];
-                match self.old.library().by_rel.get(&p.rel) {
-                    Some(Target::Page(oi)) => {
-                        !same(&self.old.library().pages[*oi].source, &p.source)
-                    }
+        let target = match job {
+            Job::Page(i) => Target::Page(i),
+            Job::Section(i) => Target::Section(i),
+            Job::Extra(i) => {
+                return match old_job {
+                    Job::Extra(oi) => self
+                        .old
+                        .extras()
+                        .get(oi)
+                        .is_none_or(|o| o.vars != self.new.extras()[i].vars),
                     _ => true,
-                }
+                };
             }
-            Job::Section(i) => {
-                let s = &self.new.library().sections[i];
-                match self.old.library().by_rel.get(&s.rel) {
-                    Some(Target::Section(oi)) => {
-                        !same(&self.old.library().sections[*oi].source, &s.source)
-                    }
-                    _ => true,
-                }
+            _ => return false,
+        };
+        let (old, new) = (self.old.library(), self.new.library().document(target));
+        // The same file as a page before and now (or a section both times).
+        match old.by_rel.get(&new.rel) {
+            Some(&o) if std::mem::discriminant(&o) == std::mem::discriminant(&target) => {
+                let source = &old.document(o).source;
+                !(Arc::ptr_eq(source, &new.source) || *source == new.source)
             }
-            Job::Extra(i) => match old_job {
-                Job::Extra(oi) => self
-                    .old
-                    .extras()
-                    .get(oi)
-                    .is_none_or(|o| o.vars != self.new.extras()[i].vars),
-                _ => true,
-            },
-            _ => false,
+            _ => true,
         }
     }
 
