@@ -176,6 +176,11 @@ static INTERNERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::n
 struct Cache {
     /// The [`Interner::generation`] the ids belong to.
     generation: u64,
+    /// Ids of terms of up to 16 bytes, keyed by their bytes packed in an
+    /// integer (terms hold no NUL), so that a lookup neither hashes a
+    /// string nor follows a pointer to compare one: most words are short.
+    short: HashMap<u128, u32, ahash::RandomState>,
+    /// Ids of the longer terms.
     ids: HashMap<Box<str>, u32, ahash::RandomState>,
     /// By term id: where the term is in `counts` (`u32::MAX`: not yet).
     slot: Vec<u32>,
@@ -186,12 +191,21 @@ struct Cache {
 impl Cache {
     /// Counts one occurrence of `t` in field `f`.
     fn count(&mut self, interner: &Interner, f: usize, t: &str) {
-        let id = match self.ids.get(t) {
-            Some(&id) => id,
-            None => {
-                let id = interner.global_id(t);
-                self.ids.insert(t.into(), id);
-                id
+        let id = if t.len() <= 16 {
+            let mut key = [0u8; 16];
+            key[..t.len()].copy_from_slice(t.as_bytes());
+            *self
+                .short
+                .entry(u128::from_le_bytes(key))
+                .or_insert_with(|| interner.global_id(t))
+        } else {
+            match self.ids.get(t) {
+                Some(&id) => id,
+                None => {
+                    let id = interner.global_id(t);
+                    self.ids.insert(t.into(), id);
+                    id
+                }
             }
         };
         let at = id as usize;
@@ -371,6 +385,7 @@ impl Builder {
             let c = &mut *c;
             if c.generation != self.interner.generation {
                 c.generation = self.interner.generation;
+                c.short.clear();
                 c.ids.clear();
             }
             for d in docs {
