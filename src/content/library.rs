@@ -377,7 +377,10 @@ pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 /// `file` is the path shown in messages.
 pub fn read_text(path: &Path, file: &Path) -> Result<String, Diagnostic> {
     let cannot = |e: std::io::Error| Diagnostic::error(file, format!("cannot read file: {e}"));
-    let len = std::fs::metadata(path).map_err(cannot)?.len();
+    // The size comes from the open file (one `stat` fewer a page than
+    // asking by path, and no window for the file to change between).
+    let mut f = std::fs::File::open(path).map_err(cannot)?;
+    let len = f.metadata().map_err(cannot)?.len();
     if len > MAX_FILE_BYTES {
         return Err(Diagnostic::error(
             file,
@@ -389,7 +392,8 @@ pub fn read_text(path: &Path, file: &Path) -> Result<String, Diagnostic> {
         )
         .with_hint("split it into several pages, or move large data into a static file"));
     }
-    let bytes = std::fs::read(path).map_err(cannot)?;
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    std::io::Read::read_to_end(&mut f, &mut bytes).map_err(cannot)?;
     String::from_utf8(bytes).map_err(|e| {
         let good = e.utf8_error().valid_up_to();
         let text = String::from_utf8_lossy(&e.as_bytes()[..good]).into_owned();

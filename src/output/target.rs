@@ -245,6 +245,10 @@ pub struct Staging {
     dir: PathBuf,
     target: Target,
     committed: bool,
+    /// Folders created so far, so that each is made once (a search index
+    /// puts thousands of files in one folder; asking to create it again
+    /// for each costs a failed `mkdir` and a `stat`).
+    made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
     /// Held until the staging folder is gone or swapped in.
     _lock: Lock,
 }
@@ -269,6 +273,7 @@ impl Staging {
             dir,
             target: target.clone(),
             committed: false,
+            made: Default::default(),
             _lock: lock,
         })
     }
@@ -288,7 +293,16 @@ impl Staging {
     fn create(&self, rel: &OutputPath) -> std::io::Result<File> {
         let path = rel.under(&self.dir);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
+            let known = self
+                .made
+                .lock()
+                .expect("no panics while locked")
+                .contains(parent);
+            if !known {
+                std::fs::create_dir_all(parent)?;
+                let mut made = self.made.lock().expect("no panics while locked");
+                made.insert(parent.to_path_buf());
+            }
         }
         OpenOptions::new()
             .write(true)
