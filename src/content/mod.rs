@@ -153,9 +153,12 @@ impl Library {
     /// Keeps only the front matter of every source: for a build that has
     /// rendered its Markdown and will not quote a body again.
     pub fn forget_bodies(&mut self) {
-        for d in self.documents_mut() {
-            d.source = d.source[..d.body_start].into();
-        }
+        use rayon::prelude::*;
+        let forget = |d: &mut Document| d.source = d.source[..d.body_start].into();
+        self.pages.par_iter_mut().for_each(|p| forget(&mut p.doc));
+        self.sections
+            .par_iter_mut()
+            .for_each(|s| forget(&mut s.doc));
     }
 }
 

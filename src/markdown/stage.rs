@@ -55,8 +55,11 @@ pub fn run(
     cache: &mut Cache,
     keep: bool,
 ) -> Vec<Diagnostic> {
-    let paths = lib.link_targets();
-    let resolve = |rel: &str| paths.get(rel).cloned();
+    let lookup: &Library = lib;
+    let resolve = |rel: &str| match lookup.path_of(rel) {
+        Some(path) => Some(path.to_string()),
+        None => lookup.assessment_path(rel),
+    };
     let mut old = std::mem::take(&mut cache.texts);
     let old_pages: Vec<Option<Memo>> = (lib.pages.iter())
         .map(|p| old.remove(&(false, p.rel.clone())))
@@ -72,7 +75,7 @@ pub fn run(
                 body_start: p.body_start,
                 summary: p.front.summary.as_ref(),
             };
-            render_text(&text, m, shortcodes, &resolve)
+            render_text(&text, m, shortcodes, &resolve, keep)
         })
         .collect();
     let section_memos: Vec<Memo> = (lib.sections.par_iter().zip(old_sections))
@@ -82,7 +85,7 @@ pub fn run(
                 body_start: s.body_start,
                 summary: None,
             };
-            render_text(&text, m, shortcodes, &resolve)
+            render_text(&text, m, shortcodes, &resolve, keep)
         })
         .collect();
     // Sorting every path for hints is work only a broken link needs.
@@ -92,27 +95,49 @@ pub fn run(
     } else {
         crate::content::LinkHints::default()
     };
-    let mut errors = Vec::new();
-    let mut next = HashMap::with_capacity(page_memos.len() + section_memos.len());
-    for (p, m) in lib.pages.iter_mut().zip(page_memos) {
-        errors.extend(problems(&m, &p.file, &p.source, &hints));
-        p.rendered = settle(m, (false, p.rel.clone()), keep.then_some(&mut next));
-    }
-    for (s, m) in lib.sections.iter_mut().zip(section_memos) {
-        errors.extend(problems(&m, &s.file, &s.source, &hints));
-        s.rendered = settle(m, (true, s.rel.clone()), keep.then_some(&mut next));
-    }
+    let mut next = HashMap::new();
+    let mut errors = if keep {
+        next.reserve(page_memos.len() + section_memos.len());
+        let mut errors = Vec::new();
+        for (p, m) in lib.pages.iter_mut().zip(page_memos) {
+            errors.extend(problems(&m, &p.file, &p.source, &hints));
+            p.rendered = m.rendered.clone();
+            next.insert((false, p.rel.clone()), m);
+        }
+        for (s, m) in lib.sections.iter_mut().zip(section_memos) {
+            errors.extend(problems(&m, &s.file, &s.source, &hints));
+            s.rendered = m.rendered.clone();
+            next.insert((true, s.rel.clone()), m);
+        }
+        errors
+    } else {
+        // Nothing is kept: each text takes its HTML and drops the rest of
+        // its memo on its own thread.
+        let settle = |doc: &mut crate::content::Document, m: Memo| {
+            let errors: Vec<Diagnostic> = problems(&m, &doc.file, &doc.source, &hints).collect();
+            doc.rendered = m.rendered;
+            errors
+        };
+        let pages = (lib.pages.par_iter_mut().zip(page_memos)).map(|(p, m)| settle(&mut p.doc, m));
+        let sections =
+            (lib.sections.par_iter_mut().zip(section_memos)).map(|(s, m)| settle(&mut s.doc, m));
+        let mut errors: Vec<Vec<Diagnostic>> = pages.collect();
+        errors.par_extend(sections);
+        errors.into_iter().flatten().collect()
+    };
     cache.texts = next;
     errors.extend(broken_anchors(lib));
     errors
 }
 
-/// One text's output, reusing `old` when it still holds.
+/// One text's output, reusing `old` when it still holds. With `keep`, the
+/// links it resolved are recorded, to tell when they resolve differently.
 fn render_text(
     text: &Text,
     old: Option<Memo>,
     shortcodes: &Shortcodes,
     resolve: &(dyn Fn(&str) -> Option<String> + Sync),
+    keep: bool,
 ) -> Memo {
     if let Some(mut m) = old
         && (Arc::ptr_eq(&m.source, text.source) || m.source == *text.source)
@@ -127,10 +152,12 @@ fn render_text(
     let resolved = Mutex::new(Vec::new());
     let recording = |t: &str| {
         let r = resolve(t);
-        resolved
-            .lock()
-            .expect("no panics while holding the lock")
-            .push((t.to_string(), r.clone()));
+        if keep {
+            resolved
+                .lock()
+                .expect("no panics while holding the lock")
+                .push((t.to_string(), r.clone()));
+        }
         r
     };
     let start = text.body_start;
@@ -157,23 +184,6 @@ fn render_text(
     }
 }
 
-/// The output for the library: shared with the memo when it is kept in
-/// `next`, moved otherwise.
-fn settle(
-    mut m: Memo,
-    key: (bool, String),
-    next: Option<&mut HashMap<(bool, String), Memo>>,
-) -> Arc<Rendered> {
-    match next {
-        Some(next) => {
-            let rendered = m.rendered.clone();
-            next.insert(key, m);
-            rendered
-        }
-        None => std::mem::take(&mut m.rendered),
-    }
-}
-
 /// One text's problems as diagnostics at their place in `file`.
 fn problems<'a>(
     m: &'a Memo,
@@ -189,30 +199,40 @@ fn problems<'a>(
 
 /// Every `@/x.md#id` must name a heading or footnote of x.md.
 fn broken_anchors(lib: &Library) -> Vec<Diagnostic> {
-    let pages = (lib.pages.iter()).map(|p| (&p.file, &p.source, p.body_start, &p.rendered));
-    let sections = (lib.sections.iter()).map(|s| (&s.file, &s.source, s.body_start, &s.rendered));
+    let pages = lib.pages.par_iter().map(|p| &p.doc);
+    let docs = pages.chain(lib.sections.par_iter().map(|s| &s.doc));
+    let errors: Vec<Vec<Diagnostic>> = docs.map(|d| broken_anchors_in(lib, d)).collect();
+    errors.into_iter().flatten().collect()
+}
+
+/// The broken `@/x.md#id` links of one text.
+fn broken_anchors_in(lib: &Library, doc: &crate::content::Document) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
-    for (file, source, start, rendered) in pages.chain(sections) {
-        for link in &rendered.anchor_links {
-            let Some(anchors) = lib.anchors(&link.target) else {
-                continue;
-            };
-            if anchors.contains(&link.anchor) {
-                continue;
-            }
-            let hint = crate::diagnostics::anchor_hint(
-                &link.anchor,
-                anchors.iter().map(String::as_str),
-                "headings",
-            );
-            let message = format!(
-                "broken anchor: `@/{}` has no heading `#{}`",
-                link.target, link.anchor
-            );
-            errors.push(
-                Diagnostic::at_offset(file, source, start + link.offset, message).with_hint(hint),
-            );
+    for link in &doc.rendered.anchor_links {
+        let Some(anchors) = lib.anchors(&link.target) else {
+            continue;
+        };
+        if anchors.contains(&link.anchor) {
+            continue;
         }
+        let hint = crate::diagnostics::anchor_hint(
+            &link.anchor,
+            anchors.iter().map(String::as_str),
+            "headings",
+        );
+        let message = format!(
+            "broken anchor: `@/{}` has no heading `#{}`",
+            link.target, link.anchor
+        );
+        errors.push(
+            Diagnostic::at_offset(
+                &doc.file,
+                &doc.source,
+                doc.body_start + link.offset,
+                message,
+            )
+            .with_hint(hint),
+        );
     }
     errors
 }
