@@ -234,10 +234,10 @@ fn parent_title(titles: &HashMap<String, String>, path: &str) -> Option<String> 
 }
 
 /// The `social` values of the last build and what they were made from,
-/// for `serve`: when the site-wide inputs (page titles by path, every
-/// page's own image, the icons, the logo) are unchanged, a page whose own
-/// facts are unchanged keeps its value without its JSON-LD being made
-/// again (the largest part of this stage on a save).
+/// for `serve`: when the site-wide inputs (every page's own image, the
+/// icons, the logo) and the titles on its breadcrumb trail are unchanged,
+/// a page whose own facts are unchanged keeps its value without its
+/// JSON-LD being made again (the largest part of this stage on a save).
 #[derive(Default)]
 pub struct Memo {
     titles: HashMap<String, String>,
@@ -345,15 +345,17 @@ pub fn values(
             })
             .collect();
     };
-    let same_site = memo.icons.as_ref() == Some(icons)
-        && memo.logo.as_deref() == logo
-        && memo.titles == plan.titles
-        && memo.own == plan.own;
+    let same_site =
+        memo.icons.as_ref() == Some(icons) && memo.logo.as_deref() == logo && memo.own == plan.own;
+    // A page's breadcrumbs hold the titles of its path and the paths above
+    // it: a changed title is made again only below the path it names.
+    let retitled = changed_keys(&memo.titles, &plan.titles);
     let old = &memo.pages;
     let built: Vec<(String, (std::sync::Arc<Facts>, Value))> = (jobs.par_iter())
         .map(|&job| {
             let path = Renderer::path(job, lib, input.extras);
             if same_site
+                && !retitled.iter().any(|t| path.starts_with(t.as_str()))
                 && let Some((facts, value)) = old.get(&path)
                 && facts.still(job, lib)
             {
@@ -380,6 +382,19 @@ pub fn values(
     // being served.
     std::thread::spawn(move || drop(old));
     values
+}
+
+/// The keys whose values differ between `a` and `b`, or are in only one.
+fn changed_keys<'a>(
+    a: &'a HashMap<String, String>,
+    b: &'a HashMap<String, String>,
+) -> Vec<&'a String> {
+    let gone = a.keys().filter(|k| !b.contains_key(*k));
+    let new_or_changed = b
+        .iter()
+        .filter(|(k, v)| a.get(*k) != Some(v))
+        .map(|(k, _)| k);
+    gone.chain(new_or_changed).collect()
 }
 
 /// One page's `social` value: icons, image and JSON-LD script.
