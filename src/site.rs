@@ -9,6 +9,8 @@
 //! collector. Nothing else assembles output files.
 
 pub mod outputs;
+mod retext;
+pub use retext::Retexted;
 mod search_stage;
 mod stages;
 
@@ -52,6 +54,8 @@ pub struct Site {
     /// Files to copy.
     assets: Vec<output::Asset>,
     renderer: Renderer,
+    /// The shortcode templates the Markdown was rendered with.
+    shortcodes: crate::markdown::shortcodes::Shortcodes,
     /// The checked assessments, for `check`'s outcome counts.
     assessments: Vec<crate::assessment::Assessment>,
     assessment_count: usize,
@@ -163,7 +167,8 @@ impl Site {
         let mut errors = Vec::new();
         let mut lib = load_content(root, &config, opts, cache, &mut errors)?;
         timer.lap("load");
-        errors.extend(markdown_stage(root, &config, &mut lib, cache));
+        let (mut errs, shortcodes) = markdown_stage(root, &config, &mut lib, cache);
+        errors.append(&mut errs);
         timer.lap("markdown");
         let checked = (!cache.one_build).then_some(&cache.assessments);
         let (assessments, mut errs) = crate::assessment::stage::load(&lib, checked);
@@ -213,6 +218,7 @@ impl Site {
             extras,
             assets,
             renderer,
+            shortcodes,
             timings: Vec::new(),
             search,
             media: Media::default(),

@@ -1416,3 +1416,64 @@ fn build_serve_after_edits_and_check_emit_identical_files() {
     }
     h.stop();
 }
+
+/// A save that changes only the text of a page is applied to the loaded
+/// site in place and renders that page alone; a save whose effects reach
+/// further (a new heading, a broken link, a changed front matter) takes
+/// the full path. Either way the result equals a clean build.
+#[test]
+fn text_only_saves_render_the_page_alone_and_still_equal_a_clean_build() {
+    let f = Fixture::new("basic");
+    let beta = f.path("content/guides/beta.md");
+    let opts = waymark::site::BuildOptions {
+        drafts: false,
+        base_url: Some("http://127.0.0.1:1/".into()),
+        portable: false,
+    };
+    let mut engine = serve::Engine::new(f.root(), opts.clone());
+    engine
+        .rebuild(&serve::Changes::everything(), &mut |_| {})
+        .expect("first build");
+    let mut save = |from: &str, to: &str| {
+        let text = std::fs::read_to_string(&beta).unwrap();
+        assert!(text.contains(from), "{from} in {text}");
+        std::fs::write(&beta, text.replacen(from, to, 1)).unwrap();
+        let changes = serve::classify(f.root(), Some("mini"), std::slice::from_ref(&beta));
+        let done = engine.rebuild(&changes, &mut |_| {});
+        if let Ok(d) = &done {
+            assert_serves_clean_build(&engine.files().unwrap(), f.root(), &opts);
+            return Some((d.rendered, d.in_place, d.changed.clone()));
+        }
+        None
+    };
+    // Words changed, as many as before (the fixture's page template shows
+    // the word count, which its lists could show too).
+    let (rendered, in_place, changed) = save("Beta intro.", "Beta preface.").expect("rebuilt");
+    assert!(in_place && rendered == 1, "only beta: {changed:?}");
+    assert!(
+        changed.contains(&"guides/beta/index.html".to_string()),
+        "{changed:?}"
+    );
+    assert!(
+        !changed.iter().any(|c| c.starts_with("guides/index")),
+        "{changed:?}"
+    );
+    // A new heading: other pages may link to its anchor, so the full path.
+    let (_, in_place, _) = save("## Details", "## Details\n\n## Extra part").expect("rebuilt");
+    assert!(!in_place, "a new heading takes the full path");
+    // A broken link is reported as a build would, and the last good
+    // site stays.
+    assert!(save("Beta preface.", "Beta [x](@/nowhere.md).").is_none());
+    let (rendered, _, _) = save("Beta [x](@/nowhere.md).", "Beta preface.").expect("fixed");
+    assert!(rendered >= 1);
+    // Front matter changed: the full path (lists and alpha show the title).
+    let (rendered, in_place, _) = save("title: Beta", "title: Beta Two").expect("rebuilt");
+    assert!(!in_place && rendered > 1, "{rendered}");
+    // Text again, after the full paths: still the page alone.
+    let (rendered, in_place, _) = save("Beta preface.", "Beta opening.").expect("rebuilt");
+    assert!(in_place && rendered == 1);
+    // One more word: the fixture's templates show the word count, which a
+    // list could show, so the full path.
+    let (_, in_place, _) = save("Beta opening.", "Beta opening words.").expect("rebuilt");
+    assert!(!in_place);
+}

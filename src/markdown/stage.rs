@@ -130,6 +130,30 @@ pub fn run(
     errors
 }
 
+/// The Markdown output of one page's text, alone (`serve`'s text-only
+/// saves): None when it has a problem, which the full stage reports.
+pub fn render_alone(
+    source: &Arc<str>,
+    body_start: usize,
+    summary: Option<&String>,
+    shortcodes: &Shortcodes,
+    lib: &Library,
+) -> Option<Rendered> {
+    let resolve = |rel: &str| match lib.path_of(rel) {
+        Some(path) => Some(path.to_string()),
+        None => lib.assessment_path(rel),
+    };
+    let text = Text {
+        source,
+        body_start,
+        summary,
+    };
+    let mut m = render_text(&text, None, shortcodes, &resolve, false);
+    m.problems
+        .is_empty()
+        .then(|| std::mem::take(Arc::make_mut(&mut m.rendered)))
+}
+
 /// One text's output, reusing `old` when it still holds. With `keep`, the
 /// links it resolved are recorded, to tell when they resolve differently.
 fn render_text(
@@ -206,7 +230,7 @@ fn broken_anchors(lib: &Library) -> Vec<Diagnostic> {
 }
 
 /// The broken `@/x.md#id` links of one text.
-fn broken_anchors_in(lib: &Library, doc: &crate::content::Document) -> Vec<Diagnostic> {
+pub fn broken_anchors_in(lib: &Library, doc: &crate::content::Document) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     for link in &doc.rendered.anchor_links {
         let Some(anchors) = lib.anchors(&link.target) else {

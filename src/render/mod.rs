@@ -97,6 +97,24 @@ impl Renderer {
         &self.values
     }
 
+    /// The values, to change in place for `serve`'s text-only saves (see
+    /// [`SiteValues::retext_page`]); the undo is [`Renderer::restore_values`].
+    /// The template functions keep the values they were registered with:
+    /// a page another one reads through them is not changed this way.
+    pub fn values_mut(&mut self) -> &mut SiteValues {
+        Arc::make_mut(&mut self.values)
+    }
+
+    /// The values as they are now, to put back with [`Renderer::restore_values`].
+    pub fn shared_values(&self) -> Arc<SiteValues> {
+        self.values.clone()
+    }
+
+    /// Puts back values taken with [`Renderer::shared_values`].
+    pub fn restore_values(&mut self, values: Arc<SiteValues>) {
+        self.values = values;
+    }
+
     /// What the template functions look up, for comparing two builds.
     pub fn lookup(&self) -> &Lookup {
         &self.lookup

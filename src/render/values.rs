@@ -28,6 +28,7 @@ pub struct AssessmentSummary {
 }
 
 /// Every value templates can reach.
+#[derive(Clone)]
 pub struct SiteValues {
     /// `site`.
     pub site: Value,
@@ -490,6 +491,29 @@ impl SiteValues {
             terms,
             assessments: Value::from_serializable(assessments),
         }
+    }
+
+    /// For `serve`'s saves that change only the text of page `i` (its
+    /// Markdown output is `rendered`, its front matter as before): replaces
+    /// the page's view and values. Lists keep the card they hold, so this
+    /// refuses (false, nothing changed) when the card differs in a field of
+    /// `mask`, the fields templates may read from lists.
+    pub fn retext_page(&mut self, i: usize, rendered: &Arc<Rendered>, mask: FieldMask) -> bool {
+        let mut view = PageView::clone(&self.views[i]);
+        view.rendered = rendered.clone();
+        view.card.summary = rendered.summary.clone();
+        view.card.reading_time = rendered.reading_time;
+        view.card.word_count = rendered.word_count;
+        if !view.card.same_for(&self.views[i].card, mask) {
+            return false;
+        }
+        let summary = view.card.value();
+        if !self.pages.is_empty() {
+            self.pages[i] = view.value(&summary);
+        }
+        self.summaries[i] = summary;
+        self.views[i] = Arc::new(view);
+        true
     }
 
     /// The `page` value of page `i`.

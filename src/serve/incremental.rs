@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output;
-use crate::render::Job;
+use crate::render::{Dep, FieldMask, Job};
 use crate::search;
 use crate::site::{BuildOptions, LoadCache, Plan, Search, Site, outputs::emit};
 
@@ -97,6 +97,9 @@ pub struct Rebuilt {
     pub elapsed: Duration,
     /// True for a full rebuild.
     pub full: bool,
+    /// True when only the text of pages changed and the loaded site was
+    /// changed in place instead of loaded again (see [`Site::retext`]).
+    pub in_place: bool,
 }
 
 struct State {
@@ -215,6 +218,9 @@ impl Engine {
         changes: &Changes,
         publish: &mut dyn FnMut(Published),
     ) -> Result<Rebuilt, Attempt> {
+        if let Some(done) = self.retext(changes, publish) {
+            return Ok(done);
+        }
         let start = Instant::now();
         let stamps = stamps(&changes.paths);
         self.forget(changes);
@@ -263,6 +269,72 @@ impl Engine {
             pages,
             elapsed: start.elapsed(),
             full,
+            in_place: false,
+        })
+    }
+
+    /// The fast path for saves that changed only the text of pages (see
+    /// [`Site::retext`]): the last good site is changed in place and those
+    /// pages alone are rendered. None, with the site as it was, when it
+    /// does not apply or anything fails: the full path then runs, and
+    /// reports what a build would.
+    fn retext(&mut self, changes: &Changes, publish: &mut dyn FnMut(Published)) -> Option<Rebuilt> {
+        if changes.config || changes.templates || changes.statics || !changes.content {
+            return None;
+        }
+        let start = Instant::now();
+        let state = self.state.as_ref()?;
+        let pages = state.site.pages_of(&changes.paths)?;
+        let lib = state.site.library();
+        let rels: HashSet<&str> = pages.iter().map(|&i| lib.pages[i].rel.as_str()).collect();
+        // A page another page reads through `get_page` changes that page too.
+        let read_elsewhere = (state.records.values()).any(|r| {
+            (r.deps.iter()).any(|d| matches!(d, Dep::Page(rel) if rels.contains(rel.as_str())))
+        });
+        if read_elsewhere {
+            return None;
+        }
+        let sources = state.site.renderer().templates().files.values();
+        let mask = FieldMask::of_templates(sources.map(|(_, src)| src.as_str()));
+        let stamps = stamps(&changes.paths);
+        let mut state = self.state.take()?;
+        let Some(done) = state.site.retext(&pages, mask) else {
+            self.state = Some(state);
+            return None;
+        };
+        if let Some(hook) = &mut self.loaded_hook {
+            hook();
+        }
+        let jobs: HashSet<Job> = pages.iter().map(|&i| Job::Page(i)).collect();
+        let stepped = self.steps(
+            &state.site,
+            &[jobs],
+            Some(&state),
+            changes,
+            &stamps,
+            publish,
+        );
+        let Ok(stepped) = stepped else {
+            state.site.undo_retext(done);
+            self.state = Some(state);
+            return None;
+        };
+        // The next full load reads these files again.
+        self.forget(changes);
+        let pages = state.site.jobs().len();
+        self.state = Some(State {
+            site: state.site,
+            records: stepped.records,
+            files: stepped.files,
+        });
+        Some(Rebuilt {
+            changed: stepped.changed,
+            css: Vec::new(),
+            rendered: stepped.rendered,
+            pages,
+            elapsed: start.elapsed(),
+            full: false,
+            in_place: true,
         })
     }
 

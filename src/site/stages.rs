@@ -54,7 +54,7 @@ pub(super) fn markdown_stage(
     config: &Config,
     lib: &mut Library,
     cache: &mut LoadCache,
-) -> Vec<Diagnostic> {
+) -> (Vec<Diagnostic>, markdown::shortcodes::Shortcodes) {
     let mut errors = Vec::new();
     let shortcodes = match markdown::shortcodes::Shortcodes::load(root, config) {
         Ok(s) => s,
@@ -69,7 +69,7 @@ pub(super) fn markdown_stage(
         &mut cache.markdown,
         !cache.one_build,
     ));
-    errors
+    (errors, shortcodes)
 }
 
 /// The templates (with the built-in search page when `search` is on), and
