@@ -45,7 +45,7 @@ impl ContentCache {
             let known_file = self
                 .entries
                 .as_ref()
-                .is_some_and(|e| e.iter().any(|e| &e.path == changed));
+                .is_some_and(|e| e.iter().any(|e| e.path.as_os_str() == changed.as_os_str()));
             if !known_file || !changed.is_file() {
                 self.entries = None;
             }

@@ -295,7 +295,7 @@ pub fn enrich_library(
 /// Whether a text has an image to check (the Markdown output is shared
 /// with `serve`'s cache: copied only when it is going to change).
 fn has_img(r: &crate::markdown::Rendered) -> bool {
-    r.html.contains("<img") || r.summary.contains("<img")
+    r.has_images
 }
 
 /// The offset in `markdown` of the image whose source is `src`: the `!` of

@@ -45,6 +45,10 @@ pub struct Rendered {
     pub assessments: Vec<String>,
     /// Content paths (`a/b.md`) this text links to, for incremental rebuilds.
     pub links_to: Vec<String>,
+    /// Whether the HTML or summary has an `<img` for the image stage to
+    /// check: found once here, where `serve` keeps the output, instead of
+    /// searching every page's HTML on every load.
+    pub has_images: bool,
 }
 
 /// An `@/path.md#anchor` link whose anchor must exist on the target.

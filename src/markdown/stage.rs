@@ -197,6 +197,7 @@ fn render_text(
         rendered.summary = r.html;
         problems.extend(more.into_iter().map(|p| (0, p)));
     }
+    rendered.has_images = rendered.html.contains("<img") || rendered.summary.contains("<img");
     Memo {
         source: text.source.clone(),
         body_start: start,

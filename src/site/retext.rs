@@ -75,11 +75,10 @@ impl Site {
                 &self.lib,
             )?;
             let old = &page.rendered;
-            let has_image = |r: &Rendered| r.html.contains("<img");
             if rendered.anchors != old.anchors
                 || rendered.assessments != old.assessments
-                || has_image(&rendered)
-                || has_image(old)
+                || rendered.has_images
+                || old.has_images
             {
                 return None;
             }
