@@ -682,11 +682,12 @@ fn the_browser_client_finds_non_ascii_words_typed_in_any_case() {
 }
 
 /// `İ` (U+0130) lowers to `i` and U+0307 (a combining dot, not a letter).
-/// The index lowers the text first and then splits it into words, so
-/// `İstanbul` is indexed as `stanbul`; the client splits the query into
-/// words first and then lowers each, so it looks for `i̇stanbul`.
+/// The index once lowered the text first and then split it into words, so
+/// `İstanbul` was indexed as `stanbul`, while the client split the query
+/// into words first and then lowered each (`i̇stanbul`). Both now split
+/// first, lower each word and drop what is not a letter or digit
+/// (`istanbul`), and the excerpt marks the word as written.
 #[test]
-#[ignore = "bug: src/search/text.rs each_term lowers then splits, search.js splits then lowers: `İstanbul` is indexed as `stanbul` and never found"]
 fn a_word_with_a_dotted_capital_i_is_found() {
     let f = site();
     let out = f.build();
@@ -697,6 +698,10 @@ fn a_word_with_a_dotted_capital_i_is_found() {
             Some("/stadte/istanbul/"),
             "the page titled `İstanbul’da bir gün`, whose text says `İstanbul`: {r:#}"
         );
+        assert_eq!(
+            r["results"][0]["titleMarked"], "[İstanbul]’da bir gün",
+            "{r:#}"
+        );
     }
 }
 
@@ -705,9 +710,9 @@ fn a_word_with_a_dotted_capital_i_is_found() {
 /// for words that start with a character in U+E000-U+FFFF (fullwidth
 /// letters and digits, CJK compatibility ideographs): the index sorts its
 /// shards in Rust's order, the client picks the shard for a word with
-/// JavaScript's `<` and `<=`.
+/// JavaScript's `<` and `<=`. The client now compares terms by code
+/// point (`compare` in search.js), as the index sorts them.
 #[test]
-#[ignore = "bug: vocabulary shards are sorted by code point (src/search/index.rs) but searched by UTF-16 order (covering() in search.js); fullwidth words before a shard that starts beyond U+FFFF are never found"]
 fn fullwidth_words_are_found_when_a_vocabulary_shard_starts_beyond_the_bmp() {
     let f = site();
     // Many words written in CJK Extension B (as Cantonese and Japanese
@@ -743,7 +748,7 @@ fn fullwidth_words_are_found_when_a_vocabulary_shard_starts_beyond_the_bmp() {
     // The index has the word, in Rust's order.
     assert_eq!(r.find("ｊｒ山手線"), ["/ri-ben/dong-jing-tawa/"]);
     // The client finds the Extension B word, and the fullwidth word too
-    // (today it does not: it looks in the last shard, see the ignore reason).
+    // (with JavaScript's order it looked in the last shard).
     let q = query(&out, &["ＪＲ山手線", &words[1234]]);
     assert_eq!(paths(&q[1]), ["/ri-ben/han-zi/"], "{:#}", q[1]);
     assert_eq!(
@@ -752,4 +757,107 @@ fn fullwidth_words_are_found_when_a_vocabulary_shard_starts_beyond_the_bmp() {
         "the Tokyo page says `ＪＲ山手線`: {:#}",
         q[0]
     );
+}
+
+/// The terms of `texts` as the browser client makes them (`term` of each
+/// word of `tokenize`), and `sort` sorted by its `compare`, under Node.
+fn client_terms(texts: &[String], sort: &[String]) -> (Vec<Vec<String>>, Vec<String>) {
+    let client = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/js/search.js");
+    let script = r#"
+        const fs = require('fs');
+        const vm = require('vm');
+        const module = { exports: {} };
+        vm.runInThisContext('(function (module) {' + fs.readFileSync(process.argv[1], 'utf8') + '\n})')(module);
+        const c = module.exports;
+        const input = JSON.parse(fs.readFileSync(0, 'utf8'));
+        const terms = input.texts.map((t) => c.tokenize(t).map(c.term).filter((t) => t !== null));
+        console.log(JSON.stringify([terms, input.sort.slice().sort(c.compare)]));
+    "#;
+    let mut child = Command::new("node")
+        .arg("-e")
+        .arg(script)
+        .arg(&client)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("node is installed (the search client is tested with it)");
+    let input = serde_json::json!({ "texts": texts, "sort": sort }).to_string();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), input.as_bytes()).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(
+        o.status.success(),
+        "node failed:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// The index (`text::each_term`, terms sorted as Rust sorts strings) and
+/// the client (`term`, `compare`) make the same terms of the same words
+/// and put them in the same order, over the cased scripts (Latin, Greek,
+/// Cyrillic, Armenian, fullwidth, Deseret beyond U+FFFF) in every case,
+/// and CJK, digits and emoji.
+#[test]
+fn the_index_and_the_client_agree_on_terms_and_their_order() {
+    let ranges = [
+        0x20..0x250u32,
+        0x370..0x530,
+        0x531..0x588,
+        0x1E00..0x2000,
+        0x2150..0x2190,
+        0xFF00..0xFFF0,
+        0x1_0400..0x1_0450,
+    ];
+    let mut texts: Vec<String> = ranges
+        .iter()
+        .map(|r| {
+            // Each character alone, then in words of three, in every case.
+            let cs: Vec<char> = r.clone().filter_map(char::from_u32).collect();
+            let mut t = String::new();
+            for c in &cs {
+                t.push(*c);
+                t.push(' ');
+            }
+            for w in cs.chunks(3) {
+                let w: String = w.iter().collect();
+                t.push_str(&format!("{w} {} {} ", w.to_uppercase(), w.to_lowercase()));
+            }
+            t
+        })
+        .collect();
+    texts.extend(
+        [
+            "İstanbul’da bir gün, İSTANBUL İ İİ aİb KADIKÖY ½ x² ٣٤ ǅemal",
+            "ΟΔΥΣΣΕΥΣ ΟΔΥΣΣΕΥΣ. ΣΑΣ Σ ΑΣ'Β ΌΣΟΣ-ΌΣΟΣ Α.Σ.",
+            "Straße STRASSE ẞ ﬀ ﬁ ǄǅǆX Ⅻ ⅻ",
+            "東京タワー ＪＲ山手線 𠮷野家 🙂ok 🎉 𝐀𝐁 𝟏 𐐀𐐁 𐐨",
+            "It's Q3: the Café's 2 plans—ok?",
+        ]
+        .map(String::from),
+    );
+    let index: Vec<Vec<String>> = texts
+        .iter()
+        .map(|t| {
+            let mut got = Vec::new();
+            waymark::search::text::each_term(t, |w| got.push(w.to_string()));
+            got
+        })
+        .collect();
+    let mut sorted: Vec<String> = index.iter().flatten().cloned().collect();
+    sorted.extend(
+        [
+            "ｊｒ", "𠀀", "\u{ffff}", "\u{e000}", "\u{d7ff}", "a𠀀", "aｊ", "ab", "a",
+        ]
+        .map(String::from),
+    );
+    sorted.sort();
+    sorted.dedup();
+    let mut shuffled = sorted.clone();
+    shuffled.reverse();
+    let (client, client_sorted) = client_terms(&texts, &shuffled);
+    for ((text, want), got) in texts.iter().zip(&index).zip(&client) {
+        assert_eq!(got, want, "the client's terms of {text:?}");
+    }
+    assert_eq!(client_sorted, sorted, "the client's order of terms");
 }

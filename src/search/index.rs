@@ -24,6 +24,11 @@
 //!
 //! Every data file is `WaymarkSearchData["KEY"]=JSON;` where KEY is its
 //! name without folder and `.js`.
+//!
+//! Term order is code point order: Rust's order of `str`, which every sort
+//! and search of terms here uses (the build's `Interner::sorted`, an
+//! update's binary searches and shard ranges), and which the client's
+//! `compare` follows (JavaScript's `<` compares UTF-16 units instead).
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -251,7 +256,8 @@ impl Interner {
         id
     }
 
-    /// The terms in sorted order, and each arrival id's rank in it.
+    /// The terms in sorted order (by code point, see the top), and each
+    /// arrival id's rank in it.
     fn sorted(self) -> (Vec<Box<str>>, Vec<u32>) {
         let mut all: Vec<(Box<str>, u32)> = self
             .shards

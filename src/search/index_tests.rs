@@ -221,6 +221,8 @@ fn words_beyond_ascii_are_indexed_in_lower_case() {
     docs[3].title = "Café in Zürich".into();
     docs[7].text.push_str(" Straße ΟΔΥΣΣΕΥΣ naïve");
     docs[9].tags = vec!["Ærø".into()];
+    docs[11].title = "İstanbul’da bir gün".into();
+    docs[11].text.push_str(" ＪＲ山手線 𠮷野家");
     let opts = Options::default();
     let mut index = Index::build(&docs, &ClientPaths::default(), false, &opts);
     let files = index.files();
@@ -235,10 +237,25 @@ fn words_beyond_ascii_are_indexed_in_lower_case() {
     );
     assert_eq!(found("naïve"), [7]);
     assert_eq!(found("ærø"), [9]);
+    assert_eq!(
+        found("istanbul"),
+        [11],
+        "`İ` lowers to `i` and a combining dot, which is dropped"
+    );
+    assert!(found("stanbul").is_empty() && found("i̇stanbul").is_empty());
+    assert_eq!(found("ｊｒ山手線"), [11]);
+    assert_eq!(found("𠮷野家"), [11]);
+    // Terms are in code point order (the client's `compare`): a term
+    // beyond U+FFFF after a fullwidth one, which JavaScript's `<` puts the
+    // other way round.
+    let at = |t: &str| index.terms.iter().position(|x| &**x == t).unwrap();
+    assert!(at("ｊｒ山手線") < at("𠮷野家"));
+    assert!(index.terms.windows(2).all(|w| w[0] < w[1]));
     // A build counts terms by id, an update by term (`impacts`): after an
     // edit with more such words, both give the same files.
     let mut edited = docs.clone();
     edited[5].text.push_str(" Ünïcödé");
+    edited[13].text.push_str(" İZMİR 𠀀𠀁 ｚｚ");
     index.keep_documents(docs);
     index.update(edited.clone()).expect("same documents");
     let fresh = Index::build(&edited, &ClientPaths::default(), false, &opts).files();
@@ -249,5 +266,12 @@ fn words_beyond_ascii_are_indexed_in_lower_case() {
             .map(|p| p.0)
             .collect::<Vec<_>>(),
         [5]
+    );
+    assert_eq!(
+        lookup(&fresh, "izmir")
+            .iter()
+            .map(|p| p.0)
+            .collect::<Vec<_>>(),
+        [13]
     );
 }

@@ -195,9 +195,9 @@ fn vocab_shards(vocab: &[(String, String)], w: &str) -> Vec<usize> {
 }
 
 /// The range of the terms starting with `prefix` (as the client's
-/// `prefix + "\uffff"`).
+/// `prefix + "\u{10FFFF}"`, terms being ordered by code point).
 fn range(prefix: &str) -> (String, String) {
-    (prefix.to_string(), format!("{prefix}\u{FFFF}"))
+    (prefix.to_string(), format!("{prefix}\u{10FFFF}"))
 }
 
 /// Indexes of the shards (sorted by first term) holding terms in `lo..=hi`.

@@ -36,8 +36,19 @@
 })(function () {
   'use strict';
 
-  // Words: runs of letters and digits (the same rule as src/search/text.rs).
+  // Words and terms, by the same rules as src/search/text.rs (the index is
+  // made by the one and searched by the other): a word is a run of letters
+  // and digits of the text as written; it is lowered on its own (a final
+  // sigma as at its end: ΟΔΥΣΣΕΥΣ -> οδυσσευς); any character of the lowered
+  // word that is not a letter or digit is dropped (İ lowers to i and a
+  // combining dot: İstanbul -> istanbul); and what is left is a term unless
+  // it is a single letter (a single digit is one).
   var TOKEN = /[\p{Alphabetic}\p{N}]+/gu;
+  var NOT_WORD = /[^\p{Alphabetic}\p{N}]/gu;
+  var NUMERIC = /^\p{N}/u;
+  // Above every term starting with a prefix, as `prefix + TOP`: the last
+  // code point (by `compare`; JavaScript's `<` would need only U+FFFF).
+  var TOP = '\u{10FFFF}';
   var KIND = ['', 'Section', 'Assessment'];
   var PANEL_RESULTS = 8;
   var PAGE_RESULTS = 50;
@@ -56,10 +67,39 @@
     return String(text || '').match(TOKEN) || [];
   }
 
-  /** An index term: lower case; single letters dropped (the "s" of "it's"). */
+  /** The index term of a word (see above), or null (the "s" of "it's"). */
   function term(word) {
     var w = word.toLowerCase();
-    return w.length > 1 || /\d/.test(w) ? w : null;
+    NOT_WORD.lastIndex = 0;
+    if (NOT_WORD.test(w)) w = w.replace(NOT_WORD, '');
+    var n = w.length;
+    if (n === 2 && w.codePointAt(0) > 0xffff) n = 1;
+    return n > 1 || (n === 1 && NUMERIC.test(w)) ? w : null;
+  }
+
+  /**
+   * Terms in the index's order: by code point, as Rust compares strings
+   * (src/search/index.rs), not by UTF-16 unit as `<` does, which puts
+   * U+10000 and above (two units from U+D800) before U+E000-U+FFFF. Every
+   * comparison of terms goes through here.
+   */
+  function compare(a, b) {
+    if (a === b) return 0;
+    var n = Math.min(a.length, b.length);
+    for (var i = 0; i < n; i++) {
+      var x = a.charCodeAt(i);
+      var y = b.charCodeAt(i);
+      if (x !== y) {
+        // At the first difference a surrogate stands for a code point
+        // beyond U+FFFF: move the surrogates above U+E000-U+FFFF.
+        if (x >= 0xd800 && y >= 0xd800) {
+          x = x < 0xe000 ? x + 0x2000 : x - 0x800;
+          y = y < 0xe000 ? y + 0x2000 : y - 0x800;
+        }
+        return x < y ? -1 : 1;
+      }
+    }
+    return a.length < b.length ? -1 : 1;
   }
 
   function chars(s) {
@@ -90,8 +130,8 @@
   function covering(list, lo, hi) {
     var out = [];
     for (var i = 0; i < list.length; i++) {
-      var afterHi = i > 0 && list[i][0] > hi;
-      var beforeLo = i + 1 < list.length && list[i + 1][0] <= lo;
+      var afterHi = i > 0 && compare(list[i][0], hi) > 0;
+      var beforeLo = i + 1 < list.length && compare(list[i + 1][0], lo) <= 0;
       if (!afterHi && !beforeLo) out.push(i);
     }
     return out.length ? out : [0];
@@ -133,8 +173,8 @@
     var m = this.manifest;
     var first = chars(w)[0];
     var long = chars(w).length > 3;
-    var own = covering(m.vocab, w, w + '\uffff');
-    var near = long ? covering(m.vocab, first, first + '\uffff') : [];
+    var own = covering(m.vocab, w, w + TOP);
+    var near = long ? covering(m.vocab, first, first + TOP) : [];
     // The word's own range first, then the shards nearest to it.
     var at = own[0];
     near.sort(function (a, b) {
@@ -188,7 +228,7 @@
       }
     });
     prefixed.sort(function (a, b) {
-      return a.length - b.length || (a < b ? -1 : 1);
+      return a.length - b.length || compare(a, b);
     });
     prefixed.slice(0, PREFIX_TERMS).forEach(function (t) {
       add(t, WEIGHT.prefix * (len / chars(t).length));
@@ -197,7 +237,7 @@
       add(t, WEIGHT.stem);
     });
     fuzzy.sort(function (a, b) {
-      return a[0] - b[0] || (a[1] < b[1] ? -1 : 1);
+      return a[0] - b[0] || compare(a[1], b[1]);
     });
     fuzzy.slice(0, FUZZY_TERMS).forEach(function (e) {
       add(e[1], WEIGHT.fuzzy * (1 - e[0] / len));
@@ -211,7 +251,7 @@
     var m = this.manifest;
     return this.vocab(w).then(function (terms) {
       var cands = Array.from(self.candidates(w, terms)).sort(function (a, b) {
-        return b[1] - a[1] || (a[0] < b[0] ? -1 : 1);
+        return b[1] - a[1] || compare(a[0], b[0]);
       });
       var shards = [];
       var keep = [];
@@ -365,7 +405,7 @@
     var m;
     TOKEN.lastIndex = 0;
     while ((m = TOKEN.exec(text))) {
-      if (terms.has(m[0].toLowerCase())) out.push([m.index, m.index + m[0].length]);
+      if (terms.has(term(m[0]))) out.push([m.index, m.index + m[0].length]);
     }
     return out;
   }
@@ -764,5 +804,14 @@
     }
   }
 
-  return { Engine: Engine, boot: boot, tokenize: tokenize, highlight: highlight, fileOf: fileOf, numbers: numbers };
+  return {
+    Engine: Engine,
+    boot: boot,
+    tokenize: tokenize,
+    term: term,
+    compare: compare,
+    highlight: highlight,
+    fileOf: fileOf,
+    numbers: numbers
+  };
 });
