@@ -32,14 +32,15 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use serde::Serialize;
 
 use super::encode::{self, data_file, hash64, short_hash};
 use super::{Document, text};
+use crate::markdown::Rendered;
 use groups::GroupFiles;
 
 /// The manifest's file name, at the site root.
@@ -636,29 +637,48 @@ impl Index {
             }
             return None;
         }
-        let found: Vec<(usize, Document, Option<u64>)> = (0..n)
+        if self.texts.from.len() != n {
+            self.texts.from = vec![None; n];
+        }
+        // Per document: its new version if it changed, and where its text
+        // key now comes from if that is not the output it was taken from.
+        type Found = (
+            usize,
+            Option<(Document, Option<u64>)>,
+            Option<Arc<Rendered>>,
+        );
+        let found: Vec<Found> = (0..n)
             .into_par_iter()
             .filter_map(|i| {
                 let old = &self.docs[i];
-                let Some(html) = sources.html(i) else {
+                let Some(rendered) = sources.rendered(i) else {
                     let d = sources.document(i);
-                    return (d != *old).then_some((i, d, None));
+                    return (d != *old).then_some((i, Some((d, None)), None));
                 };
-                let key = text::html_key(html);
-                let same_text = Some(key) == self.texts.keys[i];
+                let same_output =
+                    (self.texts.from[i].as_ref()).is_some_and(|f| Arc::ptr_eq(f, rendered));
+                let key = match same_output {
+                    true => self.texts.keys[i],
+                    false => Some(text::html_key(&rendered.html)),
+                };
+                let from = (!same_output).then(|| rendered.clone());
+                let same_text = key == self.texts.keys[i];
                 if same_text && sources.same_but_text(i, old) {
-                    return None;
+                    return from.map(|f| (i, None, Some(f)));
                 }
                 let mut d = sources.document_with_text(i, String::new());
                 d.text = if same_text {
                     old.text.clone()
                 } else {
-                    text::body_text(html)
+                    text::body_text(&rendered.html)
                 };
-                Some((i, d, Some(key)))
+                Some((i, Some((d, key)), from))
             })
             .collect();
-        if let Some((i, d, _)) = found.iter().find(|(i, d, _)| d.path != self.docs[*i].path) {
+        if let Some((i, Some((d, _)), _)) = found.iter().find(|(i, d, _)| {
+            d.as_ref()
+                .is_some_and(|(d, _)| d.path != self.docs[*i].path)
+        }) {
             if crate::diagnostics::tracing() {
                 eprintln!(
                     "refresh: document {i} is {} now, was {}",
@@ -668,7 +688,11 @@ impl Index {
             return None;
         }
         let mut changed = Vec::with_capacity(found.len());
-        for (i, d, key) in found {
+        for (i, new, from) in found {
+            if from.is_some() {
+                self.texts.from[i] = from;
+            }
+            let Some((d, key)) = new else { continue };
             self.texts.keys[i] = key;
             if d != self.docs[i] {
                 changed.push((i, d));

@@ -192,11 +192,16 @@ impl<'a> Sources<'a> {
 
     /// The Markdown HTML document `i` is made from (`None` for an assessment).
     pub fn html(&self, i: usize) -> Option<&'a str> {
+        self.rendered(i).map(|r| r.html.as_str())
+    }
+
+    /// The Markdown output document `i` is made from (none for an assessment).
+    pub fn rendered(&self, i: usize) -> Option<&'a std::sync::Arc<crate::markdown::Rendered>> {
         let (s, p) = (self.lib.sections.len(), self.lib.pages.len());
         if i < s {
-            Some(&self.lib.sections[i].rendered.html)
+            Some(&self.lib.sections[i].rendered)
         } else if i < s + p {
-            Some(&self.lib.pages[i - s].rendered.html)
+            Some(&self.lib.pages[i - s].rendered)
         } else {
             None
         }
@@ -265,6 +270,7 @@ impl<'a> Sources<'a> {
             .collect();
         let (docs, keys) = made.into_iter().unzip();
         cache.keys = keys;
+        cache.from = (0..self.len()).map(|i| self.rendered(i).cloned()).collect();
         docs
     }
 }

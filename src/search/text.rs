@@ -183,11 +183,15 @@ pub fn html_key(html: &str) -> u64 {
 
 /// The [`html_key`] of each document's HTML (`None` for a document made
 /// from something else, an assessment), kept by `serve`'s index so that an
-/// edit reads again only the pages whose HTML changed.
+/// edit reads again only the pages whose HTML changed; and the Markdown
+/// output each key was taken from, so that a page whose output is the very
+/// one of last time (`serve` keeps it) is not hashed again.
 #[derive(Debug, Default, Clone)]
 pub struct TextCache {
     /// By document id.
     pub keys: Vec<Option<u64>>,
+    /// By document id (none until known).
+    pub from: Vec<Option<std::sync::Arc<crate::markdown::Rendered>>>,
 }
 
 /// The byte after the `>` closing the tag that starts at `lt` (quotes respected).
