@@ -398,7 +398,7 @@ fn changed_keys<'a>(
 }
 
 /// One page's `social` value: icons, image and JSON-LD script.
-fn value_of(job: Job, icons: &Value, image: Option<Image>, nodes: Vec<serde_json::Value>) -> Value {
+fn value_of(job: Job, icons: &Value, image: Option<Image>, nodes: Vec<jsonld::Node>) -> Value {
     let mut m = crate::render::Map::new();
     m.insert("icons".into(), icons.clone());
     if job == Job::NotFound {
@@ -413,7 +413,7 @@ fn value_of(job: Job, icons: &Value, image: Option<Image>, nodes: Vec<serde_json
         }
     }
     m.insert("twitter_card".into(), "summary_large_image".into());
-    if let Some(s) = jsonld::script(nodes) {
+    if let Some(s) = jsonld::script(&nodes) {
         m.insert("json_ld".into(), Value::safe_string(&s));
     }
     Value::from(m)
@@ -428,7 +428,7 @@ fn json_ld_nodes(
     path: &str,
     image: Option<&Image>,
     logo: Option<&str>,
-) -> Vec<serde_json::Value> {
+) -> Vec<jsonld::Node> {
     let (lib, config) = (input.lib, input.config);
     let mut nodes = Vec::new();
     if path == "/" {

@@ -260,8 +260,8 @@ pub fn questions_hash(engine: &Engine) -> String {
 /// Serialises page data for a `<script type="application/json">` element:
 /// `<`, `>`, `&` and the JS line separators are escaped as `\uXXXX`, so a
 /// `</script>` or `<!--` inside any text stays inert.
-pub fn json_for_script(value: &Value) -> String {
-    let raw = value.to_string();
+pub fn json_for_script(value: &impl serde::Serialize) -> String {
+    let raw = serde_json::to_string(value).expect("values made here serialise");
     let bytes = raw.as_bytes();
     // The escape for the character at `i`, and its length in bytes. The
     // separators are U+2028 and U+2029, E2 80 A8/A9 in UTF-8.
