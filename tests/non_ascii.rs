@@ -11,12 +11,11 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use common::*;
 use serde_json::Value;
-use waymark::search::encode;
 
 const CAFE: &str = "content/Städte/café-in-zürich.md";
 const GREEK: &str = "content/ελληνικά/οδύσσεια.md";
@@ -402,86 +401,6 @@ fn check_finds_no_problem_in_the_site() {
     assert!(!f.out().exists(), "check writes nothing");
 }
 
-/// A reader of the index format, as the browser client reads it (the
-/// same as in `tests/search.rs`).
-struct Reader {
-    dir: PathBuf,
-    manifest: Value,
-}
-
-impl Reader {
-    fn new(out: &Path) -> Reader {
-        let m = read(out, "search-index.js");
-        let json = m
-            .split_once("WaymarkSearchIndex=")
-            .expect("manifest assigns a global")
-            .1
-            .trim_end()
-            .trim_end_matches(';');
-        Reader {
-            dir: out.to_path_buf(),
-            manifest: serde_json::from_str(json).unwrap(),
-        }
-    }
-
-    fn data(&self, file: &str) -> Value {
-        let body = read(
-            &self.dir,
-            &format!("{}{file}", self.manifest["dir"].as_str().unwrap()),
-        );
-        serde_json::from_str(encode::data_json(&body).expect("a data file")).unwrap()
-    }
-
-    /// Document `id`: `[path, title, section, kind, description, tags,
-    /// text hash, position]` and its `[headings, text]`.
-    fn document(&self, id: usize) -> (Value, Value) {
-        let g = self.manifest["group"].as_u64().unwrap() as usize;
-        let hash = self.manifest["meta"][id / g].as_str().unwrap();
-        let meta = self.data(&format!("m.{hash}.js"))[id % g].clone();
-        let texts = self.data(&format!("t.{}.js", meta[6].as_str().unwrap()));
-        let text = texts[meta[7].as_u64().unwrap() as usize].clone();
-        (meta, text)
-    }
-
-    fn documents(&self) -> Vec<(Value, Value)> {
-        (0..self.manifest["docs"].as_u64().unwrap() as usize)
-            .map(|i| self.document(i))
-            .collect()
-    }
-
-    /// The paths of the documents whose postings hold `term`, sorted.
-    fn find(&self, term: &str) -> Vec<String> {
-        let post = self.manifest["post"].as_array().unwrap();
-        let i = post
-            .iter()
-            .rposition(|e| e[0].as_str().unwrap() <= term)
-            .unwrap_or(0);
-        let shard = self.data(&format!("p.{}.js", post[i][1].as_str().unwrap()));
-        let Some(at) = shard["t"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .position(|t| t == term)
-        else {
-            return Vec::new();
-        };
-        let nums = encode::numbers(shard["p"][at].as_str().unwrap());
-        let mut doc = -1i64;
-        let mut paths: Vec<String> = nums
-            .chunks(2)
-            .map(|c| {
-                doc += i64::from(c[0]) + 1;
-                self.document(doc as usize).0[0]
-                    .as_str()
-                    .unwrap()
-                    .to_string()
-            })
-            .collect();
-        paths.sort();
-        paths
-    }
-}
-
 /// Runs the browser client under Node: `tests/search/query.cjs SITE QUERY...`.
 fn query(site: &Path, queries: &[&str]) -> Vec<Value> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search/query.cjs");
@@ -558,24 +477,30 @@ fn the_index_holds_lower_cased_non_ascii_words_from_the_end_of_long_pages() {
 
     // Terms are the words in lower case (a final sigma stays final).
     let cafe_page = ["/stadte/cafe-in-zurich/"];
-    assert_eq!(r.find("würfelzucker"), cafe_page, "the last word");
-    assert_eq!(r.find("sprüngli"), cafe_page);
-    assert!(r.find("Würfelzucker").is_empty(), "terms are lower case");
-    assert_eq!(r.find("τηλεμαχος"), ["/ellenika/odusseia/"]);
+    assert_eq!(r.find_sorted("würfelzucker"), cafe_page, "the last word");
+    assert_eq!(r.find_sorted("sprüngli"), cafe_page);
+    assert!(
+        r.find_sorted("Würfelzucker").is_empty(),
+        "terms are lower case"
+    );
+    assert_eq!(r.find_sorted("τηλεμαχος"), ["/ellenika/odusseia/"]);
     assert_eq!(
-        r.find("οδυσσευς"),
+        r.find_sorted("οδυσσευς"),
         ["/ellenika/odusseia/", "/ri-ben/dong-jing-tawa/"],
         "the title and the last word; the link text on the Tokyo page"
     );
-    assert!(r.find("οδυσσευσ").is_empty(), "final sigma: ς, not σ");
-    assert_eq!(r.find("ｊｒ山手線"), ["/ri-ben/dong-jing-tawa/"]);
+    assert!(
+        r.find_sorted("οδυσσευσ").is_empty(),
+        "final sigma: ς, not σ"
+    );
+    assert_eq!(r.find_sorted("ｊｒ山手線"), ["/ri-ben/dong-jing-tawa/"]);
     assert_eq!(
-        r.find("東京タワー"),
+        r.find_sorted("東京タワー"),
         ["/", "/ri-ben/dong-jing-tawa/"],
         "the title, and the link text on the home page"
     );
     assert_eq!(
-        r.find("zürich"),
+        r.find_sorted("zürich"),
         [
             "/",
             "/ellenika/odusseia/",
@@ -585,19 +510,19 @@ fn the_index_holds_lower_cased_non_ascii_words_from_the_end_of_long_pages() {
         ]
     );
     assert_eq!(
-        r.find("straße"),
+        r.find_sorted("straße"),
         [
             "/emoji-party/",
             "/stadte/cafe-in-zurich/",
             "/stadte/strasse-und-aero/"
         ]
     );
-    assert_eq!(r.find("smørrebrød"), ["/stadte/strasse-und-aero/"]);
-    assert_eq!(r.find("kadıköy"), ["/stadte/istanbul/"]);
-    assert_eq!(r.find("naïve"), ["/emoji-party/"]);
+    assert_eq!(r.find_sorted("smørrebrød"), ["/stadte/strasse-und-aero/"]);
+    assert_eq!(r.find_sorted("kadıköy"), ["/stadte/istanbul/"]);
+    assert_eq!(r.find_sorted("naïve"), ["/emoji-party/"]);
     // The filler: every page that has it, and only those.
-    assert_eq!(r.find("öffnungszeiten"), cafe_page);
-    assert_eq!(r.find("θάλασσα"), ["/ellenika/odusseia/"]);
+    assert_eq!(r.find_sorted("öffnungszeiten"), cafe_page);
+    assert_eq!(r.find_sorted("θάλασσα"), ["/ellenika/odusseia/"]);
 }
 
 #[test]
@@ -746,7 +671,7 @@ fn fullwidth_words_are_found_when_a_vocabulary_shard_starts_beyond_the_bmp() {
         r.manifest["vocab"]
     );
     // The index has the word, in Rust's order.
-    assert_eq!(r.find("ｊｒ山手線"), ["/ri-ben/dong-jing-tawa/"]);
+    assert_eq!(r.find_sorted("ｊｒ山手線"), ["/ri-ben/dong-jing-tawa/"]);
     // The client finds the Extension B word, and the fullwidth word too
     // (with JavaScript's order it looked in the last shard).
     let q = query(&out, &["ＪＲ山手線", &words[1234]]);

@@ -10,7 +10,7 @@ use std::process::Command;
 
 use common::*;
 use serde_json::Value;
-use waymark::search::{Document, Index, Kind, Options, encode, index};
+use waymark::search::{Document, Index, Kind, Options, index};
 
 /// The fixture `search`, rendered with the repository's default theme.
 fn search_fixture() -> Fixture {
@@ -20,82 +20,6 @@ fn search_fixture() -> Fixture {
         &f.path("themes/default"),
     );
     f
-}
-
-/// A reader of the index format, as the browser client reads it.
-struct Reader {
-    dir: PathBuf,
-    manifest: Value,
-}
-
-impl Reader {
-    fn new(out: &Path) -> Reader {
-        let m = read(out, "search-index.js");
-        let json = m
-            .split_once("WaymarkSearchIndex=")
-            .expect("manifest assigns a global")
-            .1
-            .trim_end()
-            .trim_end_matches(';');
-        Reader {
-            dir: out.to_path_buf(),
-            manifest: serde_json::from_str(json).unwrap(),
-        }
-    }
-
-    fn data(&self, file: &str) -> Value {
-        let body = read(
-            &self.dir,
-            &format!("{}{file}", self.manifest["dir"].as_str().unwrap()),
-        );
-        serde_json::from_str(encode::data_json(&body).expect("a data file")).unwrap()
-    }
-
-    /// Document `id`: `[path, title, section, kind, description, tags,
-    /// text hash, position]` and its entry `[headings, text]` in that text file.
-    fn document(&self, id: usize) -> (Value, Value) {
-        let g = self.manifest["group"].as_u64().unwrap() as usize;
-        let hash = self.manifest["meta"][id / g].as_str().unwrap();
-        let meta = self.data(&format!("m.{hash}.js"))[id % g].clone();
-        let texts = self.data(&format!("t.{}.js", meta[6].as_str().unwrap()));
-        let text = texts[meta[7].as_u64().unwrap() as usize].clone();
-        (meta, text)
-    }
-
-    fn documents(&self) -> Vec<(Value, Value)> {
-        (0..self.manifest["docs"].as_u64().unwrap() as usize)
-            .map(|i| self.document(i))
-            .collect()
-    }
-
-    /// The paths of the documents whose postings hold `term`: one shard read.
-    fn find(&self, term: &str) -> Vec<String> {
-        let post = self.manifest["post"].as_array().unwrap();
-        let i = post
-            .iter()
-            .rposition(|e| e[0].as_str().unwrap() <= term)
-            .unwrap_or(0);
-        let shard = self.data(&format!("p.{}.js", post[i][1].as_str().unwrap()));
-        let Some(at) = shard["t"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .position(|t| t == term)
-        else {
-            return Vec::new();
-        };
-        let nums = encode::numbers(shard["p"][at].as_str().unwrap());
-        let mut doc = -1i64;
-        nums.chunks(2)
-            .map(|c| {
-                doc += i64::from(c[0]) + 1;
-                self.document(doc as usize).0[0]
-                    .as_str()
-                    .unwrap()
-                    .to_string()
-            })
-            .collect()
-    }
 }
 
 fn doc<'a>(docs: &'a [(Value, Value)], path: &str) -> &'a (Value, Value) {

@@ -7,7 +7,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output};
 
+mod index_reader;
 mod test_site;
+#[allow(unused_imports)] // not every test file uses it
+pub use index_reader::Reader;
 #[allow(unused_imports)] // not every test file uses it
 pub use test_site::TestSite;
 

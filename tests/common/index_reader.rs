@@ -1,0 +1,94 @@
+//! A reader of the search index format for the tests that check what a
+//! build indexed (`tests/search.rs`, `tests/non_ascii.rs`): manifest ->
+//! postings shard -> document group -> text, as the browser client reads it.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use waymark::search::encode;
+
+use super::read;
+
+/// A reader of the index format, as the browser client reads it.
+pub struct Reader {
+    dir: PathBuf,
+    /// `search-index.js`'s object.
+    pub manifest: Value,
+}
+
+impl Reader {
+    pub fn new(out: &Path) -> Reader {
+        let m = read(out, "search-index.js");
+        let json = m
+            .split_once("WaymarkSearchIndex=")
+            .expect("manifest assigns a global")
+            .1
+            .trim_end()
+            .trim_end_matches(';');
+        Reader {
+            dir: out.to_path_buf(),
+            manifest: serde_json::from_str(json).unwrap(),
+        }
+    }
+
+    pub fn data(&self, file: &str) -> Value {
+        let body = read(
+            &self.dir,
+            &format!("{}{file}", self.manifest["dir"].as_str().unwrap()),
+        );
+        serde_json::from_str(encode::data_json(&body).expect("a data file")).unwrap()
+    }
+
+    /// Document `id`: `[path, title, section, kind, description, tags,
+    /// text hash, position]` and its entry `[headings, text]` in that text file.
+    pub fn document(&self, id: usize) -> (Value, Value) {
+        let g = self.manifest["group"].as_u64().unwrap() as usize;
+        let hash = self.manifest["meta"][id / g].as_str().unwrap();
+        let meta = self.data(&format!("m.{hash}.js"))[id % g].clone();
+        let texts = self.data(&format!("t.{}.js", meta[6].as_str().unwrap()));
+        let text = texts[meta[7].as_u64().unwrap() as usize].clone();
+        (meta, text)
+    }
+
+    pub fn documents(&self) -> Vec<(Value, Value)> {
+        (0..self.manifest["docs"].as_u64().unwrap() as usize)
+            .map(|i| self.document(i))
+            .collect()
+    }
+
+    /// The paths of the documents whose postings hold `term`: one shard read.
+    pub fn find(&self, term: &str) -> Vec<String> {
+        let post = self.manifest["post"].as_array().unwrap();
+        let i = post
+            .iter()
+            .rposition(|e| e[0].as_str().unwrap() <= term)
+            .unwrap_or(0);
+        let shard = self.data(&format!("p.{}.js", post[i][1].as_str().unwrap()));
+        let Some(at) = shard["t"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|t| t == term)
+        else {
+            return Vec::new();
+        };
+        let nums = encode::numbers(shard["p"][at].as_str().unwrap());
+        let mut doc = -1i64;
+        nums.chunks(2)
+            .map(|c| {
+                doc += i64::from(c[0]) + 1;
+                self.document(doc as usize).0[0]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    }
+
+    /// [`Reader::find`], sorted.
+    pub fn find_sorted(&self, term: &str) -> Vec<String> {
+        let mut paths = self.find(term);
+        paths.sort();
+        paths
+    }
+}
