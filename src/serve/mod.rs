@@ -477,11 +477,13 @@ fn report_rebuild(r: &Rebuilt, started: Instant, hub: &Hub, opts: &Options) {
     }
     let n = r.changed.len();
     println!(
-        "Rebuilt in {} ms: {} of {} pages rendered, {n} file{} changed",
+        "Rebuilt in {} ms: {} of {} pages rendered, {n} file{} changed{}",
         started.elapsed().as_millis(),
         r.rendered,
         r.pages,
-        if n == 1 { "" } else { "s" }
+        if n == 1 { "" } else { "s" },
+        // The fast path for saves that changed only a page's text.
+        if r.in_place { " (text only)" } else { "" }
     );
     if opts.verbose {
         for c in r.changed.iter().take(20) {
