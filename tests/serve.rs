@@ -831,9 +831,19 @@ fn many_dependents_render_after_the_edited_page_and_still_equal_a_clean_build() 
         "---\ntitle: Many Renamed\nweight: 43\ntags: [Bulk]\n---\nBody 33.\n\nSecond one.\n",
     )
     .unwrap();
-    // The edited page first, alone; its neighbours and lists after.
+    // The edited page first, with the pages listing it (its section, its
+    // term) and its neighbours; the pages that merely show the section's
+    // list after.
     let first = ev.reload_of("/guides/many-33/");
     assert!(!first.contains("\"/guides/many-00/\""), "{first}");
+    for p in [
+        "/guides/",
+        "/tags/bulk/",
+        "/guides/many-32/",
+        "/guides/many-34/",
+    ] {
+        assert!(first.contains(&format!("\"{p}\"")), "{p} in {first}");
+    }
     ev.reload_of("/guides/many-00/");
     let built = ev.wait("built", |_| true);
     let v: serde_json::Value = serde_json::from_str(&built).unwrap();

@@ -496,8 +496,8 @@ impl Engine {
 
 /// The jobs to render, in one step or two: with the last good build
 /// (`old`, `None` for a full rebuild), the pages whose own source changed
-/// or that are new first, then the pages that list or look them up; every
-/// page otherwise.
+/// or that are new first, with the pages that list them or link to them as
+/// neighbours, then the others that look them up; every page otherwise.
 fn plan(old: Option<&State>, site: &Site) -> Vec<HashSet<Job>> {
     let jobs = site.jobs();
     let Some(old) = old else {
@@ -517,6 +517,34 @@ fn plan(old: Option<&State>, site: &Site) -> Vec<HashSet<Job>> {
             Need::Nothing => false,
             Need::Later => rest.insert(job),
         };
+    }
+    // The pages that list an edited page or link to it as a neighbour
+    // show the edit itself (its new title in its section's list): they go
+    // out with it. Pages that changed only because a value they share did
+    // (every page of the section reads the section) follow.
+    let lib = site.library();
+    let edited: HashSet<usize> = (first.iter())
+        .filter_map(|j| match *j {
+            Job::Page(i) => Some(i),
+            _ => None,
+        })
+        .collect();
+    let shows_edit = |job: &Job| match *job {
+        Job::Section(i) => lib.sections[i].pages.iter().any(|p| edited.contains(p)),
+        Job::Term(t, j) => (lib.taxonomies[t].terms[j].pages.iter()).any(|p| edited.contains(p)),
+        Job::Page(i) => {
+            let p = &lib.pages[i];
+            [p.previous, p.next]
+                .into_iter()
+                .flatten()
+                .any(|n| edited.contains(&n))
+        }
+        _ => false,
+    };
+    if !edited.is_empty() {
+        let (now, later): (HashSet<Job>, HashSet<Job>) = rest.drain().partition(shows_edit);
+        first.extend(now);
+        rest = later;
     }
     // Two steps only pay off when many pages follow.
     if rest.len() < SPLIT_AT {
