@@ -566,6 +566,28 @@
       return li;
     }
 
+    // Searches `text` (loading the index on first use) and lists the first
+    // `limit` results in `list`, then calls `done(found)`; a result that
+    // comes back after `input` changed is dropped.
+    function listResults(input, text, limit, list, status, done) {
+      load().then(function (engine) {
+        return engine.search(text, limit).then(function (found) {
+          return [engine, found];
+        });
+      }).then(function (got) {
+        var engine = got[0];
+        var found = got[1];
+        if (input.value.trim() !== text) return;
+        list.textContent = '';
+        found.results.forEach(function (r) {
+          list.appendChild(resultItem(r, engine));
+        });
+        done(found);
+      }, function () {
+        status.textContent = 'The search index could not be loaded.';
+      });
+    }
+
     function countText(n, q) {
       if (!n) return 'No results for “' + q + '”. Check the spelling, or try fewer or other words.';
       return n + (n === 1 ? ' result' : ' results') + ' for “' + q + '”.';
@@ -592,23 +614,10 @@
           return;
         }
         if (!state.engine) status.textContent = 'Loading the search index…';
-        load().then(function (engine) {
-          return engine.search(text, PAGE_RESULTS).then(function (found) {
-            return [engine, found];
-          });
-        }).then(function (got) {
-          var engine = got[0];
-          var found = got[1];
-          if (input.value.trim() !== text) return;
-          list.textContent = '';
-          found.results.forEach(function (r) {
-            list.appendChild(resultItem(r, engine));
-          });
+        listResults(input, text, PAGE_RESULTS, list, status, function (found) {
           status.textContent =
             countText(found.total, text) +
             (found.total > PAGE_RESULTS ? ' Showing the first ' + PAGE_RESULTS + '.' : '');
-        }, function () {
-          status.textContent = 'The search index could not be loaded.';
         });
       }
       var timer = 0;
@@ -710,18 +719,7 @@
         }
         panel.hidden = false;
         if (!state.engine) status.textContent = 'Loading…';
-        load().then(function (engine) {
-          return engine.search(text, PANEL_RESULTS).then(function (found) {
-            return [engine, found];
-          });
-        }).then(function (got) {
-          var engine = got[0];
-          var found = got[1];
-          if (input.value.trim() !== text) return;
-          list.textContent = '';
-          found.results.forEach(function (r) {
-            list.appendChild(resultItem(r, engine));
-          });
+        listResults(input, text, PANEL_RESULTS, list, status, function (found) {
           status.textContent = countText(found.total, text);
           more.textContent = '';
           if (found.total > 0) {
@@ -730,8 +728,6 @@
             more.appendChild(a);
           }
           panel.hidden = document.activeElement !== input && !panel.contains(document.activeElement);
-        }, function () {
-          status.textContent = 'The search index could not be loaded.';
         });
       }
       var timer = 0;
