@@ -93,6 +93,15 @@ impl Library {
             .then(|| format!("/assessments/{id}/"))
     }
 
+    /// The site path of an `@/` link target (without `@/`): a page or
+    /// section (`a/b.md`), or an assessment (`assessments/x.yaml`).
+    pub fn resolve(&self, rel: &str) -> Option<String> {
+        match self.path_of(rel) {
+            Some(path) => Some(path.to_string()),
+            None => self.assessment_path(rel),
+        }
+    }
+
     /// Every `@/` link target (`a/b.md`, `assessments/x.yaml`) -> its site
     /// path, taken once by the stages that resolve many links (Markdown,
     /// the templates' `url()`).

@@ -56,10 +56,7 @@ pub fn run(
     keep: bool,
 ) -> Vec<Diagnostic> {
     let lookup: &Library = lib;
-    let resolve = |rel: &str| match lookup.path_of(rel) {
-        Some(path) => Some(path.to_string()),
-        None => lookup.assessment_path(rel),
-    };
+    let resolve = |rel: &str| lookup.resolve(rel);
     let mut old = std::mem::take(&mut cache.texts);
     let old_pages: Vec<Option<Memo>> = (lib.pages.iter())
         .map(|p| old.remove(&(false, p.rel.clone())))
@@ -139,10 +136,7 @@ pub fn render_alone(
     shortcodes: &Shortcodes,
     lib: &Library,
 ) -> Option<Rendered> {
-    let resolve = |rel: &str| match lib.path_of(rel) {
-        Some(path) => Some(path.to_string()),
-        None => lib.assessment_path(rel),
-    };
+    let resolve = |rel: &str| lib.resolve(rel);
     let text = Text {
         source,
         body_start,

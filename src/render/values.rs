@@ -191,6 +191,16 @@ pub struct Card {
 }
 
 impl Card {
+    /// Sets the fields a card takes from the page's Markdown output (the
+    /// others come from its front matter and place in the site).
+    fn take_text(&mut self, r: &Rendered) {
+        // The Markdown stage already chose: front matter `summary`,
+        // `<!-- more -->`, or the first paragraph.
+        self.summary = r.summary.clone();
+        self.reading_time = r.reading_time;
+        self.word_count = r.word_count;
+    }
+
     /// Equal in every field of `mask` (the fields templates read).
     pub fn same_for(&self, other: &Card, mask: FieldMask) -> bool {
         let eq = [
@@ -501,9 +511,7 @@ impl SiteValues {
     pub fn retext_page(&mut self, i: usize, rendered: &Arc<Rendered>, mask: FieldMask) -> bool {
         let mut view = PageView::clone(&self.views[i]);
         view.rendered = rendered.clone();
-        view.card.summary = rendered.summary.clone();
-        view.card.reading_time = rendered.reading_time;
-        view.card.word_count = rendered.word_count;
+        view.card.take_text(rendered);
         if !view.card.same_for(&self.views[i].card, mask) {
             return false;
         }
@@ -534,11 +542,7 @@ fn site_value(config: &Config, lib: &Library) -> Value {
             let (path, external) = match url.strip_prefix("@/") {
                 Some(rel) => {
                     let rel = rel.split('#').next().unwrap_or(rel);
-                    let path = lib
-                        .path_of(rel)
-                        .map(str::to_string)
-                        .or_else(|| lib.assessment_path(rel))
-                        .unwrap_or_else(|| "/".into());
+                    let path = lib.resolve(rel).unwrap_or_else(|| "/".into());
                     (path, false)
                 }
                 None => (url.clone(), !url.starts_with('/')),
@@ -817,7 +821,7 @@ fn page_view(
     let f = &p.front;
     let day = |d: &Option<crate::content::Date>| d.map(|d| d.day());
     let r = &p.rendered;
-    let card = Card {
+    let mut card = Card {
         title: p.title().to_string(),
         description: f.description.clone(),
         date: day(&f.date),
@@ -825,13 +829,13 @@ fn page_view(
         path: p.path.clone(),
         permalink: config.permalink(&p.path),
         weight: f.weight,
-        // The Markdown stage already chose: front matter `summary`, `<!-- more -->`, or the first paragraph.
-        summary: r.summary.clone(),
-        reading_time: r.reading_time,
-        word_count: r.word_count,
+        summary: String::new(),
+        reading_time: 0,
+        word_count: 0,
         taxonomies: taxonomy_terms(lib, p, term_links),
         extra: Arc::new(f.extra.clone()),
     };
+    card.take_text(r);
     let neighbour = |i: Option<usize>| {
         i.map(|i| Link {
             title: lib.pages[i].title().to_string(),
