@@ -87,6 +87,11 @@ impl Templates {
         self.files.values().any(|(_, src)| src.contains(name))
     }
 
+    /// The fields of a page in lists that these templates may read.
+    pub fn field_mask(&self) -> super::FieldMask {
+        super::FieldMask::of_templates(self.files.values().map(|(_, src)| src.as_str()))
+    }
+
     /// True when a template of that name exists.
     pub fn has(&self, name: &str) -> bool {
         self.files.contains_key(name)

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output;
-use crate::render::{Dep, FieldMask, Job};
+use crate::render::{Dep, Job};
 use crate::search;
 use crate::site::{BuildOptions, LoadCache, Plan, Search, Site, outputs::emit};
 
@@ -294,8 +294,7 @@ impl Engine {
         if read_elsewhere {
             return None;
         }
-        let sources = state.site.renderer().templates().files.values();
-        let mask = FieldMask::of_templates(sources.map(|(_, src)| src.as_str()));
+        let mask = state.site.renderer().templates().field_mask();
         let stamps = stamps(&changes.paths);
         let mut state = self.state.take()?;
         let Some(done) = state.site.retext(&pages, mask) else {

@@ -67,13 +67,7 @@ impl<'a> Check<'a> {
                 &old.renderer().templates().files,
                 &new.renderer().templates().files,
             ),
-            mask: FieldMask::of_templates(
-                new.renderer()
-                    .templates()
-                    .files
-                    .values()
-                    .map(|(_, src)| src.as_str()),
-            ),
+            mask: new.renderer().templates().field_mask(),
             pages: vec![None; new.library().pages.len()],
             sections: vec![None; new.library().sections.len()],
             taxonomies: HashMap::new(),
