@@ -278,7 +278,9 @@ pub fn enrich_library(
     let pages = lib.pages.par_iter_mut().map(|p| &mut p.doc);
     let sections = lib.sections.par_iter_mut().map(|s| &mut s.doc);
     pages.chain(sections).for_each(|d| {
-        if !has_img(&d.rendered) {
+        // Only a text with an image is copied (the Markdown output is
+        // shared with `serve`'s cache) and checked.
+        if !d.rendered.has_images {
             return;
         }
         let r = std::sync::Arc::make_mut(&mut d.rendered);
@@ -290,12 +292,6 @@ pub fn enrich_library(
     variants.sort_by(|a, b| a.output.cmp(&b.output));
     variants.dedup_by(|a, b| a.output == b.output);
     (errors.into_inner().unwrap_or_default(), variants)
-}
-
-/// Whether a text has an image to check (the Markdown output is shared
-/// with `serve`'s cache: copied only when it is going to change).
-fn has_img(r: &crate::markdown::Rendered) -> bool {
-    r.has_images
 }
 
 /// The offset in `markdown` of the image whose source is `src`: the `!` of

@@ -16,8 +16,6 @@ use super::Site;
 
 /// What [`Site::retext`] changed, to put back with [`Site::undo_retext`].
 pub struct Retexted {
-    /// The pages changed, by index.
-    pub pages: Vec<usize>,
     /// Each page's source and Markdown output before.
     undo: Vec<(usize, Arc<str>, Arc<Rendered>)>,
     values: Arc<SiteValues>,
@@ -85,7 +83,6 @@ impl Site {
             edits.push((i, source, Arc::new(rendered)));
         }
         let mut done = Retexted {
-            pages: pages.to_vec(),
             undo: Vec::with_capacity(edits.len()),
             values: self.renderer.shared_values(),
         };
