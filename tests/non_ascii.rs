@@ -401,47 +401,14 @@ fn check_finds_no_problem_in_the_site() {
     assert!(!f.out().exists(), "check writes nothing");
 }
 
-/// Runs the browser client under Node: `tests/search/query.cjs SITE QUERY...`.
-fn query(site: &Path, queries: &[&str]) -> Vec<Value> {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search/query.cjs");
-    let o = Command::new("node")
-        .arg(script)
-        .arg(site)
-        .args(queries)
-        .output()
-        .expect("node is installed (the search client is tested with it)");
-    assert!(
-        o.status.success(),
-        "node failed:\n{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-    v["out"].as_array().unwrap().clone()
-}
-
-fn paths(result: &Value) -> Vec<String> {
-    result["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["path"].as_str().unwrap().to_string())
-        .collect()
-}
-
 #[test]
 fn the_index_holds_lower_cased_non_ascii_words_from_the_end_of_long_pages() {
     let f = long_site();
     let out = f.build();
     let r = Reader::new(&out);
     let docs = r.documents();
-    let doc = |path: &str| {
-        docs.iter()
-            .find(|d| d.0[0] == path)
-            .unwrap_or_else(|| panic!("no document {path}"))
-            .clone()
-    };
     // Titles, sections, descriptions and tags as written; the whole text.
-    let (cafe, text) = doc("/stadte/cafe-in-zurich/");
+    let (cafe, text) = doc(&docs, "/stadte/cafe-in-zurich/");
     assert_eq!(cafe[1], "Café in Zürich");
     assert_eq!(cafe[2], "Städte & Straßen");
     assert_eq!(
@@ -458,7 +425,7 @@ fn the_index_holds_lower_cased_non_ascii_words_from_the_end_of_long_pages() {
         "…{}",
         &body[body.len() - 200..]
     );
-    let (greek, text) = doc("/ellenika/odusseia/");
+    let (greek, text) = doc(&docs, "/ellenika/odusseia/");
     assert_eq!(
         (&greek[1], &greek[2]),
         (&"ΟΔΥΣΣΕΥΣ".into(), &"Ελληνικά κείμενα".into())
@@ -471,7 +438,7 @@ fn the_index_holds_lower_cased_non_ascii_words_from_the_end_of_long_pages() {
         "{text}"
     );
     assert_eq!(
-        doc("/emoji-party/").0[1],
+        doc(&docs, "/emoji-party/").0[1],
         "Party 🎉 time: naïve <Über> & “Ünïcödé” 🚀"
     );
 
@@ -548,6 +515,7 @@ fn the_browser_client_finds_non_ascii_words_typed_in_any_case() {
             "θάλασσα",
         ],
     );
+    let q = q["out"].as_array().unwrap();
     let first = |i: usize| {
         paths(&q[i])
             .first()
@@ -617,7 +585,8 @@ fn a_word_with_a_dotted_capital_i_is_found() {
     let f = site();
     let out = f.build();
     let q = query(&out, &["İstanbul", "istanbul", "ISTANBUL"]);
-    for r in &q {
+    let q = q["out"].as_array().unwrap();
+    for r in q {
         assert_eq!(
             paths(r).first().map(String::as_str),
             Some("/stadte/istanbul/"),
@@ -675,6 +644,7 @@ fn fullwidth_words_are_found_when_a_vocabulary_shard_starts_beyond_the_bmp() {
     // The client finds the Extension B word, and the fullwidth word too
     // (with JavaScript's order it looked in the last shard).
     let q = query(&out, &["ＪＲ山手線", &words[1234]]);
+    let q = q["out"].as_array().unwrap();
     assert_eq!(paths(&q[1]), ["/ri-ben/han-zi/"], "{:#}", q[1]);
     assert_eq!(
         paths(&q[0]).first().map(String::as_str),

@@ -6,10 +6,8 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use common::*;
-use serde_json::Value;
 use waymark::search::{Document, Index, Kind, Options, index};
 
 /// The fixture `search`, rendered with the repository's default theme.
@@ -20,38 +18,6 @@ fn search_fixture() -> Fixture {
         &f.path("themes/default"),
     );
     f
-}
-
-fn doc<'a>(docs: &'a [(Value, Value)], path: &str) -> &'a (Value, Value) {
-    docs.iter()
-        .find(|d| d.0[0] == path)
-        .unwrap_or_else(|| panic!("no document {path} in {docs:#?}"))
-}
-
-/// Runs the browser client under Node: `tests/search/query.cjs SITE QUERY...`.
-fn query(site: &Path, queries: &[&str]) -> Value {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search/query.cjs");
-    let o = Command::new("node")
-        .arg(script)
-        .arg(site)
-        .args(queries)
-        .output()
-        .expect("node is installed (the search client is tested with it)");
-    assert!(
-        o.status.success(),
-        "node failed:\n{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    serde_json::from_slice(&o.stdout).unwrap()
-}
-
-fn paths(result: &Value) -> Vec<String> {
-    result["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["path"].as_str().unwrap().to_string())
-        .collect()
 }
 
 #[test]

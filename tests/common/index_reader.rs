@@ -1,8 +1,10 @@
-//! A reader of the search index format for the tests that check what a
-//! build indexed (`tests/search.rs`, `tests/non_ascii.rs`): manifest ->
-//! postings shard -> document group -> text, as the browser client reads it.
+//! For the tests that check what a build indexed (`tests/search.rs`,
+//! `tests/non_ascii.rs`): a reader of the search index format (manifest ->
+//! postings shard -> document group -> text, as the browser client reads
+//! it), and the real browser client run under Node.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use serde_json::Value;
 use waymark::search::encode;
@@ -91,4 +93,37 @@ impl Reader {
         paths.sort();
         paths
     }
+}
+
+/// The document of `docs` ([`Reader::documents`]) at site path `path`.
+pub fn doc<'a>(docs: &'a [(Value, Value)], path: &str) -> &'a (Value, Value) {
+    docs.iter()
+        .find(|d| d.0[0] == path)
+        .unwrap_or_else(|| panic!("no document {path} in {docs:#?}"))
+}
+
+/// Runs the browser client under Node: `tests/search/query.cjs SITE QUERY...`.
+pub fn query(site: &Path, queries: &[&str]) -> Value {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search/query.cjs");
+    let o = Command::new("node")
+        .arg(script)
+        .arg(site)
+        .args(queries)
+        .output()
+        .expect("node is installed (the search client is tested with it)");
+    assert!(
+        o.status.success(),
+        "node failed:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+pub fn paths(result: &Value) -> Vec<String> {
+    result["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["path"].as_str().unwrap().to_string())
+        .collect()
 }

@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 mod index_reader;
 mod test_site;
 #[allow(unused_imports)] // not every test file uses it
-pub use index_reader::Reader;
+pub use index_reader::{Reader, doc, paths, query};
 #[allow(unused_imports)] // not every test file uses it
 pub use test_site::TestSite;
 
