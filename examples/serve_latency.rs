@@ -93,6 +93,28 @@ fn main() {
         ),
     );
     let rss_built = rss();
+    if std::env::var_os("WM_SIZES").is_some() {
+        let f = handle.files().unwrap();
+        let mut by: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+        for (k, v) in f.iter() {
+            let kind = if k.ends_with(".html") {
+                "html"
+            } else if k.starts_with("search-index") {
+                "search"
+            } else {
+                "other"
+            };
+            let n = match v {
+                waymark::serve::Body::Bytes(b) => b.len(),
+                waymark::serve::Body::Packed(p) => p.packed_len(),
+                _ => 0,
+            };
+            let e = by.entry(kind).or_default();
+            e.0 += 1;
+            e.1 += n;
+        }
+        eprintln!("files: {by:?}");
+    }
     let file = root.join(&rel);
     let original = std::fs::read_to_string(&file).expect("page to edit");
     let quoted = format!("\"{site_path}\"");

@@ -164,6 +164,7 @@ async fn send(
     let html = ctype.starts_with("text/html");
     let bytes = match body {
         Body::Bytes(b) => b.clone(),
+        Body::Packed(p) => Arc::from(p.unpack()),
         Body::File(path, _) => match open_static(app, path, html).await {
             Ok(Opened::Whole(b)) => b,
             Ok(Opened::Stream(file, len)) => {

@@ -29,6 +29,7 @@ use crate::search;
 use crate::site::{BuildOptions, LoadCache, Plan, Search, Site, outputs::emit};
 
 use super::memory::{Files, Memory, Records, diff};
+use super::packed::Packer;
 use super::plan::{Check, Need};
 
 /// What changed on disk, by kind.
@@ -116,6 +117,8 @@ pub struct Engine {
     cache: LoadCache,
     /// The search index of the last good build, updated in place.
     search: Option<search::Index>,
+    /// Compresses the pages held in memory.
+    packer: Packer,
     loaded_hook: Option<Box<dyn FnMut() + Send>>,
 }
 
@@ -136,6 +139,7 @@ impl Engine {
             opts,
             state: None,
             search: None,
+            packer: Packer::default(),
             cache: LoadCache::default(),
             loaded_hook: None,
         }
@@ -146,6 +150,7 @@ impl Engine {
     pub fn reset(&mut self) {
         self.state = None;
         self.search = None;
+        self.packer = Packer::default();
         self.cache = LoadCache::default();
     }
 
@@ -446,7 +451,7 @@ impl Engine {
         previous: Option<&Files>,
         records: Option<&Records>,
     ) -> Result<(Files, Records, Vec<PathBuf>), Diagnostics> {
-        let sink = Memory::new(site, previous, records);
+        let sink = Memory::new(site, &self.packer, previous, records);
         let search = match last {
             true => Search::Follow(&mut self.search),
             false => Search::Later,

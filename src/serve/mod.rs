@@ -3,7 +3,8 @@
 //!
 //! - [`watch`] (notify): debounced batches of changed paths;
 //! - [`incremental`]: the last good build, which pages to re-render (with
-//!   `plan`), then one emit of the site into memory (`memory`);
+//!   `plan`), then one emit of the site into memory (`memory`), pages
+//!   compressed (`packed`);
 //! - [`reload`]: the event channel, the injected script and error overlay;
 //! - [`http`] (axum): serving the in-memory site and the event stream.
 //!
@@ -15,6 +16,7 @@ pub mod guard;
 pub mod http;
 pub mod incremental;
 mod memory;
+pub mod packed;
 mod plan;
 pub mod reload;
 pub mod watch;
