@@ -37,7 +37,7 @@ impl Body {
     }
 
     /// The size in bytes of a body held in memory (0 for a file on disk).
-    pub fn len(&self) -> usize {
+    pub fn held_len(&self) -> usize {
         match self {
             Body::Bytes(b) => b.len(),
             Body::Packed(p) => p.len(),
@@ -157,7 +157,7 @@ impl Sink for Memory<'_> {
             record.template.clone(),
             record.deps.clone(),
         );
-        Ok(body.len())
+        Ok(body.held_len())
     }
 
     /// CSS and JS are held in memory, so their bytes always match their
