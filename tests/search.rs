@@ -296,7 +296,7 @@ fn synthetic(n: usize, words: usize) -> Vec<Document> {
 }
 
 /// Writes index files as a site would have them, with the client beside.
-fn write_site(dir: &Path, files: &[(String, String)]) -> PathBuf {
+fn write_site(dir: &Path, files: &[waymark::search::index::File]) -> PathBuf {
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static");
     for (rel, name) in [
         ("js/search.js", "js/search.00000000.js"),
@@ -309,7 +309,7 @@ fn write_site(dir: &Path, files: &[(String, String)]) -> PathBuf {
     for (path, body) in files {
         let to = dir.join(path.trim_start_matches('/'));
         std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::write(to, body).unwrap();
+        std::fs::write(to, body.as_bytes()).unwrap();
     }
     dir.to_path_buf()
 }

@@ -118,7 +118,8 @@ pub fn data_file(key: &str, json: &str) -> String {
     out
 }
 
-/// The JSON of a data file written by [`data_file`] (for the tests' reader).
+/// The JSON of a data file written by [`data_file`] (for the index reading
+/// back its text files, and the tests' reader).
 pub fn data_json(body: &str) -> Option<&str> {
     let rest = body.strip_prefix(DATA)?;
     let eq = rest.find("]=")?;

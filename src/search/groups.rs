@@ -8,6 +8,12 @@
 //! few thousand text files instead of one per page. The cuts depend only on
 //! the group's own documents: an edit rewrites the files of its group and
 //! no others.
+//!
+//! While `serve` follows edits, these text files are the only copy of the
+//! documents' texts the index keeps ([`texts`] reads them back), shared
+//! with the served files.
+
+use std::sync::Arc;
 
 use super::{Document, data_file, short_hash};
 
@@ -26,7 +32,9 @@ pub(super) struct GroupFiles {
 pub(super) struct TextFile {
     pub name: String,
     pub bytes: usize,
-    pub body: Option<String>,
+    /// The position in the group of its first document.
+    pub first: usize,
+    pub body: Option<Arc<str>>,
 }
 
 /// One document's part of its group's files.
@@ -38,8 +46,9 @@ pub(super) struct Entry {
     text: String,
 }
 
-/// The entry of `d` (`tags` and `headings` joined as the index weighs them).
-pub(super) fn entry(d: &Document, tags: &str, headings: &str) -> Entry {
+/// The entry of `d` with body text `text` (`tags` and `headings` joined as
+/// the index weighs them).
+pub(super) fn entry(d: &Document, text: &str, tags: &str, headings: &str) -> Entry {
     let mut head = serde_json::to_string(&(
         &d.path,
         &d.title,
@@ -50,7 +59,7 @@ pub(super) fn entry(d: &Document, tags: &str, headings: &str) -> Entry {
     ))
     .expect("strings serialise");
     head.pop();
-    let text = serde_json::to_string(&(headings, &d.text)).expect("strings serialise");
+    let text = serde_json::to_string(&(headings, text)).expect("strings serialise");
     Entry { head, text }
 }
 
@@ -95,7 +104,8 @@ pub(super) fn group(entries: &[Entry], text_bytes: usize) -> GroupFiles {
         texts.push(TextFile {
             name,
             bytes: body.len(),
-            body: Some(body),
+            first: w[0],
+            body: Some(Arc::from(body)),
         });
     }
     meta.push(']');
@@ -103,6 +113,31 @@ pub(super) fn group(entries: &[Entry], text_bytes: usize) -> GroupFiles {
         meta: super::named('m', &meta),
         texts,
     }
+}
+
+/// The body texts of the documents of a group, in order, read back from
+/// its text files (which must still have their bodies).
+pub(super) fn texts(files: &GroupFiles) -> Vec<String> {
+    files.texts.iter().flat_map(read_texts).collect()
+}
+
+/// The body text of the `at`-th document of a group (see [`texts`]).
+pub(super) fn text_at(files: &GroupFiles, at: usize) -> String {
+    let file = files.texts.partition_point(|t| t.first <= at).max(1) - 1;
+    let mut texts = read_texts(&files.texts[file]);
+    std::mem::take(&mut texts[at - files.texts[file].first])
+}
+
+/// The texts of one text file: its entries are `[headings, text]`.
+fn read_texts(file: &TextFile) -> Vec<String> {
+    let body = file
+        .body
+        .as_deref()
+        .expect("the index keeps its text files");
+    let json = super::encode::data_json(body).expect("a data file the index wrote");
+    let entries: Vec<(String, String)> =
+        serde_json::from_str(json).expect("a data file the index wrote");
+    entries.into_iter().map(|(_, text)| text).collect()
 }
 
 /// `(site path, body)` of a data file whose hash is known.
@@ -135,7 +170,10 @@ mod tests {
         let entries: Vec<Entry> = lens
             .iter()
             .enumerate()
-            .map(|(i, &n)| entry(&doc(i, n), "", ""))
+            .map(|(i, &n)| {
+                let d = doc(i, n);
+                entry(&d, &d.text, "", "")
+            })
             .collect();
         let g = group(&entries, 1000);
         let sizes: Vec<usize> = g.texts.iter().map(|t| t.bytes).collect();
@@ -155,5 +193,12 @@ mod tests {
             serde_json::from_str(crate::search::encode::data_json(body).unwrap()).unwrap();
         assert_eq!(texts[1][1].as_str().unwrap().len(), 100);
         assert_eq!(texts.as_array().unwrap().len(), 3);
+        // The texts read back, whole and one by one.
+        let all = super::texts(&g);
+        assert_eq!(all.len(), lens.len());
+        for (i, &n) in lens.iter().enumerate() {
+            assert_eq!(all[i], "w".repeat(n));
+            assert_eq!(text_at(&g, i), all[i]);
+        }
     }
 }

@@ -131,9 +131,10 @@ fn impact(tf: &[u16; 5], len: &[u32; 5]) -> u16 {
     (score * 16.0).round().clamp(1.0, 4095.0) as u16
 }
 
-/// A document's five fields (title, headings, description, tags, body).
-fn fields<'a>(d: &'a Document, tags: &'a str, headings: &'a str) -> [&'a str; 5] {
-    [&d.title, headings, &d.description, tags, &d.text]
+/// A document's five fields (title, headings, description, tags, body
+/// text).
+fn fields<'a>(d: &'a Document, text: &'a str, tags: &'a str, headings: &'a str) -> [&'a str; 5] {
+    [&d.title, headings, &d.description, tags, text]
 }
 
 /// Calls `f(field, term)` for every term of `fields`, in order (see
@@ -147,10 +148,10 @@ fn each_term(fields: [&str; 5], mut f: impl FnMut(usize, &str)) {
 /// A document's terms with their impacts, in no particular order, given to
 /// `f` (for `serve`'s updates; a build counts by interned id instead, see
 /// [`Builder::prepare_group`]).
-fn impacts(d: &Document, tags: &str, headings: &str, mut f: impl FnMut(&str, u16)) {
+fn impacts(d: &Document, text: &str, tags: &str, headings: &str, mut f: impl FnMut(&str, u16)) {
     let mut counts: HashMap<String, [u16; 5], ahash::RandomState> = HashMap::default();
     let mut len = [0u32; 5];
-    each_term(fields(d, tags, headings), |i, t| {
+    each_term(fields(d, text, tags, headings), |i, t| {
         len[i] += 1;
         match counts.get_mut(t) {
             Some(c) => c[i] = c[i].saturating_add(1),
@@ -290,7 +291,7 @@ impl Prepared {
     /// Moves the group's text files out, `(site path, body)`, so that a
     /// build writes them at once instead of holding every page's text
     /// until the end (50 MB at 10,000 pages).
-    pub fn take_texts(&mut self) -> Vec<(String, String)> {
+    pub fn take_texts(&mut self) -> Vec<(String, Arc<str>)> {
         self.files
             .texts
             .iter_mut()
@@ -298,6 +299,13 @@ impl Prepared {
             .collect()
     }
 }
+
+/// A search file: its site path and body (shared, not copied, by `serve`).
+pub type File = (String, Arc<str>);
+
+/// A changed document: its id, its new version without its body text, and
+/// the new text (`None`: unchanged).
+type Changed = (usize, Document, Option<String>);
 
 /// The search index in memory: builds its files, and updates them when
 /// documents change (see [`Index::update`]).
@@ -318,7 +326,8 @@ pub struct Index {
     documents: usize,
     /// The metadata and text files of each group of documents.
     groups: Vec<GroupFiles>,
-    /// The documents, kept only by [`Index::keep_documents`] for updates.
+    /// The documents, kept only by [`Index::keep_documents`] for updates,
+    /// without their body texts: those are in the groups' text files.
     docs: Vec<Document>,
     /// Names of the term shards of the last [`Index::files`].
     last_shards: HashSet<String>,
@@ -401,7 +410,7 @@ impl Builder {
                 // Each word is looked up once, in this thread's memo of
                 // ids, and counted in a slot by id (no map per document).
                 let mut len = [0u32; 5];
-                each_term(fields(d, &tags, &headings), |f, t| {
+                each_term(fields(d, &d.text, &tags, &headings), |f, t| {
                     len[f] += 1;
                     c.count(&self.interner, f, t);
                 });
@@ -411,7 +420,7 @@ impl Builder {
                     imps.push(impact(&tf, &len));
                 }
                 ends.push(ids.len() as u32);
-                entries.push(groups::entry(d, &tags, &headings));
+                entries.push(groups::entry(d, &d.text, &tags, &headings));
             }
         });
         ids.shrink_to_fit();
@@ -559,7 +568,7 @@ fn encode_postings(p: &[(u32, u16)]) -> String {
 #[derive(Debug, Default)]
 pub struct Changes {
     /// Files to write (site path, content).
-    pub write: Vec<(String, String)>,
+    pub write: Vec<File>,
     /// Files that no longer exist (site paths).
     pub remove: Vec<String>,
 }
@@ -592,9 +601,18 @@ impl Index {
     }
 
     /// Keeps `docs` (the documents it was built from) so that
-    /// [`Index::update`] can tell what changed.
-    pub fn keep_documents(&mut self, docs: Vec<Document>) {
+    /// [`Index::update`] can tell what changed. Their texts are dropped:
+    /// the group text files hold them (a second copy would be 50 MB at
+    /// 10,000 pages).
+    pub fn keep_documents(&mut self, mut docs: Vec<Document>) {
+        docs.par_iter_mut().for_each(|d| d.text = String::new());
         self.docs = docs;
+    }
+
+    /// The body text of kept document `i`, read back from its text file.
+    fn text_of(&self, i: usize) -> String {
+        let size = self.opts.group.max(1);
+        groups::text_at(&self.groups[i / size], i % size)
     }
 
     /// Records the size of the site's HTML, for the statistics.
@@ -613,10 +631,13 @@ impl Index {
         {
             return None;
         }
-        let changed: Vec<(usize, Document)> = docs
+        let changed: Vec<Changed> = docs
             .into_iter()
             .enumerate()
-            .filter(|(i, d)| *d != self.docs[*i])
+            .filter_map(|(i, mut d)| {
+                let text = std::mem::take(&mut d.text);
+                (d != self.docs[i] || text != self.text_of(i)).then_some((i, d, Some(text)))
+            })
             .collect();
         Some(self.apply(changed))
     }
@@ -640,11 +661,13 @@ impl Index {
         if self.texts.from.len() != n {
             self.texts.from = vec![None; n];
         }
-        // Per document: its new version if it changed, and where its text
-        // key now comes from if that is not the output it was taken from.
+        // Per document: its new version (without its text), its new text
+        // if that changed, and its text key, if something changed; and
+        // where its text key now comes from if that is not the output it
+        // was taken from.
         type Found = (
             usize,
-            Option<(Document, Option<u64>)>,
+            Option<(Document, Option<String>, Option<u64>)>,
             Option<Arc<Rendered>>,
         );
         let found: Vec<Found> = (0..n)
@@ -652,8 +675,10 @@ impl Index {
             .filter_map(|i| {
                 let old = &self.docs[i];
                 let Some(rendered) = sources.rendered(i) else {
-                    let d = sources.document(i);
-                    return (d != *old).then_some((i, Some((d, None)), None));
+                    let mut d = sources.document(i);
+                    let text = std::mem::take(&mut d.text);
+                    let same = d == *old && text == self.text_of(i);
+                    return (!same).then_some((i, Some((d, Some(text), None)), None));
                 };
                 let same_output =
                     (self.texts.from[i].as_ref()).is_some_and(|f| Arc::ptr_eq(f, rendered));
@@ -666,18 +691,14 @@ impl Index {
                 if same_text && sources.same_but_text(i, old) {
                     return from.map(|f| (i, None, Some(f)));
                 }
-                let mut d = sources.document_with_text(i, String::new());
-                d.text = if same_text {
-                    old.text.clone()
-                } else {
-                    text::body_text(&rendered.html)
-                };
-                Some((i, Some((d, key)), from))
+                let d = sources.document_with_text(i, String::new());
+                let text = (!same_text).then(|| text::body_text(&rendered.html));
+                Some((i, Some((d, text, key)), from))
             })
             .collect();
-        if let Some((i, Some((d, _)), _)) = found.iter().find(|(i, d, _)| {
+        if let Some((i, Some((d, ..)), _)) = found.iter().find(|(i, d, _)| {
             d.as_ref()
-                .is_some_and(|(d, _)| d.path != self.docs[*i].path)
+                .is_some_and(|(d, ..)| d.path != self.docs[*i].path)
         }) {
             if crate::diagnostics::tracing() {
                 eprintln!(
@@ -692,32 +713,39 @@ impl Index {
             if from.is_some() {
                 self.texts.from[i] = from;
             }
-            let Some((d, key)) = new else { continue };
+            let Some((d, text, key)) = new else { continue };
             self.texts.keys[i] = key;
-            if d != self.docs[i] {
-                changed.push((i, d));
+            if d != self.docs[i] || text.is_some() {
+                changed.push((i, d, text));
             }
         }
         Some(self.apply(changed))
     }
 
-    /// Applies changed documents `(id, new document)`.
-    fn apply(&mut self, changed: Vec<(usize, Document)>) -> Changes {
+    /// Applies changed documents.
+    fn apply(&mut self, changed: Vec<Changed>) -> Changes {
         let mut changes = Changes::default();
         if changed.is_empty() {
             return changes;
         }
         self.decode_postings();
+        // The old texts, read while the text files are still the old ones.
+        let old_texts: Vec<String> = changed.iter().map(|(i, ..)| self.text_of(*i)).collect();
+        let mut new_texts = HashMap::with_capacity(changed.len());
         let mut dirty_groups = std::collections::BTreeSet::new();
-        for (i, new) in changed {
+        for ((i, new, text), old_text) in changed.into_iter().zip(old_texts) {
+            let text = text.unwrap_or_else(|| old_text.clone());
             let old = std::mem::replace(&mut self.docs[i], new);
             let new = &self.docs[i];
             let (ot, oh) = (old.tags.join(", "), old.headings.join("\n"));
             let mut gone = Vec::new();
-            impacts(&old, &ot, &oh, |t, _| gone.push(t.to_string()));
+            impacts(&old, &old_text, &ot, &oh, |t, _| gone.push(t.to_string()));
             let (nt, nh) = (new.tags.join(", "), new.headings.join("\n"));
             let mut added = Vec::new();
-            impacts(new, &nt, &nh, |t, imp| added.push((t.to_string(), imp)));
+            impacts(new, &text, &nt, &nh, |t, imp| {
+                added.push((t.to_string(), imp))
+            });
+            new_texts.insert(i, text);
             for t in gone {
                 self.remove_posting(&t, i as u32);
             }
@@ -734,7 +762,7 @@ impl Index {
             self.touched[1].push(t);
         }
         for g in dirty_groups {
-            self.remake_group(g, &mut changes);
+            self.remake_group(g, &new_texts, &mut changes);
         }
         let (manifest, shards) = self.term_files();
         let names: HashSet<String> = shards.iter().map(|s| s.name.clone()).collect();
@@ -747,12 +775,16 @@ impl Index {
                 .as_ref()
                 .filter(|_| !self.last_shards.contains(&s.name))
             {
-                changes.write.push((s.name.clone(), body.clone()));
+                changes
+                    .write
+                    .push((s.name.clone(), Arc::from(body.as_str())));
             }
         }
         self.remember(shards);
         self.last_shards = names;
-        changes.write.push((format!("/{MANIFEST}"), manifest));
+        changes
+            .write
+            .push((format!("/{MANIFEST}"), Arc::from(manifest)));
         changes
     }
 
@@ -797,21 +829,35 @@ impl Index {
             .collect()
     }
 
-    /// Makes group `g`'s files again from the kept documents, recording
-    /// in `changes` those that differ.
-    fn remake_group(&mut self, g: usize, changes: &mut Changes) {
+    /// Makes group `g`'s files again from the kept documents and their
+    /// texts (`new_texts` by document, else as its text files have them),
+    /// recording in `changes` those that differ.
+    fn remake_group(
+        &mut self,
+        g: usize,
+        new_texts: &HashMap<usize, String>,
+        changes: &mut Changes,
+    ) {
         let size = self.opts.group.max(1);
+        let start = g * size;
         let end = ((g + 1) * size).min(self.docs.len());
-        let entries: Vec<groups::Entry> = self.docs[g * size..end]
+        let mut texts = groups::texts(&self.groups[g]);
+        for (i, text) in texts.iter_mut().enumerate() {
+            if let Some(new) = new_texts.get(&(start + i)) {
+                text.clone_from(new);
+            }
+        }
+        let entries: Vec<groups::Entry> = self.docs[start..end]
             .iter()
-            .map(|d| groups::entry(d, &d.tags.join(", "), &d.headings.join("\n")))
+            .zip(&texts)
+            .map(|(d, text)| groups::entry(d, text, &d.tags.join(", "), &d.headings.join("\n")))
             .collect();
         let new = groups::group(&entries, self.opts.text_bytes);
         let old = std::mem::replace(&mut self.groups[g], new);
         let new = &self.groups[g];
         if old.meta.0 != new.meta.0 {
             changes.remove.push(old.meta.0);
-            changes.write.push(new.meta.clone());
+            changes.write.push(meta_file(&new.meta));
         }
         let names = |files: &[groups::TextFile]| -> HashSet<String> {
             files.iter().map(|t| t.name.clone()).collect()
@@ -856,8 +902,9 @@ impl Index {
         self.dirty.insert(t.into());
     }
 
-    /// Every file: the manifest first, then the data files.
-    pub fn files(&mut self) -> Vec<(String, String)> {
+    /// Every file: the manifest first, then the data files. The text
+    /// files' bodies are shared with the index, which keeps them.
+    pub fn files(&mut self) -> Vec<File> {
         let (manifest, mut shards) = self.term_files();
         self.last_shards = shards.iter().map(|s| s.name.clone()).collect();
         for s in &mut shards {
@@ -866,15 +913,14 @@ impl Index {
             }
         }
         let mut files = Vec::with_capacity(shards.len() + self.groups.len() * 8);
-        files.push((format!("/{MANIFEST}"), manifest));
-        files.extend(
-            shards
-                .iter()
-                .map(|s| (s.name.clone(), s.body.clone().unwrap_or_default())),
-        );
+        files.push((format!("/{MANIFEST}"), Arc::from(manifest)));
+        files.extend(shards.iter().map(|s| {
+            let body = s.body.as_deref().unwrap_or_default();
+            (s.name.clone(), Arc::from(body))
+        }));
         // Kept for updates (`serve`).
         self.remember(shards);
-        files.extend(self.groups.iter().map(|g| g.meta.clone()));
+        files.extend(self.groups.iter().map(|g| meta_file(&g.meta)));
         files.extend(self.groups.iter().flat_map(|g| {
             g.texts
                 .iter()
@@ -887,13 +933,13 @@ impl Index {
     /// out instead of being copied (and those already taken by
     /// [`Prepared::take_texts`] are not there), so the index cannot give
     /// its files again.
-    pub fn take_files(&mut self) -> Vec<(String, String)> {
+    pub fn take_files(&mut self) -> Vec<File> {
         let (manifest, shards) = self.term_files();
-        let mut shards = self.bodies(shards);
+        let shards = self.bodies(shards);
         let mut files = Vec::with_capacity(shards.len() + self.groups.len());
-        files.push((format!("/{MANIFEST}"), manifest));
-        files.append(&mut shards);
-        files.extend(self.groups.iter().map(|g| g.meta.clone()));
+        files.push((format!("/{MANIFEST}"), Arc::from(manifest)));
+        files.extend(shards.into_iter().map(|(n, b)| (n, Arc::from(b))));
+        files.extend(self.groups.iter().map(|g| meta_file(&g.meta)));
         files.extend(self.groups.iter_mut().flat_map(|g| {
             g.texts
                 .iter_mut()
@@ -1018,7 +1064,7 @@ impl Index {
     /// `files` are those of [`Index::files`] or [`Index::take_files`]; the
     /// text files' sizes are the index's own (they may have been written
     /// before).
-    pub fn stats(&self, files: &[(String, String)]) -> Stats {
+    pub fn stats(&self, files: &[File]) -> Stats {
         let count = |p: &str| files.iter().filter(|(n, _)| n.starts_with(p)).count();
         let texts = self.groups.iter().flat_map(|g| &g.texts);
         let text_prefix = format!("/{DIR}t.");
@@ -1042,6 +1088,11 @@ impl Index {
             query_bytes: [1, 2, 3].map(|n| self.query_bytes(files, n)),
         }
     }
+}
+
+/// A metadata file as given out.
+fn meta_file((name, body): &(String, String)) -> File {
+    (name.clone(), Arc::from(body.as_str()))
 }
 
 /// `(site path, file body)` of a data file of kind `kind`.

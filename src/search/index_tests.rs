@@ -20,7 +20,7 @@ fn doc(i: usize, words: usize) -> Document {
     }
 }
 
-fn json_of(files: &[(String, String)], path: &str) -> serde_json::Value {
+fn json_of(files: &[File], path: &str) -> serde_json::Value {
     let body = &files
         .iter()
         .find(|(p, _)| p == path)
@@ -29,14 +29,14 @@ fn json_of(files: &[(String, String)], path: &str) -> serde_json::Value {
     serde_json::from_str(encode::data_json(body).expect("a data file")).unwrap()
 }
 
-fn manifest(files: &[(String, String)]) -> serde_json::Value {
+fn manifest(files: &[File]) -> serde_json::Value {
     let m = files[0].1.split_once("WaymarkSearchIndex=").unwrap().1;
     serde_json::from_str(m.trim_end().trim_end_matches(';')).unwrap()
 }
 
 /// The documents whose postings hold `term`, with their impacts: the
 /// reader a browser implements, reading only the manifest and one shard.
-fn lookup(files: &[(String, String)], term: &str) -> Vec<(u32, u32)> {
+fn lookup(files: &[File], term: &str) -> Vec<(u32, u32)> {
     let m = manifest(files);
     let post = m["post"].as_array().unwrap();
     let i = post
@@ -137,12 +137,12 @@ fn updates_touch_few_files_and_equal_a_fresh_build() {
     let changes = index.update(edited.clone()).expect("same documents");
     let mut fresh = Index::build(&edited, &ClientPaths::default(), true, &opts);
     let after = fresh.files();
-    let mut applied: BTreeMap<String, String> = before.into_iter().collect();
+    let mut applied: BTreeMap<String, Arc<str>> = before.into_iter().collect();
     for p in &changes.remove {
         assert!(applied.remove(p).is_some(), "{p}");
     }
     applied.extend(changes.write.iter().cloned());
-    let after_map: BTreeMap<String, String> = after.iter().cloned().collect();
+    let after_map: BTreeMap<String, Arc<str>> = after.iter().cloned().collect();
     assert_eq!(applied, after_map, "an update equals a fresh build");
     assert!(
         changes.write.len() < 12,
@@ -156,7 +156,7 @@ fn updates_touch_few_files_and_equal_a_fresh_build() {
     );
     // Later updates reuse the unchanged shards and still equal a fresh
     // build: another page, then the first edit undone.
-    let mut applied: BTreeMap<String, String> = after.into_iter().collect();
+    let mut applied: BTreeMap<String, Arc<str>> = after.into_iter().collect();
     let mut second = edited.clone();
     second[20].text = "entirely new words here: quixotic zebra".into();
     for next in [second.clone(), docs.clone()] {
@@ -167,7 +167,7 @@ fn updates_touch_few_files_and_equal_a_fresh_build() {
         applied.extend(changes.write.iter().cloned());
         let mut fresh = Index::build(&next, &ClientPaths::default(), true, &opts);
         let fresh = fresh.files();
-        let fresh: BTreeMap<String, String> = fresh.into_iter().collect();
+        let fresh: BTreeMap<String, Arc<str>> = fresh.into_iter().collect();
         assert_eq!(applied, fresh, "a later update equals a fresh build");
     }
     // Adding a document needs a new build.

@@ -281,7 +281,7 @@ pub struct Refresh {
     /// True when `write` is every search file (the others are gone).
     pub everything: bool,
     /// Files to write (site path, content).
-    pub write: Vec<(String, String)>,
+    pub write: Vec<index::File>,
     /// Files that went away (site paths).
     pub remove: Vec<String>,
 }

@@ -26,7 +26,7 @@ impl Index {
     /// weightiest words (of four letters or more) of the middle document,
     /// as a visitor would describe a page. Stems are left out (the client
     /// finds them in the shards it loads for the word anyway).
-    pub(super) fn query_bytes(&self, files: &[(String, String)], n: usize) -> usize {
+    pub(super) fn query_bytes(&self, files: &[super::File], n: usize) -> usize {
         let mut size: HashMap<&str, usize> =
             files.iter().map(|(p, b)| (p.as_str(), b.len())).collect();
         for t in self.groups.iter().flat_map(|g| &g.texts) {
@@ -143,11 +143,8 @@ impl Index {
 
     /// (first term, site path) of the vocabulary and postings shards, in order.
     #[allow(clippy::type_complexity)]
-    fn shard_lists(
-        &self,
-        files: &[(String, String)],
-    ) -> (Vec<(String, String)>, Vec<(String, String)>) {
-        let manifest = files.first().map_or("", |(_, b)| b.as_str());
+    fn shard_lists(&self, files: &[super::File]) -> (Vec<(String, String)>, Vec<(String, String)>) {
+        let manifest = files.first().map_or("", |(_, b)| &**b);
         let json = manifest
             .split_once("WaymarkSearchIndex=")
             .map_or("{}", |(_, r)| r.trim_end().trim_end_matches(';'));

@@ -195,6 +195,11 @@ impl Sink for Memory<'_> {
         Ok(())
     }
 
+    fn shared(&self, file: OutputPath, body: Arc<str>) -> Result<(), Diagnostic> {
+        self.insert(&file, Body::Bytes(Arc::from(body)));
+        Ok(())
+    }
+
     fn keep_search(&self) {
         let Some(previous) = self.previous else {
             return;

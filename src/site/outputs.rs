@@ -52,6 +52,12 @@ pub trait Sink: Sync {
     /// search file.
     fn file(&self, file: OutputPath, body: &str) -> Result<(), Diagnostic>;
 
+    /// [`Sink::file`] for a body that another holder keeps as well (the
+    /// search index's text files): a sink that holds bodies shares it.
+    fn shared(&self, file: OutputPath, body: Arc<str>) -> Result<(), Diagnostic> {
+        self.file(file, &body)
+    }
+
     /// The search files stay as the sink has them; the files given next
     /// (if any) replace or add to them. Only `serve` follows the index.
     fn keep_search(&self) {}
@@ -264,11 +270,11 @@ fn generated_files(site: &Site) -> Vec<(String, String)> {
     files
 }
 
-/// Gives `files` to the sink, in parallel.
-fn put_all(sink: &dyn Sink, files: Vec<(String, String)>) -> Result<(), Diagnostics> {
+/// Gives the search files to the sink, in parallel.
+fn put_all(sink: &dyn Sink, files: Vec<search::index::File>) -> Result<(), Diagnostics> {
     files
         .into_par_iter()
-        .try_for_each(|(path, body)| sink.file(file(&path)?, &body))
+        .try_for_each(|(path, body)| sink.shared(file(&path)?, body))
         .map_err(Diagnostics::from)
 }
 

@@ -3,6 +3,8 @@
 //! for `serve`. [`super::outputs::emit`] calls these; the index itself is
 //! in [`crate::search`].
 
+use std::sync::Arc;
+
 use super::Site;
 use crate::search;
 
@@ -28,7 +30,7 @@ impl Site {
         &self,
         builder: search::index::Builder,
         docs: Vec<search::index::Prepared>,
-    ) -> (Vec<(String, String)>, search::Stats) {
+    ) -> (Vec<search::index::File>, search::Stats) {
         let setup = self.search.as_ref().expect("prepared only with search on");
         let mut index = builder.finish(docs, &setup.paths, self.config.portable);
         let mut files = index.take_files();
@@ -38,10 +40,10 @@ impl Site {
     }
 
     /// Adds the built-in search client files the theme lacks.
-    fn add_client_files(&self, files: &mut Vec<(String, String)>) {
+    fn add_client_files(&self, files: &mut Vec<search::index::File>) {
         if let Some(setup) = &self.search {
             let builtin = setup.builtin.iter();
-            files.extend(builtin.map(|(path, body)| (path.clone(), (*body).to_string())));
+            files.extend(builtin.map(|(path, body)| (path.clone(), Arc::from(*body))));
         }
     }
 
