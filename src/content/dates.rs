@@ -13,8 +13,11 @@ use std::str::FromStr;
 pub struct Date {
     /// The `YYYY-MM-DD` part as written (not moved to UTC).
     day: jiff::civil::Date,
-    /// The instant of a date-time; `None` for a plain day.
-    instant: Option<jiff::Timestamp>,
+    /// The instant of a date-time, or midnight UTC of a plain day: where
+    /// it sorts (made once: lists of 10,000 pages compare dates often).
+    instant: jiff::Timestamp,
+    /// Whether a time was given.
+    timed: bool,
 }
 
 impl Date {
@@ -32,9 +35,15 @@ impl Date {
             ));
         }
         if s.len() == 10 {
-            return jiff::civil::Date::from_str(s)
-                .map(|day| Date { day, instant: None })
-                .map_err(|e| e.to_string());
+            let day = jiff::civil::Date::from_str(s).map_err(|e| e.to_string())?;
+            let instant = day
+                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                .map_or(jiff::Timestamp::MIN, |z| z.timestamp());
+            return Ok(Date {
+                day,
+                instant,
+                timed: false,
+            });
         }
         let instant = jiff::Timestamp::from_str(s).map_err(|e| e.to_string())?;
         // A valid timestamp starts with a valid `YYYY-MM-DD` (ASCII only).
@@ -44,7 +53,8 @@ impl Date {
             .ok_or_else(|| format!("`{s}` does not start with a date"))?;
         Ok(Date {
             day,
-            instant: Some(instant),
+            instant,
+            timed: true,
         })
     }
 
@@ -56,28 +66,19 @@ impl Date {
     /// The date as RFC 3339 for feeds and sitemaps: the day as written, or
     /// the instant in UTC (`2026-03-01T08:30:00Z`), keeping a time when given.
     pub fn rfc3339(&self) -> String {
-        match self.instant {
-            None => self.day.to_string(),
-            Some(t) => t.to_string(),
+        match self.timed {
+            false => self.day.to_string(),
+            true => self.instant.to_string(),
         }
     }
 
-    /// Where the date sorts: its instant, or midnight UTC of a plain day.
-    fn sort_key(&self) -> jiff::Timestamp {
-        self.instant.unwrap_or_else(|| {
-            self.day
-                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-                .map(|z| z.timestamp())
-                .unwrap_or(jiff::Timestamp::MIN)
-        })
-    }
 }
 
 /// Oldest first, by the moment each date names (a plain day is its midnight
 /// UTC), then by the day as written.
 impl Ord for Date {
     fn cmp(&self, other: &Date) -> Ordering {
-        (self.sort_key(), self.day).cmp(&(other.sort_key(), other.day))
+        (self.instant, self.day).cmp(&(other.instant, other.day))
     }
 }
 
