@@ -71,7 +71,6 @@ impl Date {
             true => self.instant.to_string(),
         }
     }
-
 }
 
 /// Oldest first, by the moment each date names (a plain day is its midnight

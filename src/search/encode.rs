@@ -11,21 +11,43 @@ const MORE: &[u8; 32] = b"wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
 /// [`LAST`] and the others from [`MORE`]: numbers need no separator, and
 /// none of the characters needs escaping in a JSON string.
 pub fn push_number(out: &mut String, n: u32) {
+    let len = number_len(n);
     let mut digits = [0u8; 7];
-    let mut len = 0;
     let mut v = n;
-    loop {
-        digits[len] = (v & 31) as u8;
-        len += 1;
+    for i in (0..len).rev() {
+        let table = if i + 1 == len { LAST } else { MORE };
+        digits[i] = table[(v & 31) as usize];
         v >>= 5;
-        if v == 0 {
-            break;
+    }
+    out.push_str(std::str::from_utf8(&digits[..len]).expect("the digits are ASCII"));
+}
+
+/// Reads the number [`push_number`] wrote at byte `*at` of `s`, moving
+/// `*at` past it (`None` at the end).
+pub fn read_number(s: &[u8], at: &mut usize) -> Option<u32> {
+    let mut v = 0u32;
+    while let Some(&b) = s.get(*at) {
+        *at += 1;
+        let Some((d, last)) = digit(b) else { continue };
+        v = v.wrapping_mul(32) + u32::from(d);
+        if last {
+            return Some(v);
         }
     }
-    for i in (0..len).rev() {
-        let table = if i == 0 { LAST } else { MORE };
-        out.push(table[digits[i] as usize] as char);
-    }
+    None
+}
+
+/// A digit's value, and whether it ends its number.
+fn digit(b: u8) -> Option<(u8, bool)> {
+    Some(match b {
+        b'0'..=b'9' => (b - b'0', true),
+        b'a'..=b'v' => (b - b'a' + 10, true),
+        b'w'..=b'z' => (b - b'w', false),
+        b'A'..=b'Z' => (b - b'A' + 4, false),
+        b'-' => (30, false),
+        b'_' => (31, false),
+        _ => return None,
+    })
 }
 
 /// How many digits [`push_number`] writes for `n`.
@@ -39,15 +61,7 @@ pub fn numbers(s: &str) -> Vec<u32> {
     let mut out = Vec::with_capacity(s.len() / 2);
     let mut v = 0u32;
     for b in s.bytes() {
-        let (d, last) = match b {
-            b'0'..=b'9' => (b - b'0', true),
-            b'a'..=b'v' => (b - b'a' + 10, true),
-            b'w'..=b'z' => (b - b'w', false),
-            b'A'..=b'Z' => (b - b'A' + 4, false),
-            b'-' => (30, false),
-            b'_' => (31, false),
-            _ => continue,
-        };
+        let Some((d, last)) = digit(b) else { continue };
         v = v.wrapping_mul(32) + u32::from(d);
         if last {
             out.push(v);
@@ -143,6 +157,13 @@ mod tests {
         let mut one = String::new();
         push_number(&mut one, 31);
         assert_eq!(one, "v");
+        push_number(&mut one, 32);
+        assert_eq!(one, "vx0", "32 is 1 then 0");
+        let (mut at, mut read) = (0, Vec::new());
+        while let Some(n) = read_number(s.as_bytes(), &mut at) {
+            read.push(n);
+        }
+        assert_eq!(read, values);
     }
 
     #[test]

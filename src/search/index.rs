@@ -30,7 +30,6 @@
 //! update's binary searches and shard ranges), and which the client's
 //! `compare` follows (JavaScript's `<` compares UTF-16 units instead).
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
@@ -314,13 +313,13 @@ pub struct Index {
     client: ClientPaths,
     portable: bool,
     html_bytes: usize,
-    /// Sorted terms, their postings `(doc, impact)` by doc (empty until
-    /// an update needs them: see [`Builder::finish`]), and those encoded.
+    /// Sorted terms and their postings `(doc, impact)` by doc, encoded (3
+    /// bytes a posting instead of 8 decoded; an update changes the encoding
+    /// in place, see [`patch_postings`]).
     terms: Vec<Box<str>>,
-    post: Vec<Vec<(u32, u16)>>,
     enc: Vec<String>,
     /// The terms (rank) and impacts of the middle document as built, for
-    /// [`Index::query_bytes`] when `post` is empty.
+    /// [`Index::query_bytes`].
     mid_terms: Vec<(u32, u16)>,
     /// How many documents there are.
     documents: usize,
@@ -331,8 +330,6 @@ pub struct Index {
     docs: Vec<Document>,
     /// Names of the term shards of the last [`Index::files`].
     last_shards: HashSet<String>,
-    /// Terms whose postings changed since they were last encoded.
-    dirty: HashSet<Box<str>>,
     /// The keys of the documents' HTML, for [`Index::refresh`].
     pub texts: super::text::TextCache,
     /// The term shards of the last [`Index::files`] or update, by kind
@@ -457,21 +454,8 @@ impl Builder {
             .collect()
     }
 
-    /// Merges prepared groups (in document order) into the index, for a
-    /// build that then ends: the postings are only encoded (3 bytes a
-    /// posting instead of 8); an update decodes them first.
+    /// Merges prepared groups (in document order) into the index.
     pub fn finish(self, groups: Vec<Prepared>, client: &ClientPaths, portable: bool) -> Index {
-        self.merge(groups, client, portable, false)
-    }
-
-    /// [`Builder::finish`], keeping the postings decoded when `decoded`.
-    fn merge(
-        self,
-        groups: Vec<Prepared>,
-        client: &ClientPaths,
-        portable: bool,
-        decoded: bool,
-    ) -> Index {
         let (terms, rank) = self.interner.sorted();
         let documents = groups.iter().map(|g| g.ends.len()).sum::<usize>();
         let mid = (documents / 2) as u32;
@@ -492,28 +476,22 @@ impl Builder {
             }
         });
         let files = groups.into_iter().map(|g| g.files).collect();
-        let mut index = Index {
+        Index {
             opts: self.opts,
             client: client.clone(),
             portable,
             html_bytes: 0,
             terms,
-            post: Vec::new(),
             enc,
             mid_terms,
             documents,
             groups: files,
             docs: Vec::new(),
             last_shards: HashSet::new(),
-            dirty: HashSet::new(),
             texts: Default::default(),
             memo: Default::default(),
             touched: Default::default(),
-        };
-        if decoded {
-            index.decode_postings();
         }
-        index
     }
 }
 
@@ -553,15 +531,60 @@ fn decode_postings(enc: &str) -> Vec<(u32, u16)> {
     out
 }
 
-fn encode_postings(p: &[(u32, u16)]) -> String {
-    let mut s = String::with_capacity(p.len() * 3);
+/// Sets the impact of `doc` in encoded postings `enc` (adding it where it
+/// belongs), or with `None` removes it, changing only the bytes around it:
+/// an edit touches a few hundred terms, some with postings in most
+/// documents, and encoding those again whole cost most of an update.
+fn patch_postings(enc: &mut String, doc: u32, imp: Option<u16>) {
+    let bytes = enc.as_bytes();
+    let mut at = 0;
     let mut prev: i64 = -1;
-    for &(doc, imp) in p {
-        encode::push_number(&mut s, (i64::from(doc) - prev - 1) as u32);
-        encode::push_number(&mut s, u32::from(imp));
-        prev = i64::from(doc);
+    let number = |n: i64| {
+        let mut s = String::new();
+        encode::push_number(&mut s, n as u32);
+        s
+    };
+    loop {
+        let start = at;
+        let Some(gap) = encode::read_number(bytes, &mut at) else {
+            // Past the last posting.
+            if let Some(imp) = imp {
+                enc.push_str(&number(i64::from(doc) - prev - 1));
+                enc.push_str(&number(i64::from(imp)));
+            }
+            return;
+        };
+        let d = prev + i64::from(gap) + 1;
+        let imp_at = at;
+        encode::read_number(bytes, &mut at);
+        if d == i64::from(doc) {
+            match imp {
+                Some(imp) => enc.replace_range(imp_at..at, &number(i64::from(imp))),
+                None => {
+                    // The next posting's gap now counts from `prev`.
+                    let mut next = at;
+                    match encode::read_number(bytes, &mut next) {
+                        Some(g) => {
+                            let gap = number(i64::from(g) + i64::from(gap) + 1);
+                            enc.replace_range(start..next, &gap);
+                        }
+                        None => enc.truncate(start),
+                    }
+                }
+            }
+            return;
+        }
+        if d > i64::from(doc) {
+            if let Some(imp) = imp {
+                let mut new = number(i64::from(doc) - prev - 1);
+                new.push_str(&number(i64::from(imp)));
+                new.push_str(&number(d - i64::from(doc) - 1));
+                enc.replace_range(start..imp_at, &new);
+            }
+            return;
+        }
+        prev = d;
     }
-    s
 }
 
 /// Files that changed in an [`Index::update`].
@@ -581,23 +604,12 @@ impl Index {
             .par_chunks(b.group_size())
             .map(|g| b.prepare_group(g))
             .collect();
-        b.merge(prepared, client, portable, true)
+        b.finish(prepared, client, portable)
     }
 
-    /// Decodes the postings from their encoding, for updates (an index made
-    /// by [`Builder::finish`] has only the encoding).
-    fn decode_postings(&mut self) {
-        if self.post.len() != self.terms.len() {
-            self.post = self.enc.par_iter().map(|e| decode_postings(e)).collect();
-        }
-    }
-
-    /// The postings of term `t`, decoded if need be.
-    fn postings(&self, t: usize) -> Cow<'_, [(u32, u16)]> {
-        match self.post.get(t) {
-            Some(p) if self.post.len() == self.terms.len() => Cow::Borrowed(p),
-            _ => Cow::Owned(decode_postings(&self.enc[t])),
-        }
+    /// The postings of term `t`, decoded.
+    fn postings(&self, t: usize) -> Vec<(u32, u16)> {
+        decode_postings(&self.enc[t])
     }
 
     /// Keeps `docs` (the documents it was built from) so that
@@ -728,7 +740,6 @@ impl Index {
         if changed.is_empty() {
             return changes;
         }
-        self.decode_postings();
         // The old texts, read while the text files are still the old ones.
         let old_texts: Vec<String> = changed.iter().map(|(i, ..)| self.text_of(*i)).collect();
         let mut new_texts = HashMap::with_capacity(changed.len());
@@ -738,28 +749,26 @@ impl Index {
             let old = std::mem::replace(&mut self.docs[i], new);
             let new = &self.docs[i];
             let (ot, oh) = (old.tags.join(", "), old.headings.join("\n"));
-            let mut gone = Vec::new();
-            impacts(&old, &old_text, &ot, &oh, |t, _| gone.push(t.to_string()));
+            let mut was: HashMap<String, u16> = HashMap::new();
+            impacts(&old, &old_text, &ot, &oh, |t, imp| {
+                was.insert(t.to_string(), imp);
+            });
             let (nt, nh) = (new.tags.join(", "), new.headings.join("\n"));
-            let mut added = Vec::new();
+            let mut now = Vec::new();
             impacts(new, &text, &nt, &nh, |t, imp| {
-                added.push((t.to_string(), imp))
+                // A term whose impact stayed the same is left alone.
+                if was.remove(t) != Some(imp) {
+                    now.push((t.to_string(), imp));
+                }
             });
             new_texts.insert(i, text);
-            for t in gone {
-                self.remove_posting(&t, i as u32);
+            for t in was.into_keys() {
+                self.set_posting(&t, i as u32, None);
             }
-            for (t, imp) in added {
-                self.add_posting(&t, i as u32, imp);
+            for (t, imp) in now {
+                self.set_posting(&t, i as u32, Some(imp));
             }
             dirty_groups.insert(i / self.opts.group.max(1));
-        }
-        // Each changed term's postings are encoded once, after every change.
-        for t in std::mem::take(&mut self.dirty) {
-            if let Ok(i) = self.terms.binary_search_by(|x| (**x).cmp(&*t)) {
-                self.enc[i] = encode_postings(&self.post[i]);
-            }
-            self.touched[1].push(t);
         }
         for g in dirty_groups {
             self.remake_group(g, &new_texts, &mut changes);
@@ -870,36 +879,26 @@ impl Index {
         }
     }
 
-    fn remove_posting(&mut self, t: &str, doc: u32) {
-        if let Ok(i) = self.terms.binary_search_by(|x| (**x).cmp(t)) {
-            self.post[i].retain(|p| p.0 != doc);
-            if self.post[i].is_empty() {
-                self.terms.remove(i);
-                self.post.remove(i);
-                self.enc.remove(i);
-                self.touched[0].push(t.into());
-                self.touched[1].push(t.into());
-            } else {
-                self.dirty.insert(t.into());
-            }
-        }
-    }
-
-    fn add_posting(&mut self, t: &str, doc: u32, imp: u16) {
-        let i = match self.terms.binary_search_by(|x| (**x).cmp(t)) {
-            Ok(i) => i,
-            Err(i) => {
+    /// Sets (or with `None` removes) the posting of `doc` under term `t`,
+    /// adding or removing the term as needed.
+    fn set_posting(&mut self, t: &str, doc: u32, imp: Option<u16>) {
+        let i = match (self.terms.binary_search_by(|x| (**x).cmp(t)), imp) {
+            (Ok(i), _) => i,
+            (Err(i), Some(_)) => {
                 self.touched[0].push(t.into());
                 self.terms.insert(i, t.into());
-                self.post.insert(i, Vec::new());
                 self.enc.insert(i, String::new());
                 i
             }
+            (Err(_), None) => return,
         };
-        let p = &mut self.post[i];
-        let at = p.partition_point(|x| x.0 < doc);
-        p.insert(at, (doc, imp));
-        self.dirty.insert(t.into());
+        patch_postings(&mut self.enc[i], doc, imp);
+        if self.enc[i].is_empty() {
+            self.terms.remove(i);
+            self.enc.remove(i);
+            self.touched[0].push(t.into());
+        }
+        self.touched[1].push(t.into());
     }
 
     /// Every file: the manifest first, then the data files. The text

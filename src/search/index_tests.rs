@@ -185,7 +185,60 @@ fn impacts_weigh_fields() {
 }
 
 #[test]
-fn an_index_of_encoded_postings_equals_one_of_decoded_postings() {
+fn postings_patched_in_place_equal_postings_encoded_again() {
+    // Documents 0..60 in steps, each with an impact; then documents set,
+    // changed and removed at the start, middle and end, and next to each
+    // other, compared with encoding the changed list whole.
+    let encode = |p: &[(u32, u16)]| {
+        let mut s = String::new();
+        let mut prev: i64 = -1;
+        for &(d, imp) in p {
+            encode::push_number(&mut s, (i64::from(d) - prev - 1) as u32);
+            encode::push_number(&mut s, u32::from(imp));
+            prev = i64::from(d);
+        }
+        s
+    };
+    let mut list: Vec<(u32, u16)> = (0..60)
+        .step_by(3)
+        .map(|d| (d, (d * 37 % 4000) as u16 + 1))
+        .collect();
+    let mut enc = encode(&list);
+    let edits: [(u32, Option<u16>); 14] = [
+        (0, None),
+        (0, Some(7)),
+        (1, Some(4095)),
+        (2, Some(40)),
+        (30, Some(1)),
+        (30, None),
+        (31, None),
+        (57, None),
+        (100_000, Some(12)),
+        (54, None),
+        (1, None),
+        (3, Some(33)),
+        (4, Some(1)),
+        (100_000, None),
+    ];
+    for (doc, imp) in edits {
+        patch_postings(&mut enc, doc, imp);
+        list.retain(|p| p.0 != doc);
+        if let Some(imp) = imp {
+            let at = list.partition_point(|p| p.0 < doc);
+            list.insert(at, (doc, imp));
+        }
+        assert_eq!(enc, encode(&list), "after setting {doc} to {imp:?}");
+        assert_eq!(decode_postings(&enc), list);
+    }
+    // Removing every posting leaves nothing.
+    for (doc, _) in list.clone() {
+        patch_postings(&mut enc, doc, None);
+    }
+    assert!(enc.is_empty());
+}
+
+#[test]
+fn an_index_made_group_by_group_equals_one_made_in_parallel_and_follows_edits() {
     let docs: Vec<Document> = (0..100).map(|i| doc(i, 30 + i * 5)).collect();
     let opts = Options {
         post_bytes: 2048,
@@ -198,20 +251,21 @@ fn an_index_of_encoded_postings_equals_one_of_decoded_postings() {
         .chunks(b.group_size())
         .map(|g| b.prepare_group(g))
         .collect();
-    let mut encoded = b.finish(prepared, &ClientPaths::default(), false);
-    assert!(encoded.post.is_empty(), "finish keeps only the encoding");
-    let mut decoded = Index::build(&docs, &ClientPaths::default(), false, &opts);
-    assert_eq!(decoded.post.len(), decoded.terms.len());
-    let files = encoded.files();
-    assert_eq!(files, decoded.files());
-    assert_eq!(encoded.stats(&files), decoded.stats(&files));
-    // An update decodes first, and then equals a fresh build.
-    encoded.keep_documents(docs.clone());
+    let mut one_by_one = b.finish(prepared, &ClientPaths::default(), false);
+    let mut parallel = Index::build(&docs, &ClientPaths::default(), false, &opts);
+    let files = one_by_one.files();
+    assert_eq!(files, parallel.files());
+    assert_eq!(one_by_one.stats(&files), parallel.stats(&files));
+    // Edits (a word added, a term gone from every document but one, a
+    // document emptied) patch the encoding and equal a fresh build.
+    one_by_one.keep_documents(docs.clone());
     let mut edited = docs.clone();
     edited[42].text.push_str(" zyzzyva");
-    encoded.update(edited.clone()).expect("same documents");
+    edited[7].text = String::new();
+    edited[99].text = "word0 word1".into();
+    one_by_one.update(edited.clone()).expect("same documents");
     let mut fresh = Index::build(&edited, &ClientPaths::default(), false, &opts);
-    assert_eq!(encoded.files(), fresh.files());
+    assert_eq!(one_by_one.files(), fresh.files());
 }
 
 #[test]

@@ -32,17 +32,11 @@ impl Index {
         for t in self.groups.iter().flat_map(|g| &g.texts) {
             size.insert(&t.name, t.bytes);
         }
-        let mid = (self.documents / 2) as u32;
-        let mut mine: Vec<(u16, usize)> = if self.post.len() == self.terms.len() {
-            (0..self.terms.len())
-                .filter_map(|t| self.post[t].iter().find(|p| p.0 == mid).map(|p| (p.1, t)))
-                .collect()
-        } else {
-            self.mid_terms
-                .iter()
-                .map(|&(t, imp)| (imp, t as usize))
-                .collect()
-        };
+        let mut mine: Vec<(u16, usize)> = self
+            .mid_terms
+            .iter()
+            .map(|&(t, imp)| (imp, t as usize))
+            .collect();
         mine.retain(|&(_, t)| self.terms[t].chars().count() >= 4);
         mine.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let words: Vec<&str> = mine.iter().take(n).map(|&(_, t)| &*self.terms[t]).collect();
