@@ -1,6 +1,6 @@
 //! Taxonomies (`tags`, `playbooks`, ...): term -> pages, from front matter.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use super::library::Library;
 use crate::config::Config;
@@ -32,38 +32,51 @@ pub struct Term {
 
 /// Groups pages by term for every configured taxonomy.
 pub fn build(config: &Config, lib: &Library) -> Result<Vec<Taxonomy>, Vec<Diagnostic>> {
+    // Each term lists its pages newest first, then by title: one sort of
+    // all pages gives each its rank, and a term's list sorts by rank (a
+    // 10,000-page site has tens of thousands of page-term pairs).
+    let mut order: Vec<usize> = (0..lib.pages.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (pa, pb) = (&lib.pages[a], &lib.pages[b]);
+        (pb.front.date.cmp(&pa.front.date)).then_with(|| pa.title().cmp(pb.title()))
+    });
+    let mut rank = vec![0u32; order.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i] = r as u32;
+    }
     let mut out = Vec::new();
     for tax in &config.taxonomies {
         let name = &tax.name().to_string();
         let base = tax.path();
-        let mut terms: BTreeMap<String, Term> = BTreeMap::new();
-        // Most pages repeat a few spellings: slugify each once.
-        let mut slugs: HashMap<&str, String> = HashMap::new();
+        let mut terms: Vec<Term> = Vec::new();
+        // Most pages repeat a few spellings: each is slugified and looked
+        // up once; spellings with the same slug are one term.
+        let mut by_spelling: HashMap<&str, usize> = HashMap::new();
+        let mut by_slug: HashMap<String, usize> = HashMap::new();
         for (i, page) in lib.pages.iter().enumerate() {
             for term in page.taxonomies.get(name).into_iter().flatten() {
-                let slug = slugs
-                    .entry(term.as_str())
-                    .or_insert_with(|| super::slugify(term))
-                    .clone();
-                let entry = terms.entry(slug.clone()).or_insert_with(|| Term {
-                    name: term.clone(),
-                    path: format!("{base}{slug}/"),
-                    slug,
-                    pages: Vec::new(),
+                let t = *by_spelling.entry(term.as_str()).or_insert_with(|| {
+                    let slug = super::slugify(term);
+                    *by_slug.entry(slug.clone()).or_insert_with(|| {
+                        terms.push(Term {
+                            name: term.clone(),
+                            path: format!("{base}{slug}/"),
+                            slug,
+                            pages: Vec::new(),
+                        });
+                        terms.len() - 1
+                    })
                 });
+                let pages = &mut terms[t].pages;
                 // Pages are visited in order, so a repeat can only be the last one.
-                if entry.pages.last() != Some(&i) {
-                    entry.pages.push(i);
+                if pages.last() != Some(&i) {
+                    pages.push(i);
                 }
             }
         }
-        let mut terms: Vec<Term> = terms.into_values().collect();
+        terms.sort_by(|a, b| a.slug.cmp(&b.slug));
         for t in &mut terms {
-            t.pages.sort_by(|&a, &b| {
-                let (da, db) = (lib.pages[a].front.date, lib.pages[b].front.date);
-                db.cmp(&da)
-                    .then_with(|| lib.pages[a].title().cmp(lib.pages[b].title()))
-            });
+            t.pages.sort_by_key(|&p| rank[p]);
         }
         out.push(Taxonomy {
             name: name.clone(),

@@ -157,11 +157,9 @@ impl Claims {
             let mut dir = file.as_str();
             while let Some((parent, _)) = dir.rsplit_once('/') {
                 dir = parent;
-                // A prefix of a valid path is valid; `dir` names a file here.
-                let Some(first) = OutputPath::from_url(dir)
-                    .ok()
-                    .and_then(|d| self.files.get(&d))
-                else {
+                // A prefix of a valid path is valid and its own output
+                // path: `dir` names a file here.
+                let Some(first) = self.files.get(dir) else {
                     continue;
                 };
                 if first.owner == Owner::Markdown && claim.owner == Owner::Markdown {

@@ -31,6 +31,14 @@ impl fmt::Display for PathError {
 /// The hint every message about a rejected path carries.
 pub const PATH_HINT: &str = "write a path inside the site, such as `/old/path/` or `/old/page.html`; `..`, `\\`, drive letters (`C:`) and control characters are not allowed";
 
+/// Looked up by its text (`a/b/index.html`): the derived order and hash
+/// are those of the text.
+impl std::borrow::Borrow<str> for OutputPath {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl OutputPath {
     /// The file of a site URL path: `/a/` -> `a/index.html`, `/x.html` ->
     /// `x.html`, `/` -> `index.html`. `.` and empty segments are dropped (so
