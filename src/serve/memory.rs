@@ -59,8 +59,9 @@ impl Body {
 /// `css/site.1a2b3c4d.css`, `404.html`) -> body.
 pub type Files = HashMap<String, Body>;
 
-/// Lookups of each output page, by site path.
-pub(super) type Records = HashMap<String, Record>;
+/// Lookups of each output page, by site path (a kept page shares its
+/// record with the state before).
+pub(super) type Records = HashMap<String, Arc<Record>>;
 
 /// Collects one emit into a new [`Files`], taking the pages it keeps from
 /// the previous state.
@@ -117,11 +118,11 @@ impl<'a> Memory<'a> {
     fn record(&self, path: String, job: Job, template: String, deps: Vec<crate::render::Dep>) {
         lock(&self.records).insert(
             path,
-            Record {
+            Arc::new(Record {
                 job,
                 template,
                 deps,
-            },
+            }),
         );
     }
 }
@@ -151,12 +152,16 @@ impl Sink for Memory<'_> {
             return Err(Diagnostic::error(path, "no earlier version to keep"));
         };
         self.insert(file, body.clone());
-        self.record(
-            path.to_string(),
-            job,
-            record.template.clone(),
-            record.deps.clone(),
-        );
+        // A page's job changes when pages before it come or go.
+        let record = match record.job == job {
+            true => record.clone(),
+            false => Arc::new(Record {
+                job,
+                template: record.template.clone(),
+                deps: record.deps.clone(),
+            }),
+        };
+        lock(&self.records).insert(path.to_string(), record);
         Ok(body.held_len())
     }
 

@@ -76,7 +76,7 @@ impl<'a> Check<'a> {
         }
     }
 
-    pub(super) fn needs_render(&mut self, job: Job, records: &HashMap<String, Record>) -> Need {
+    pub(super) fn needs_render(&mut self, job: Job, records: &super::memory::Records) -> Need {
         let path = self.new.path_of(job);
         let Some(record) = records.get(&path) else {
             return Need::First;
