@@ -41,6 +41,9 @@ impl ContentCache {
     /// The file list is walked again unless every path is a known file that
     /// still exists.
     pub fn invalidate(&mut self, paths: &[PathBuf]) {
+        // A save often reports a file twice; a second look would find it
+        // gone from the cache and sweep every entry as if it were a folder.
+        let paths: std::collections::BTreeSet<&PathBuf> = paths.iter().collect();
         for changed in paths {
             let known_file = self
                 .entries

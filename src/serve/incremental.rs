@@ -28,7 +28,7 @@ use crate::render::{Dep, Job};
 use crate::search;
 use crate::site::{BuildOptions, LoadCache, Plan, Search, Site, outputs::emit};
 
-use super::memory::{Files, Memory, Records, diff};
+use super::memory::{Files, Finished, Memory, Records, diff, diff_given};
 use super::packed::Packer;
 use super::plan::{Check, Need};
 
@@ -382,7 +382,12 @@ impl Engine {
             let previous = before.map(|d| &d.files).or(old.map(|o| &o.files));
             let records = before.map(|d| &d.records).or(old.map(|o| &o.records));
             let emitted = self.emit_step(site, render, last, previous.map(|f| &**f), records);
-            let (mut files, records, moved) = match emitted {
+            let Finished {
+                mut files,
+                records,
+                moved,
+                given,
+            } = match emitted {
                 Ok(e) => e,
                 Err(d) => {
                     // If a first step was published, serve the last good state again.
@@ -402,12 +407,14 @@ impl Engine {
                 // Pages not rendered yet still name the old stylesheet: keep
                 // files that went away until the last step.
                 for (k, v) in prev.iter() {
-                    files.entry(k.clone()).or_insert_with(|| v.clone());
+                    if !files.contains_key(k) {
+                        files.insert(k.clone(), v.clone());
+                    }
                 }
             }
             let t = Instant::now();
             let files = Arc::new(files);
-            let changed = diff(previous.map(|f| &**f), &files);
+            let changed = diff_given(previous.map(|f| &**f), &files, &given);
             let t_diff = t.elapsed();
             let css = match n {
                 0 => css_swaps(old.map(|o| &o.site), site),
@@ -450,7 +457,7 @@ impl Engine {
         last: bool,
         previous: Option<&Files>,
         records: Option<&Records>,
-    ) -> Result<(Files, Records, Vec<PathBuf>), Diagnostics> {
+    ) -> Result<Finished, Diagnostics> {
         let sink = Memory::new(site, &self.packer, previous, records);
         let search = match last {
             true => Search::Follow(&mut self.search),

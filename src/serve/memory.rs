@@ -73,6 +73,19 @@ pub(super) struct Memory<'a> {
     files: Mutex<Files>,
     records: Mutex<Records>,
     moved: Mutex<Vec<PathBuf>>,
+    /// The files given now (not kept from `previous`): only these can
+    /// differ from it (see [`diff_given`]).
+    given: Mutex<Vec<String>>,
+}
+
+/// What one emit into [`Memory`] gave.
+pub(super) struct Finished {
+    pub files: Files,
+    pub records: Records,
+    /// Sources that changed while being read.
+    pub moved: Vec<PathBuf>,
+    /// The paths of the files given rather than kept.
+    pub given: Vec<String>,
 }
 
 impl<'a> Memory<'a> {
@@ -93,16 +106,24 @@ impl<'a> Memory<'a> {
             files: Mutex::new(HashMap::with_capacity(capacity)),
             records: Mutex::new(HashMap::with_capacity(capacity)),
             moved: Mutex::new(Vec::new()),
+            given: Mutex::new(Vec::new()),
         }
     }
 
     /// The files, the pages' lookups, and the sources that changed while
     /// being read (a fingerprinted file whose bytes no longer match its name).
-    pub(super) fn finish(self) -> (Files, Records, Vec<PathBuf>) {
-        (inner(self.files), inner(self.records), inner(self.moved))
+    pub(super) fn finish(self) -> Finished {
+        Finished {
+            files: inner(self.files),
+            records: inner(self.records),
+            moved: inner(self.moved),
+            given: inner(self.given),
+        }
     }
 
+    /// Adds a file given now.
     fn insert(&self, file: &OutputPath, body: Body) {
+        lock(&self.given).push(file.as_str().to_string());
         lock(&self.files).insert(file.as_str().to_string(), body);
     }
 
@@ -151,7 +172,7 @@ impl Sink for Memory<'_> {
             // The planner renders every page without earlier bytes.
             return Err(Diagnostic::error(path, "no earlier version to keep"));
         };
-        self.insert(file, body.clone());
+        lock(&self.files).insert(file.as_str().to_string(), body.clone());
         // A page's job changes when pages before it come or go.
         let record = match record.job == job {
             true => record.clone(),
@@ -223,6 +244,36 @@ impl Sink for Memory<'_> {
     }
 }
 
+/// [`diff`] of a step whose files are `before`'s but for those `given`
+/// (the rest kept, the same bodies): only those are compared, and the old
+/// paths are looked through only when some went away.
+pub(super) fn diff_given(before: Option<&Files>, after: &Files, given: &[String]) -> Vec<String> {
+    let Some(before) = before else {
+        return diff(None, after);
+    };
+    let mut added = 0;
+    let mut changed: Vec<String> = given
+        .iter()
+        .filter(|k| match (before.get(*k), after.get(*k)) {
+            (Some(old), Some(new)) => !old.same(new),
+            (None, Some(_)) => {
+                added += 1;
+                true
+            }
+            (_, None) => false,
+        })
+        .cloned()
+        .collect();
+    // after = before - gone + added: nothing went away when the sizes
+    // agree (`added` may count a path twice, which only makes them differ).
+    if before.len() + added != after.len() {
+        changed.extend(before.keys().filter(|k| !after.contains_key(*k)).cloned());
+    }
+    changed.sort();
+    changed.dedup();
+    changed
+}
+
 /// Files whose bytes differ, appeared or disappeared.
 pub(super) fn diff(before: Option<&Files>, after: &Files) -> Vec<String> {
     let Some(before) = before else {
@@ -262,4 +313,42 @@ fn matches_name(source: &Path, output: &str, bytes: &[u8]) -> bool {
 /// so the bytes always match the name.
 fn is_fingerprinted(site_path: &str) -> bool {
     site_path.ends_with(".css") || site_path.ends_with(".js")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bytes(s: &str) -> Body {
+        Body::Bytes(Arc::from(s.as_bytes()))
+    }
+
+    #[test]
+    fn a_diff_of_the_given_files_equals_a_diff_of_all() {
+        let before: Files = (0..20)
+            .map(|i| (format!("p{i}"), bytes(&format!("v{i}"))))
+            .collect();
+        let kept = |after: &mut Files, range: std::ops::Range<usize>| {
+            for i in range {
+                let k = format!("p{i}");
+                after.insert(k.clone(), before[&k].clone());
+            }
+        };
+        // Given: p0 the same bytes, p1 new bytes, p20 new; p19 gone.
+        let mut after = Files::new();
+        kept(&mut after, 2..19);
+        after.insert("p0".into(), bytes("v0"));
+        after.insert("p1".into(), bytes("changed"));
+        after.insert("p20".into(), bytes("new"));
+        let given: Vec<String> = ["p0", "p1", "p20", "p20"].map(String::from).to_vec();
+        let all = diff(Some(&before), &after);
+        assert_eq!(all, ["p1", "p19", "p20"]);
+        assert_eq!(diff_given(Some(&before), &after, &given), all);
+        // Nothing gone: the old paths are not looked through, same answer.
+        after.insert("p19".into(), before["p19"].clone());
+        assert_eq!(diff_given(Some(&before), &after, &given), ["p1", "p20"]);
+        assert_eq!(diff(Some(&before), &after), ["p1", "p20"]);
+        // A first build: everything.
+        assert_eq!(diff_given(None, &after, &given).len(), after.len());
+    }
 }
