@@ -97,7 +97,10 @@ impl<'a> Memory<'a> {
         previous: Option<&'a Files>,
         records_before: Option<&'a Records>,
     ) -> Memory<'a> {
-        let capacity = site.library().pages.len() + site.assets().len() + 64;
+        // Sized for every file, search files included, so filling it never
+        // grows the table.
+        let guess = site.library().pages.len() + site.assets().len() + 64;
+        let capacity = previous.map_or(guess, |p| p.len().max(guess) + 64);
         Memory {
             site,
             packer,
