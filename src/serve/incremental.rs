@@ -22,6 +22,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output;
 use crate::render::{Dep, Job};
@@ -514,17 +516,29 @@ fn plan(old: Option<&State>, site: &Site) -> Vec<HashSet<Job>> {
     let Some(old) = old else {
         return vec![jobs.into_iter().collect()];
     };
-    let mut check = Check::new(&old.site, site);
+    let check = Check::new(&old.site, site);
+    // Each page is checked on its own (in parallel, sharing what the
+    // checks find out).
+    let needs: Vec<(Job, Need)> = jobs
+        .into_par_iter()
+        .map(|job| {
+            let has_bytes = || {
+                let path = site.path_of(job);
+                old.files.contains_key(&output::file_for(&path))
+            };
+            let need = match check.needs_render(job, &old.records) {
+                Need::First => Need::First,
+                _ if !has_bytes() => Need::First,
+                need => need,
+            };
+            (job, need)
+        })
+        .collect();
     let mut first = HashSet::new();
     let mut rest = HashSet::new();
-    for job in jobs {
-        let has_bytes = || {
-            let path = site.path_of(job);
-            old.files.contains_key(&output::file_for(&path))
-        };
-        match check.needs_render(job, &old.records) {
+    for (job, need) in needs {
+        match need {
             Need::First => first.insert(job),
-            _ if !has_bytes() => first.insert(job),
             Need::Nothing => false,
             Need::Later => rest.insert(job),
         };

@@ -6,7 +6,7 @@
 //! without touching how the site is emitted.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::content::Target;
 use crate::render::template_deps::stale_templates;
@@ -43,11 +43,35 @@ pub(super) struct Check<'a> {
     /// other fields changed (its word count, on almost every save) leaves
     /// the lists showing it as they were.
     mask: FieldMask,
-    pages: Vec<Option<bool>>,
-    sections: Vec<Option<bool>>,
-    taxonomies: HashMap<(usize, usize), bool>,
-    terms: HashMap<(usize, usize, usize, usize), bool>,
-    deps: HashMap<Dep, bool>,
+    /// What was found out so far, shared by the threads that check pages
+    /// (a 10,000-page site is checked in parallel).
+    pages: Vec<OnceLock<bool>>,
+    sections: Vec<OnceLock<bool>>,
+    taxonomies: Memo<(usize, usize)>,
+    terms: Memo<(usize, usize, usize, usize)>,
+    deps: Memo<Dep>,
+}
+
+/// Answers found out while checking, by key.
+type Memo<K> = Mutex<HashMap<K, bool>>;
+
+/// The memo's answer for `key`, else `find`'s (found without holding the
+/// lock: finding may ask the memo again; two threads may both find it).
+fn memo<K: std::hash::Hash + Eq + Clone>(
+    m: &Memo<K>,
+    key: &K,
+    find: impl FnOnce() -> bool,
+) -> bool {
+    if let Some(&c) = lock(m).get(key) {
+        return c;
+    }
+    let c = find();
+    lock(m).insert(key.clone(), c);
+    c
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl<'a> Check<'a> {
@@ -68,15 +92,19 @@ impl<'a> Check<'a> {
                 &new.renderer().templates().files,
             ),
             mask: new.renderer().templates().field_mask(),
-            pages: vec![None; new.library().pages.len()],
-            sections: vec![None; new.library().sections.len()],
-            taxonomies: HashMap::new(),
-            terms: HashMap::new(),
-            deps: HashMap::new(),
+            pages: (0..new.library().pages.len())
+                .map(|_| OnceLock::new())
+                .collect(),
+            sections: (0..new.library().sections.len())
+                .map(|_| OnceLock::new())
+                .collect(),
+            taxonomies: Mutex::default(),
+            terms: Mutex::default(),
+            deps: Mutex::default(),
         }
     }
 
-    pub(super) fn needs_render(&mut self, job: Job, records: &super::memory::Records) -> Need {
+    pub(super) fn needs_render(&self, job: Job, records: &super::memory::Records) -> Need {
         let path = self.new.path_of(job);
         let Some(record) = records.get(&path) else {
             return Need::First;
@@ -131,7 +159,7 @@ impl<'a> Check<'a> {
     /// `404.html` reads only the values every page gets (compared before
     /// this), its template and what it looked up; the built-in page reads
     /// the home page's title.
-    fn not_found_changed(&mut self, record: &Record) -> bool {
+    fn not_found_changed(&self, record: &Record) -> bool {
         let (ot, nt) = (
             self.old.renderer().templates(),
             self.new.renderer().templates(),
@@ -181,12 +209,13 @@ impl<'a> Check<'a> {
     }
 
     /// The page at new index `i` reads a different `page` value than before.
-    fn page_changed(&mut self, i: usize) -> bool {
-        if let Some(c) = self.pages[i] {
-            return c;
-        }
+    fn page_changed(&self, i: usize) -> bool {
+        *self.pages[i].get_or_init(|| self.find_page_changed(i))
+    }
+
+    fn find_page_changed(&self, i: usize) -> bool {
         let p = &self.new.library().pages[i];
-        let changed = match self.old.library().by_rel.get(&p.rel) {
+        match self.old.library().by_rel.get(&p.rel) {
             Some(Target::Page(oi)) => {
                 let (o, n) = (
                     &self.old.renderer().values().views[*oi],
@@ -195,17 +224,16 @@ impl<'a> Check<'a> {
                 !(Arc::ptr_eq(o, n) || o == n)
             }
             _ => true,
-        };
-        self.pages[i] = Some(changed);
-        changed
+        }
     }
 
-    fn section_changed(&mut self, i: usize) -> bool {
-        if let Some(c) = self.sections[i] {
-            return c;
-        }
+    fn section_changed(&self, i: usize) -> bool {
+        *self.sections[i].get_or_init(|| self.find_section_changed(i))
+    }
+
+    fn find_section_changed(&self, i: usize) -> bool {
         let s = &self.new.library().sections[i];
-        let changed = match self.old.library().by_rel.get(&s.rel) {
+        match self.old.library().by_rel.get(&s.rel) {
             Some(Target::Section(oi)) => {
                 let (ov, nv) = (self.old.renderer().values(), self.new.renderer().values());
                 !self.listing_same(
@@ -215,9 +243,7 @@ impl<'a> Check<'a> {
                 )
             }
             _ => true,
-        };
-        self.sections[i] = Some(changed);
-        changed
+        }
     }
 
     /// Two values that list pages under `key` (a section, a term) show the
@@ -251,12 +277,15 @@ impl<'a> Check<'a> {
             })
     }
 
-    fn taxonomy_changed(&mut self, old: usize, new: usize) -> bool {
-        if let Some(&c) = self.taxonomies.get(&(old, new)) {
-            return c;
-        }
+    fn taxonomy_changed(&self, old: usize, new: usize) -> bool {
+        memo(&self.taxonomies, &(old, new), || {
+            self.find_taxonomy_changed(old, new)
+        })
+    }
+
+    fn find_taxonomy_changed(&self, old: usize, new: usize) -> bool {
         let (ov, nv) = (self.old.renderer().values(), self.new.renderer().values());
-        let changed = match (ov.taxonomies.get(old), nv.taxonomies.get(new)) {
+        match (ov.taxonomies.get(old), nv.taxonomies.get(new)) {
             (Some(o), Some(n)) if o == n => false,
             (Some(o), Some(n)) => {
                 let heads_same = match (o.as_map(), n.as_map()) {
@@ -275,20 +304,19 @@ impl<'a> Check<'a> {
             }
             (None, None) => false,
             _ => true,
-        };
-        self.taxonomies.insert((old, new), changed);
-        changed
+        }
     }
 
-    fn term_changed(&mut self, key: (usize, usize, usize, usize)) -> bool {
-        if let Some(&c) = self.terms.get(&key) {
-            return c;
-        }
+    fn term_changed(&self, key: (usize, usize, usize, usize)) -> bool {
+        memo(&self.terms, &key, || self.find_term_changed(key))
+    }
+
+    fn find_term_changed(&self, key: (usize, usize, usize, usize)) -> bool {
         let (ov, nv) = (self.old.renderer().values(), self.new.renderer().values());
         let (oi, oj, i, j) = key;
         let old = ov.terms.get(oi).and_then(|t| t.get(oj));
         let new = nv.terms.get(i).and_then(|t| t.get(j));
-        let changed = match (old, new) {
+        match (old, new) {
             (Some(o), Some(n)) => !self.listing_same(
                 (o, &self.old.library().taxonomies[oi].terms[oj].pages),
                 (n, &self.new.library().taxonomies[i].terms[j].pages),
@@ -296,13 +324,11 @@ impl<'a> Check<'a> {
             ),
             (None, None) => false,
             _ => true,
-        };
-        self.terms.insert(key, changed);
-        changed
+        }
     }
 
     /// A lookup through a function answers differently now.
-    fn lookup_changed(&mut self, dep: &Dep) -> bool {
+    fn lookup_changed(&self, dep: &Dep) -> bool {
         let (ol, nl) = (self.old.renderer().lookup(), self.new.renderer().lookup());
         match dep {
             Dep::Section(path) => {
@@ -339,11 +365,12 @@ impl<'a> Check<'a> {
         }
     }
 
-    fn dep_changed(&mut self, dep: &Dep) -> bool {
-        if let Some(&c) = self.deps.get(dep) {
-            return c;
-        }
-        let changed = match dep {
+    fn dep_changed(&self, dep: &Dep) -> bool {
+        memo(&self.deps, dep, || self.find_dep_changed(dep))
+    }
+
+    fn find_dep_changed(&self, dep: &Dep) -> bool {
+        match dep {
             Dep::Embed(id) => match (
                 self.old.renderer().embed_of(id),
                 self.new.renderer().embed_of(id),
@@ -358,8 +385,6 @@ impl<'a> Check<'a> {
                         != self.new.renderer().templates().has(name)
             }
             _ => self.lookup_changed(dep),
-        };
-        self.deps.insert(dep.clone(), changed);
-        changed
+        }
     }
 }
