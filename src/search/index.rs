@@ -346,14 +346,14 @@ struct Memo {
     last: Box<str>,
     n: usize,
     name: String,
-    body: String,
+    body: Arc<str>,
 }
 
 /// A term shard: name, body (`None` when unchanged since the memo), first
 /// term, last term, number of terms.
 struct Shard {
     name: String,
-    body: Option<String>,
+    body: Option<Arc<str>>,
     first: Box<str>,
     last: Box<str>,
     n: usize,
@@ -784,9 +784,7 @@ impl Index {
                 .as_ref()
                 .filter(|_| !self.last_shards.contains(&s.name))
             {
-                changes
-                    .write
-                    .push((s.name.clone(), Arc::from(body.as_str())));
+                changes.write.push((s.name.clone(), body.clone()));
             }
         }
         self.remember(shards);
@@ -822,20 +820,6 @@ impl Index {
     /// The memo of a shard unchanged since it was made.
     fn memo_of(&self, s: &Shard) -> &Memo {
         &self.memo[kind_of(&s.name)][&s.first]
-    }
-
-    /// The shards' bodies, from the memo for those unchanged.
-    fn bodies(&self, shards: Vec<Shard>) -> Vec<(String, String)> {
-        shards
-            .into_iter()
-            .map(|mut s| {
-                let body = match s.body.take() {
-                    Some(b) => b,
-                    None => self.memo_of(&s).body.clone(),
-                };
-                (s.name, body)
-            })
-            .collect()
     }
 
     /// Makes group `g`'s files again from the kept documents and their
@@ -902,20 +886,17 @@ impl Index {
     }
 
     /// Every file: the manifest first, then the data files. The text
-    /// files' bodies are shared with the index, which keeps them.
+    /// files' bodies are shared with the index, which keeps them (a build
+    /// has already written them, see [`Prepared::take_texts`], and gets
+    /// only the others).
     pub fn files(&mut self) -> Vec<File> {
-        let (manifest, mut shards) = self.term_files();
+        let (manifest, shards) = self.term_files();
         self.last_shards = shards.iter().map(|s| s.name.clone()).collect();
-        for s in &mut shards {
-            if s.body.is_none() {
-                s.body = Some(self.memo_of(s).body.clone());
-            }
-        }
         let mut files = Vec::with_capacity(shards.len() + self.groups.len() * 8);
         files.push((format!("/{MANIFEST}"), Arc::from(manifest)));
         files.extend(shards.iter().map(|s| {
-            let body = s.body.as_deref().unwrap_or_default();
-            (s.name.clone(), Arc::from(body))
+            let body = s.body.as_ref().unwrap_or_else(|| &self.memo_of(s).body);
+            (s.name.clone(), body.clone())
         }));
         // Kept for updates (`serve`).
         self.remember(shards);
@@ -924,25 +905,6 @@ impl Index {
             g.texts
                 .iter()
                 .filter_map(|t| Some((t.name.clone(), t.body.clone()?)))
-        }));
-        files
-    }
-
-    /// [`Index::files`] for a build that then ends: the text files move
-    /// out instead of being copied (and those already taken by
-    /// [`Prepared::take_texts`] are not there), so the index cannot give
-    /// its files again.
-    pub fn take_files(&mut self) -> Vec<File> {
-        let (manifest, shards) = self.term_files();
-        let shards = self.bodies(shards);
-        let mut files = Vec::with_capacity(shards.len() + self.groups.len());
-        files.push((format!("/{MANIFEST}"), Arc::from(manifest)));
-        files.extend(shards.into_iter().map(|(n, b)| (n, Arc::from(b))));
-        files.extend(self.groups.iter().map(|g| meta_file(&g.meta)));
-        files.extend(self.groups.iter_mut().flat_map(|g| {
-            g.texts
-                .iter_mut()
-                .filter_map(|t| Some((t.name.clone(), t.body.take()?)))
         }));
         files
     }
@@ -992,7 +954,7 @@ impl Index {
                 Some(m) => (m.name.clone(), None),
                 None => {
                     let (name, body) = named(if kind == 0 { 'v' } else { 'p' }, &make());
-                    (name, Some(body))
+                    (name, Some(Arc::from(body)))
                 }
             };
             Shard {
@@ -1060,7 +1022,7 @@ impl Index {
     }
 
     /// Sizes, and the bytes typical queries load.
-    /// `files` are those of [`Index::files`] or [`Index::take_files`]; the
+    /// `files` are those of [`Index::files`]; the
     /// text files' sizes are the index's own (they may have been written
     /// before).
     pub fn stats(&self, files: &[File]) -> Stats {

@@ -33,7 +33,7 @@ impl Site {
     ) -> (Vec<search::index::File>, search::Stats) {
         let setup = self.search.as_ref().expect("prepared only with search on");
         let mut index = builder.finish(docs, &setup.paths, self.config.portable);
-        let mut files = index.take_files();
+        let mut files = index.files();
         let stats = index.stats(&files);
         self.add_client_files(&mut files);
         (files, stats)
