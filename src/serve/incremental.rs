@@ -406,18 +406,14 @@ impl Engine {
                 self.settled(moved, stamps)?;
             }
             if !last && let Some(prev) = previous {
-                // Pages not rendered yet still name the old stylesheet: keep
-                // files that went away until the last step.
-                for (k, v) in prev.iter() {
-                    if !files.contains_key(k) {
-                        files.insert(k.clone(), v.clone());
-                    }
-                }
+                keep_gone(&mut files, prev);
             }
             let t = Instant::now();
             let files = Arc::new(files);
             let changed = diff_given(previous.map(|f| &**f), &files, &given);
-            let t_diff = t.elapsed();
+            if crate::diagnostics::tracing() {
+                eprintln!("diff {:?}", t.elapsed());
+            }
             let css = match n {
                 0 => css_swaps(old.map(|o| &o.site), site),
                 _ => Vec::new(),
@@ -429,9 +425,6 @@ impl Engine {
                 last,
                 css_only: changes.css_only,
             });
-            if crate::diagnostics::tracing() {
-                eprintln!("diff {t_diff:?} publish {:?}", t.elapsed() - t_diff);
-            }
             all_changed.extend(changed);
             done = Some(Stepped {
                 files,
@@ -445,6 +438,16 @@ impl Engine {
         let mut done = done.expect("a rebuild has at least one step");
         (done.changed, done.rendered) = (all_changed, rendered);
         Ok(done)
+    }
+}
+
+/// Pages not rendered yet still name the old stylesheet: a step before the
+/// last keeps the files of `previous` that went away, until the last step.
+fn keep_gone(files: &mut Files, previous: &Files) {
+    for (k, v) in previous {
+        if !files.contains_key(k) {
+            files.insert(k.clone(), v.clone());
+        }
     }
 }
 

@@ -113,8 +113,9 @@ impl<'a> Memory<'a> {
         }
     }
 
-    /// The files, the pages' lookups, and the sources that changed while
-    /// being read (a fingerprinted file whose bytes no longer match its name).
+    /// The files, the pages' lookups, the sources that changed while being
+    /// read (a fingerprinted file whose bytes no longer match its name) and
+    /// the paths of the files given rather than kept.
     pub(super) fn finish(self) -> Finished {
         Finished {
             files: inner(self.files),
