@@ -61,6 +61,11 @@ fn lookup(files: &[File], term: &str) -> Vec<(u32, u32)> {
         .collect()
 }
 
+/// The documents whose postings hold `term`.
+fn docs_with(files: &[File], term: &str) -> Vec<u32> {
+    lookup(files, term).iter().map(|p| p.0).collect()
+}
+
 #[test]
 fn every_word_is_found_through_one_postings_shard() {
     let docs: Vec<Document> = (0..300).map(|i| doc(i, 50 + i * 7)).collect();
@@ -77,13 +82,7 @@ fn every_word_is_found_through_one_postings_shard() {
     assert_eq!(stats.shards.2, 300usize.div_ceil(16));
     // The last word of the longest page, in the only page that has it.
     let last = format!("word{}", 50 + 299 * 7 - 1);
-    assert_eq!(
-        lookup(&files, &last)
-            .iter()
-            .map(|p| p.0)
-            .collect::<Vec<_>>(),
-        [299]
-    );
+    assert_eq!(docs_with(&files, &last), [299]);
     // A word of every page: 300 postings; a title word ranks above body words.
     assert_eq!(lookup(&files, "word0").len(), 300);
     let title = lookup(&files, "page")[0].1;
@@ -280,7 +279,7 @@ fn words_beyond_ascii_are_indexed_in_lower_case() {
     let opts = Options::default();
     let mut index = Index::build(&docs, &ClientPaths::default(), false, &opts);
     let files = index.files();
-    let found = |term: &str| lookup(&files, term).iter().map(|p| p.0).collect::<Vec<_>>();
+    let found = |term: &str| docs_with(&files, term);
     assert_eq!(found("café"), [3]);
     assert_eq!(found("zürich"), [3]);
     assert_eq!(found("straße"), [7]);
@@ -314,18 +313,6 @@ fn words_beyond_ascii_are_indexed_in_lower_case() {
     index.update(edited.clone()).expect("same documents");
     let fresh = Index::build(&edited, &ClientPaths::default(), false, &opts).files();
     assert_eq!(index.files(), fresh);
-    assert_eq!(
-        lookup(&fresh, "ünïcödé")
-            .iter()
-            .map(|p| p.0)
-            .collect::<Vec<_>>(),
-        [5]
-    );
-    assert_eq!(
-        lookup(&fresh, "izmir")
-            .iter()
-            .map(|p| p.0)
-            .collect::<Vec<_>>(),
-        [13]
-    );
+    assert_eq!(docs_with(&fresh, "ünïcödé"), [5]);
+    assert_eq!(docs_with(&fresh, "izmir"), [13]);
 }
